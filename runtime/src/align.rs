@@ -1,0 +1,70 @@
+//! Alignment requirements of atomic widths.
+
+use crate::error::{Error, UnsupportedWidth, WidthReason};
+
+/// The alignment an atomic of a given width needs.
+///
+/// `recommended` and `minimum` are both the width here: Rust (like C11) makes an
+/// unaligned atomic access undefined behaviour, and on x86 an unaligned locked
+/// instruction is a "split lock" that stalls every core or traps. The reference design
+/// (Python `atomics` on patomic) reports a minimum of 1 because patomic may fall back to
+/// other instructions; this crate never does, so it reports the truth.
+///
+/// ```
+/// use atomics::Alignment;
+///
+/// let a = Alignment::new(8)?;
+/// assert_eq!(a.recommended(), 8);
+/// assert!(a.is_valid(0x1000));
+/// assert!(!a.is_valid(0x1004));
+/// assert!(Alignment::new(3).is_err());
+/// # Ok::<(), atomics::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Alignment {
+    width: usize,
+}
+
+impl Alignment {
+    /// The alignment of a `width`-byte atomic; `UnsupportedWidth` unless `width` is 1, 2,
+    /// 4, 8 or 16.
+    pub const fn new(width: usize) -> Result<Alignment, Error> {
+        match width {
+            1 | 2 | 4 | 8 | 16 => Ok(Alignment { width }),
+            _ => Err(Error::UnsupportedWidth(UnsupportedWidth {
+                width,
+                reason: WidthReason::NotAWidth,
+            })),
+        }
+    }
+
+    /// The width in bytes.
+    pub const fn width(self) -> usize {
+        self.width
+    }
+
+    /// The alignment to use: the width.
+    pub const fn recommended(self) -> usize {
+        self.width
+    }
+
+    /// The smallest alignment at which an atomic access is defined: also the width.
+    pub const fn minimum(self) -> usize {
+        self.width
+    }
+
+    /// Whether `addr` is aligned enough (the minimum).
+    pub const fn is_valid(self, addr: usize) -> bool {
+        self.is_valid_minimum(addr)
+    }
+
+    /// Whether `addr` is a multiple of `recommended()`.
+    pub const fn is_valid_recommended(self, addr: usize) -> bool {
+        addr % self.recommended() == 0
+    }
+
+    /// Whether `addr` is a multiple of `minimum()`.
+    pub const fn is_valid_minimum(self, addr: usize) -> bool {
+        addr % self.minimum() == 0
+    }
+}

@@ -1,0 +1,365 @@
+//! Errors as values: every way an operation can be refused, with a message that says
+//! what was wrong and what is allowed.
+
+use core::fmt;
+
+use crate::ops::OpType;
+use crate::order::MemoryOrder;
+use crate::value::Kind;
+
+/// Every error of this crate. Each variant wraps a struct with the details, so code can
+/// match on the variant and read the fields, and `Display` says what to do.
+///
+/// ```
+/// use atomics::{Atomic, Error, MemoryOrder};
+///
+/// let a = Atomic::<u64>::new(0);
+/// match a.store_explicit(1, MemoryOrder::Acquire) {
+///     Err(Error::MemoryOrder(e)) => assert_eq!(e.order, MemoryOrder::Acquire),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An address is not aligned for the width. See [`AlignmentError`].
+    #[error(transparent)]
+    Alignment(#[from] AlignmentError),
+    /// A memory order is invalid for the operation. See [`MemoryOrderError`].
+    #[error(transparent)]
+    MemoryOrder(#[from] MemoryOrderError),
+    /// A width is not supported (lock-free) here. See [`UnsupportedWidth`].
+    #[error(transparent)]
+    UnsupportedWidth(#[from] UnsupportedWidth),
+    /// A kind or view does not offer an operation. See [`UnsupportedOperation`].
+    #[error(transparent)]
+    UnsupportedOperation(#[from] UnsupportedOperation),
+    /// A buffer or region has the wrong size. See [`SizeError`].
+    #[error(transparent)]
+    Size(#[from] SizeError),
+    /// A bit index is out of range for the width. See [`BitIndexError`].
+    #[error(transparent)]
+    BitIndex(#[from] BitIndexError),
+    /// An operand does not fit the width and kind (dynamic API). See [`OperandError`].
+    #[error(transparent)]
+    Operand(#[from] OperandError),
+}
+
+/// An address is not aligned as an atomic of this width requires.
+///
+/// ```
+/// use atomics::{Atomic, Error};
+///
+/// #[repr(align(8))]
+/// struct Buf([u8; 16]);
+/// let mut buf = Buf([0; 16]);
+/// let err = Atomic::<u32>::from_mut(&mut buf.0[2..6]).unwrap_err();
+/// assert!(matches!(err, Error::Alignment(e) if e.required == 4));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "address {addr:#x} is not aligned for a {width}-byte atomic: it must be a multiple of \
+     {required} (offset it by {} bytes, or align the buffer, e.g. with #[repr(align({required}))])",
+    (required - addr % required) % required
+)]
+pub struct AlignmentError {
+    /// The misaligned address.
+    pub addr: usize,
+    /// The alignment required, in bytes.
+    pub required: usize,
+    /// The width of the atomic, in bytes.
+    pub width: usize,
+}
+
+/// A memory order that the operation cannot take.
+///
+/// ```
+/// use atomics::{Atomic, Error, MemoryOrder, OpType};
+///
+/// let a = Atomic::<u8>::new(0);
+/// let err = a
+///     .cmpxchg_strong_explicit(0, 1, MemoryOrder::Release, MemoryOrder::Acquire)
+///     .unwrap_err();
+/// assert!(matches!(err, Error::MemoryOrder(e) if e.is_fail && e.op == OpType::CmpxchgStrong));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryOrderError {
+    /// The operation.
+    pub op: OpType,
+    /// The order that was refused.
+    pub order: MemoryOrder,
+    /// Whether the refused order is a compare-exchange failure order.
+    pub is_fail: bool,
+}
+
+impl MemoryOrderError {
+    pub(crate) const fn new(op: OpType, order: MemoryOrder, is_fail: bool) -> Self {
+        Self { op, order, is_fail }
+    }
+}
+
+impl fmt::Display for MemoryOrderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_fail {
+            write!(
+                f,
+                "memory order {} is not a valid failure order for {}: use relaxed, acquire or \
+                 seq_cst, no stronger than the success order",
+                self.order, self.op
+            )
+        } else if self.op == OpType::Store {
+            write!(
+                f,
+                "memory order {} is not valid for store: use relaxed, release or seq_cst",
+                self.order
+            )
+        } else {
+            write!(
+                f,
+                "memory order {} is not valid for {}: use relaxed, acquire or seq_cst",
+                self.order, self.op
+            )
+        }
+    }
+}
+
+impl core::error::Error for MemoryOrderError {}
+
+/// Why a width is not supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WidthReason {
+    /// The width is not 1, 2, 4, 8 or 16.
+    NotAWidth,
+    /// The CPU has no lock-free atomic of this width (16 bytes without `cmpxchg16b`); a
+    /// view into shared memory would take a process-local lock and lose updates.
+    NotLockFree,
+    /// Loading this width from read-only memory needs an instruction that writes
+    /// (`cmpxchg16b` without AVX), which would fault on a read-only mapping.
+    NoWriteFreeLoad,
+}
+
+/// A width that is not supported here.
+///
+/// ```
+/// use atomics::{AType, Error, atomic};
+///
+/// let err = atomic(3, AType::Int).unwrap_err();
+/// assert!(matches!(err, Error::UnsupportedWidth(e) if e.width == 3));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnsupportedWidth {
+    /// The width asked for, in bytes.
+    pub width: usize,
+    /// Why it is refused.
+    pub reason: WidthReason,
+}
+
+impl fmt::Display for UnsupportedWidth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.reason {
+            WidthReason::NotAWidth => write!(
+                f,
+                "width {} is not supported: atomics have a width of 1, 2, 4, 8 or 16 bytes",
+                self.width
+            ),
+            WidthReason::NotLockFree => write!(
+                f,
+                "width {} is not lock-free on this CPU (no cmpxchg16b): a view into shared memory \
+                 would take a process-local lock and lose updates across processes; use a width \
+                 of 8 bytes or less",
+                self.width
+            ),
+            WidthReason::NoWriteFreeLoad => write!(
+                f,
+                "width {} cannot be loaded from read-only memory on this CPU: its only atomic load \
+                 (cmpxchg16b) writes; map the memory writable or use a width of 8 bytes or less",
+                self.width
+            ),
+        }
+    }
+}
+
+impl core::error::Error for UnsupportedWidth {}
+
+/// An operation that a kind of value, or a read-only view, does not offer.
+///
+/// ```
+/// use atomics::{AType, Error, OpType, atomic};
+///
+/// let a = atomic(4, AType::Bytes).unwrap();
+/// let err = a.fetch_add(1).unwrap_err();
+/// assert!(matches!(err, Error::UnsupportedOperation(e) if e.op == OpType::FetchAdd));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnsupportedOperation {
+    /// The operation asked for.
+    pub op: OpType,
+    /// The kind of the value.
+    pub kind: Kind,
+    /// Whether the refusal is because the view is read-only (the kind itself may offer it).
+    pub readonly: bool,
+}
+
+impl fmt::Display for UnsupportedOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.readonly {
+            write!(
+                f,
+                "operation {} is not supported on a read-only view: it offers only load \
+                 and bit_test; open the memory writable to modify it",
+                self.op
+            )
+        } else {
+            write!(
+                f,
+                "operation {} is not supported by kind {}: it offers {}",
+                self.op,
+                self.kind,
+                self.kind.ops_supported()
+            )
+        }
+    }
+}
+
+impl core::error::Error for UnsupportedOperation {}
+
+/// A buffer or region of the wrong size.
+///
+/// ```
+/// use atomics::{Atomic, Error};
+///
+/// let mut buf = [0u8; 3];
+/// let err = Atomic::<u8>::from_mut(&mut buf).unwrap_err();
+/// assert!(matches!(err, Error::Size(e) if e.needed == 1 && e.got == 3));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "wrong size: {needed} bytes are needed but {got} were given; pass a buffer of exactly \
+     the width (or a region large enough for the offset plus the width)"
+)]
+pub struct SizeError {
+    /// The bytes needed.
+    pub needed: usize,
+    /// The bytes given.
+    pub got: usize,
+}
+
+/// A bit index past the width of the value.
+///
+/// ```
+/// use atomics::{Atomic, Error};
+///
+/// let a = Atomic::<u16>::new(0);
+/// let err = a.bit_set(16).unwrap_err();
+/// assert!(matches!(err, Error::BitIndex(e) if e.bit == 16 && e.width == 2));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "bit index {bit} is out of range for a {width}-byte atomic: valid bits are 0..{}",
+    width * 8
+)]
+pub struct BitIndexError {
+    /// The bit index asked for.
+    pub bit: u32,
+    /// The width of the value, in bytes.
+    pub width: usize,
+}
+
+/// An operand of the dynamic API, as given (kept for error messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OperandValue {
+    /// A signed integer operand.
+    Int(i128),
+    /// An unsigned integer operand.
+    Uint(u128),
+    /// A byte-string operand of this many bytes.
+    Bytes(usize),
+}
+
+/// An operand that does not fit the width and kind of a dynamic atomic: the dynamic API
+/// never truncates.
+///
+/// ```
+/// use atomics::{AType, Error, atomic};
+///
+/// let a = atomic(1, AType::Uint).unwrap();
+/// assert!(matches!(a.store(256), Err(Error::Operand(_))));
+/// assert!(a.store(255).is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperandError {
+    /// The operand given.
+    pub value: OperandValue,
+    /// The width of the atomic, in bytes.
+    pub width: usize,
+    /// The kind of the atomic.
+    pub kind: Kind,
+}
+
+impl fmt::Display for OperandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bits = self.width as u32 * 8;
+        match (self.value, self.kind) {
+            (OperandValue::Bytes(n), _) if self.kind == Kind::Bytes => write!(
+                f,
+                "operand of {n} bytes does not fit bytes of width {}: pass exactly {} bytes",
+                self.width, self.width
+            ),
+            (OperandValue::Bytes(n), kind) => write!(
+                f,
+                "a {n}-byte string is not an operand for kind {kind}: pass an integer"
+            ),
+            (v, Kind::Int) => {
+                let (min, max) = if bits == 128 {
+                    (i128::MIN, i128::MAX)
+                } else {
+                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+                };
+                write!(
+                    f,
+                    "operand {} does not fit a {}-byte int: pass a value in {min}..={max}",
+                    Show(v),
+                    self.width
+                )
+            }
+            (v, Kind::Uint) => {
+                let max = if bits == 128 {
+                    u128::MAX
+                } else {
+                    (1u128 << bits) - 1
+                };
+                write!(
+                    f,
+                    "operand {} does not fit a {}-byte uint: pass a value in 0..={max}",
+                    Show(v),
+                    self.width
+                )
+            }
+            (v, kind) => write!(
+                f,
+                "operand {} does not fit a {}-byte {kind}: pass {} bytes or an integer that fits \
+                 {} bits unsigned",
+                Show(v),
+                self.width,
+                self.width,
+                bits
+            ),
+        }
+    }
+}
+
+struct Show(OperandValue);
+
+impl fmt::Display for Show {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            OperandValue::Int(v) => write!(f, "{v}"),
+            OperandValue::Uint(v) => write!(f, "{v}"),
+            OperandValue::Bytes(n) => write!(f, "<{n} bytes>"),
+        }
+    }
+}
+
+impl core::error::Error for OperandError {}

@@ -1,0 +1,221 @@
+//! Memory orders and the rules for which operation accepts which order.
+
+use core::fmt;
+use core::sync::atomic::Ordering;
+
+use crate::error::{Error, MemoryOrderError};
+use crate::ops::OpType;
+
+/// The memory order of an atomic operation, as in C11 / C++ `std::memory_order`.
+///
+/// Every `*_explicit` method takes a `MemoryOrder` and checks it against the operation
+/// before touching memory, returning [`MemoryOrderError`] for an order the operation
+/// cannot have (C++ leaves that undefined; here it is a value you can handle):
+///
+/// | operation                    | valid orders                                      |
+/// |------------------------------|---------------------------------------------------|
+/// | `store`                      | `Relaxed`, `Release`, `SeqCst`                    |
+/// | `load`, `bit_test`           | `Relaxed`, `Acquire`, `SeqCst`                    |
+/// | read-modify-write            | all five                                          |
+/// | `cmpxchg_*` failure order    | `Relaxed`, `Acquire`, `SeqCst`, not stronger than the success order |
+///
+/// C11's `consume` is not offered: every compiler implements it as `acquire`.
+///
+/// ```
+/// use atomics::{Atomic, MemoryOrder};
+///
+/// let a = Atomic::<u32>::new(1);
+/// assert_eq!(a.load_explicit(MemoryOrder::Acquire), Ok(1));
+/// assert!(a.load_explicit(MemoryOrder::Release).is_err());
+/// assert!(MemoryOrder::Acquire.is_valid_fail_order(MemoryOrder::AcqRel));
+/// assert!(!MemoryOrder::SeqCst.is_valid_fail_order(MemoryOrder::Acquire));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum MemoryOrder {
+    /// No ordering constraint; only atomicity.
+    Relaxed = 0,
+    /// Later reads and writes of this thread stay after this load.
+    Acquire = 1,
+    /// Earlier reads and writes of this thread stay before this store.
+    Release = 2,
+    /// Both `Acquire` and `Release` (read-modify-write operations only).
+    AcqRel = 3,
+    /// `AcqRel` plus a single total order of all `SeqCst` operations. The default.
+    SeqCst = 4,
+}
+
+impl MemoryOrder {
+    /// All five orders, weakest first.
+    ///
+    /// ```
+    /// assert_eq!(atomics::MemoryOrder::ALL.len(), 5);
+    /// ```
+    pub const ALL: [MemoryOrder; 5] = [
+        MemoryOrder::Relaxed,
+        MemoryOrder::Acquire,
+        MemoryOrder::Release,
+        MemoryOrder::AcqRel,
+        MemoryOrder::SeqCst,
+    ];
+
+    /// Whether a store may use this order (`Relaxed`, `Release`, `SeqCst`).
+    ///
+    /// ```
+    /// use atomics::MemoryOrder;
+    /// assert!(MemoryOrder::Release.is_valid_store_order());
+    /// assert!(!MemoryOrder::Acquire.is_valid_store_order());
+    /// ```
+    pub const fn is_valid_store_order(self) -> bool {
+        matches!(self, Self::Relaxed | Self::Release | Self::SeqCst)
+    }
+
+    /// Whether a load may use this order (`Relaxed`, `Acquire`, `SeqCst`).
+    ///
+    /// ```
+    /// use atomics::MemoryOrder;
+    /// assert!(MemoryOrder::Acquire.is_valid_load_order());
+    /// assert!(!MemoryOrder::AcqRel.is_valid_load_order());
+    /// ```
+    pub const fn is_valid_load_order(self) -> bool {
+        matches!(self, Self::Relaxed | Self::Acquire | Self::SeqCst)
+    }
+
+    /// Whether `self` may be the failure order of a compare-exchange whose success order
+    /// is `success`: it must be a load order and not stronger than `success`
+    /// (an acquiring failure needs an acquiring success; `SeqCst` needs `SeqCst`).
+    ///
+    /// ```
+    /// use atomics::MemoryOrder::*;
+    /// assert!(Relaxed.is_valid_fail_order(Release));
+    /// assert!(Acquire.is_valid_fail_order(AcqRel));
+    /// assert!(!Acquire.is_valid_fail_order(Release));
+    /// assert!(!Release.is_valid_fail_order(SeqCst));
+    /// ```
+    pub const fn is_valid_fail_order(self, success: MemoryOrder) -> bool {
+        match self {
+            Self::Relaxed => true,
+            Self::Acquire => matches!(success, Self::Acquire | Self::AcqRel | Self::SeqCst),
+            Self::SeqCst => matches!(success, Self::SeqCst),
+            Self::Release | Self::AcqRel => false,
+        }
+    }
+
+    /// The strongest failure order that `self` as a success order allows: what the
+    /// order-only forms of `swap` use for their compare-exchange.
+    ///
+    /// ```
+    /// use atomics::MemoryOrder::*;
+    /// assert_eq!(AcqRel.strongest_fail_order(), Acquire);
+    /// assert_eq!(Release.strongest_fail_order(), Relaxed);
+    /// ```
+    pub const fn strongest_fail_order(self) -> MemoryOrder {
+        match self {
+            Self::Relaxed | Self::Release => Self::Relaxed,
+            Self::Acquire | Self::AcqRel => Self::Acquire,
+            Self::SeqCst => Self::SeqCst,
+        }
+    }
+
+    /// The lower-case C11 name without the `memory_order_` prefix.
+    ///
+    /// ```
+    /// assert_eq!(atomics::MemoryOrder::AcqRel.name(), "acq_rel");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Relaxed => "relaxed",
+            Self::Acquire => "acquire",
+            Self::Release => "release",
+            Self::AcqRel => "acq_rel",
+            Self::SeqCst => "seq_cst",
+        }
+    }
+
+    pub(crate) fn check_load(self, op: OpType) -> Result<Ordering, Error> {
+        if self.is_valid_load_order() {
+            Ok(self.into())
+        } else {
+            Err(MemoryOrderError::new(op, self, false).into())
+        }
+    }
+
+    pub(crate) fn check_store(self, op: OpType) -> Result<Ordering, Error> {
+        if self.is_valid_store_order() {
+            Ok(self.into())
+        } else {
+            Err(MemoryOrderError::new(op, self, false).into())
+        }
+    }
+
+    /// Read-modify-write operations accept every order; kept as a function so every
+    /// operation goes through one validation point.
+    #[inline(always)]
+    pub(crate) fn check_rmw(self, _op: OpType) -> Result<Ordering, Error> {
+        Ok(self.into())
+    }
+
+    pub(crate) fn check_cmpxchg(
+        self,
+        fail: MemoryOrder,
+        op: OpType,
+    ) -> Result<(Ordering, Ordering), Error> {
+        if fail.is_valid_fail_order(self) {
+            Ok((self.into(), fail.into()))
+        } else {
+            Err(MemoryOrderError::new(op, fail, true).into())
+        }
+    }
+}
+
+impl Default for MemoryOrder {
+    /// `SeqCst`, the order of every method without an explicit order.
+    fn default() -> Self {
+        Self::SeqCst
+    }
+}
+
+impl fmt::Display for MemoryOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<MemoryOrder> for Ordering {
+    fn from(o: MemoryOrder) -> Self {
+        match o {
+            MemoryOrder::Relaxed => Ordering::Relaxed,
+            MemoryOrder::Acquire => Ordering::Acquire,
+            MemoryOrder::Release => Ordering::Release,
+            MemoryOrder::AcqRel => Ordering::AcqRel,
+            MemoryOrder::SeqCst => Ordering::SeqCst,
+        }
+    }
+}
+
+impl TryFrom<Ordering> for MemoryOrder {
+    type Error = Ordering;
+
+    /// Converts core's `Ordering` (which is `#[non_exhaustive]`); an unknown future order
+    /// is handed back.
+    fn try_from(o: Ordering) -> Result<Self, Ordering> {
+        match o {
+            Ordering::Relaxed => Ok(Self::Relaxed),
+            Ordering::Acquire => Ok(Self::Acquire),
+            Ordering::Release => Ok(Self::Release),
+            Ordering::AcqRel => Ok(Self::AcqRel),
+            Ordering::SeqCst => Ok(Self::SeqCst),
+            other => Err(other),
+        }
+    }
+}
+
+/// The strongest failure order allowed with success order `o` (core orderings).
+#[inline(always)]
+pub(crate) fn fail_of(o: Ordering) -> Ordering {
+    match o {
+        Ordering::Release | Ordering::Relaxed => Ordering::Relaxed,
+        Ordering::Acquire | Ordering::AcqRel => Ordering::Acquire,
+        _ => Ordering::SeqCst,
+    }
+}
