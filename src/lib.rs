@@ -15,4 +15,5 @@
 //! ```
 #![no_std]
 
+pub use atomics_macros::atomic_layout;
 pub use atomics_runtime::*;

@@ -36,7 +36,10 @@ extern crate std;
 
 mod align;
 mod atomic;
+#[cfg(feature = "std")]
+mod cheader;
 mod error;
+mod layout;
 mod ops;
 mod order;
 mod region;
@@ -45,9 +48,10 @@ mod value;
 pub use align::Alignment;
 pub use atomic::{Atomic, CmpxchgResult};
 pub use error::{
-    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue,
-    SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason,
+    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
+    UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
+pub use layout::{__private, FieldDesc, FieldType, Layout, LayoutDesc};
 pub use ops::{OpSet, OpType};
 pub use order::MemoryOrder;
 pub use region::{ReadOnly, Region};

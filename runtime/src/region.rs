@@ -187,7 +187,12 @@ impl<'a> Region<'a> {
 
     /// Checks bounds and alignment of a `width`-byte item at `offset` and returns its
     /// address.
-    pub(crate) fn checked_ptr(&self, offset: usize, width: usize, align: usize) -> Result<*mut u8, Error> {
+    pub(crate) fn checked_ptr(
+        &self,
+        offset: usize,
+        width: usize,
+        align: usize,
+    ) -> Result<*mut u8, Error> {
         let sub = self.subregion(offset, width)?;
         let addr = sub.ptr.as_ptr() as usize;
         if addr % align != 0 {
@@ -368,6 +373,9 @@ impl<T: Bitwise> ReadOnly<'_, T> {
 
 impl<T: Value> fmt::Debug for ReadOnly<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&T::from_raw(self.raw(core::sync::atomic::Ordering::Relaxed)), f)
+        fmt::Debug::fmt(
+            &T::from_raw(self.raw(core::sync::atomic::Ordering::Relaxed)),
+            f,
+        )
     }
 }

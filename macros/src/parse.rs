@@ -1,0 +1,524 @@
+//! `syn` input to [`Model`], collecting every error with its span so the user sees all
+//! of them in one compile.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Type};
+
+use crate::model::{Align, Elem, Field, Kind, Model, ValueType, Width};
+
+/// Keys of `#[atomic_layout(...)]`.
+const KEY_ALIGN: &str = "align";
+const KEY_CRATE: &str = "crate";
+/// The field attribute and its keys.
+const FIELD_ATTR: &str = "atomic";
+/// Names of generated inherent methods that a field accessor would clash with.
+const RESERVED: &[&str] = &["new", "from_mut", "snapshot", "store_snapshot"];
+
+/// Collects errors, merging them with `syn::Error::combine` (serde's `Ctxt`).
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+
+    pub fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.push(syn::Error::new(span, msg));
+    }
+
+    pub fn finish(self) -> Result<(), syn::Error> {
+        match self.0 {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Parses the attribute arguments and the item into a model.
+pub fn parse(args: TokenStream, item: TokenStream) -> Result<Model, syn::Error> {
+    let mut errors = Errors::default();
+    let (align, krate) = parse_args(args, &mut errors);
+    let item: Item = syn::parse2(item)?;
+    let st = match item {
+        Item::Struct(s) => s,
+        Item::Enum(e) => {
+            return Err(syn::Error::new(
+                e.enum_token.span,
+                "#[atomic_layout] supports only structs with named fields, not enums: \
+                 store a discriminant in an integer field (e.g. `state: u8`)",
+            ));
+        }
+        Item::Union(u) => {
+            return Err(syn::Error::new(
+                u.union_token.span,
+                "#[atomic_layout] supports only structs with named fields, not unions: \
+                 use a `[u8; N]` field for raw bytes",
+            ));
+        }
+        other => {
+            return Err(syn::Error::new(
+                other.span(),
+                "#[atomic_layout] applies to a struct with named fields",
+            ));
+        }
+    };
+
+    check_no_generics(&st.generics, &mut errors);
+
+    let named = match &st.fields {
+        Fields::Named(n) => Some(n),
+        Fields::Unnamed(u) => {
+            errors.error(
+                u.span(),
+                "#[atomic_layout] needs named fields, not a tuple struct: write \
+                 `struct Name { field: u64, .. }` so each field gets an accessor and a C name",
+            );
+            None
+        }
+        Fields::Unit => {
+            errors.error(
+                st.ident.span(),
+                "#[atomic_layout] needs at least one named field: a unit struct has no layout \
+                 (C has no empty structs)",
+            );
+            None
+        }
+    };
+
+    let mut fields = Vec::new();
+    if let Some(named) = named {
+        if named.named.is_empty() {
+            errors.error(
+                st.ident.span(),
+                "#[atomic_layout] needs at least one field (C has no empty structs)",
+            );
+        }
+        for f in &named.named {
+            if let Some(field) = parse_field(f, &mut errors) {
+                fields.push(field);
+            }
+        }
+    }
+
+    let attrs = st
+        .attrs
+        .iter()
+        .filter(|a| !a.path().is_ident("atomic_layout"))
+        .map(|a| a.to_token_stream())
+        .collect();
+
+    errors.finish()?;
+    Ok(Model {
+        name: st.ident,
+        vis: st.vis.to_token_stream(),
+        attrs,
+        fields,
+        align,
+        krate: krate.unwrap_or_else(|| quote!(::atomics)),
+    })
+}
+
+/// Rule: a layout is one concrete memory layout, shared with other processes and C, so
+/// it has no type or lifetime parameters.
+fn check_no_generics(generics: &syn::Generics, errors: &mut Errors) {
+    for p in &generics.params {
+        let what = match p {
+            syn::GenericParam::Lifetime(_) => "lifetime parameters",
+            syn::GenericParam::Type(_) => "type parameters",
+            syn::GenericParam::Const(_) => "const parameters",
+        };
+        errors.error(
+            p.span(),
+            format!(
+                "#[atomic_layout] structs cannot have {what}: a layout is one fixed memory \
+                 layout shared with other processes and C; write a concrete struct"
+            ),
+        );
+    }
+    if let Some(w) = &generics.where_clause {
+        errors.error(
+            w.span(),
+            "#[atomic_layout] structs cannot have a where clause",
+        );
+    }
+}
+
+fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<TokenStream>) {
+    let mut align: Option<(Align, Span)> = None;
+    let mut krate: Option<(TokenStream, Span)> = None;
+    if args.is_empty() {
+        return (None, None);
+    }
+    let parser = syn::meta::parser(|meta| {
+        let key_span = meta.path.span();
+        if meta.path.is_ident(KEY_ALIGN) {
+            let lit: LitInt = meta.value()?.parse()?;
+            let parsed = parse_align(&lit, errors);
+            if let Some((_, first)) = &align {
+                duplicate(errors, KEY_ALIGN, key_span, *first);
+            } else if let Some(a) = parsed {
+                align = Some((a, key_span));
+            }
+            Ok(())
+        } else if meta.path.is_ident(KEY_CRATE) {
+            let lit: LitStr = meta.value()?.parse()?;
+            let path = match lit.parse::<syn::Path>() {
+                Ok(p) => Some(p.to_token_stream()),
+                Err(_) => {
+                    errors.error(
+                        lit.span(),
+                        format!(
+                            "`crate = {:?}` is not a path: name the runtime crate as it is \
+                             known to this crate, e.g. `crate = \"::atomics\"`",
+                            lit.value()
+                        ),
+                    );
+                    None
+                }
+            };
+            if let Some((_, first)) = &krate {
+                duplicate(errors, KEY_CRATE, key_span, *first);
+            } else if let Some(p) = path {
+                krate = Some((p, key_span));
+            }
+            Ok(())
+        } else {
+            let key = meta.path.to_token_stream().to_string().replace(' ', "");
+            Err(meta.error(format!(
+                "unknown key `{key}` in #[atomic_layout(..)]: supported keys are `align = N` \
+                 and `crate = \"path\"`"
+            )))
+        }
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, args) {
+        errors.push(e);
+    }
+    (align.map(|a| a.0), krate.map(|k| k.0))
+}
+
+fn duplicate(errors: &mut Errors, key: &str, span: Span, first: Span) {
+    errors.error(span, format!("duplicate `{key}`: give it once"));
+    errors.error(first, format!("`{key}` first given here"));
+}
+
+/// Rule: an alignment is a power of two (what `#[repr(align)]` and C's `_Alignas` take),
+/// at most 2^29 (Rust's limit).
+fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
+    match lit.base10_parse::<u64>() {
+        Ok(n) if n.is_power_of_two() && n <= 1 << 29 => Some(Align(n as usize)),
+        Ok(n) => {
+            errors.error(
+                lit.span(),
+                format!(
+                    "align = {n} is not a power of two: use 1, 2, 4, 8, 16, 32, 64 (a cache line), \
+                     128, ... up to 2^29"
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
+    let name = f.ident.clone()?;
+    let mut docs = Vec::new();
+    let mut align: Option<(Align, Span)> = None;
+    let mut align_lit_span = None;
+    for attr in &f.attrs {
+        if attr.path().is_ident("doc") {
+            docs.push(attr.to_token_stream());
+        } else if attr.path().is_ident(FIELD_ATTR) {
+            parse_field_attr(attr, &mut align, &mut align_lit_span, errors);
+        } else {
+            errors.error(
+                attr.span(),
+                "only doc comments and #[atomic(align = N)] are allowed on fields of an \
+                 #[atomic_layout] struct",
+            );
+        }
+    }
+    let name_str = name.to_string();
+    if RESERVED.contains(&name_str.as_str()) {
+        errors.error(
+            name.span(),
+            format!(
+                "field name `{name_str}` clashes with the generated method `{name_str}()`: \
+                 rename the field (reserved: {})",
+                RESERVED.join(", ")
+            ),
+        );
+    }
+    let (elem, array_len) = parse_type(&f.ty, errors)?;
+    let align = align.map(|a| a.0);
+    if let (Some(a), Elem::Value(v), Some(span)) = (align, &elem, align_lit_span) {
+        if a.0 < v.width.bytes() {
+            errors.error(
+                span,
+                format!(
+                    "align = {} is below the natural alignment {} of `{}`: use at least {}",
+                    a.0,
+                    v.width.bytes(),
+                    v.rust,
+                    v.width.bytes()
+                ),
+            );
+        }
+    }
+    Some(Field {
+        name,
+        vis: f.vis.to_token_stream(),
+        docs,
+        elem,
+        array_len,
+        align,
+        ty_span: f.ty.span(),
+    })
+}
+
+fn parse_field_attr(
+    attr: &Attribute,
+    align: &mut Option<(Align, Span)>,
+    align_lit_span: &mut Option<Span>,
+    errors: &mut Errors,
+) {
+    let res = attr.parse_nested_meta(|meta| {
+        let key_span = meta.path.span();
+        if meta.path.is_ident(KEY_ALIGN) {
+            let lit: LitInt = meta.value()?.parse()?;
+            let parsed = parse_align(&lit, errors);
+            if let Some((_, first)) = align {
+                duplicate(errors, KEY_ALIGN, key_span, *first);
+            } else if let Some(a) = parsed {
+                *align = Some((a, key_span));
+                *align_lit_span = Some(lit.span());
+            }
+            Ok(())
+        } else {
+            let key = meta.path.to_token_stream().to_string().replace(' ', "");
+            Err(meta.error(format!(
+                "unknown key `{key}` in #[atomic(..)]: the supported key is `align = N`"
+            )))
+        }
+    });
+    if let Err(e) = res {
+        errors.push(e);
+    }
+}
+
+fn value_type(ident: &str) -> Option<(Kind, Width)> {
+    Some(match ident {
+        "i8" => (Kind::Int, Width::W1),
+        "i16" => (Kind::Int, Width::W2),
+        "i32" => (Kind::Int, Width::W4),
+        "i64" => (Kind::Int, Width::W8),
+        "i128" => (Kind::Int, Width::W16),
+        "u8" => (Kind::Uint, Width::W1),
+        "u16" => (Kind::Uint, Width::W2),
+        "u32" => (Kind::Uint, Width::W4),
+        "u64" => (Kind::Uint, Width::W8),
+        "u128" => (Kind::Uint, Width::W16),
+        "bool" => (Kind::Bool, Width::W1),
+        "f32" => (Kind::Float, Width::W4),
+        "f64" => (Kind::Float, Width::W8),
+        _ => return None,
+    })
+}
+
+/// A hint for plain types that are not value types.
+fn not_a_value_type_hint(ident: &str) -> Option<&'static str> {
+    Some(match ident {
+        "usize" | "isize" => {
+            "its width depends on the target, and a layout must be the same in every process \
+             and in C: use u64/i64 (or u32/i32)"
+        }
+        "char" => "use u32 (a char is a u32 with validity rules other writers cannot keep)",
+        "f16" | "f128" => "there are no lock-free atomics of this float: use f32 or f64",
+        "String" | "str" | "Vec" | "Box" => {
+            "heap data cannot live in shared memory: use a [u8; N] field (N = 1, 2, 4, 8, 16) \
+             or an array of them"
+        }
+        _ => return None,
+    })
+}
+
+const SUPPORTED: &str = "supported field types: i8..i128, u8..u128, f32, f64, bool, \
+    [u8; N] with N in 1, 2, 4, 8, 16, arrays [T; N] of those, and other #[atomic_layout] structs";
+
+/// Parses a field type: a value type, `[u8; N]`, an array, or a nested layout path.
+fn parse_type(ty: &Type, errors: &mut Errors) -> Option<(Elem, Option<usize>)> {
+    match ty {
+        Type::Array(arr) => {
+            let len = array_len(&arr.len, errors)?;
+            if let Some(elem_ident) = plain_ident(&arr.elem) {
+                if elem_ident == "u8" {
+                    return bytes_type(len, ty.span(), errors).map(|v| (Elem::Value(v), None));
+                }
+            }
+            if len == 0 {
+                errors.error(arr.len.span(), "an array field needs at least one element");
+                return None;
+            }
+            let elem = parse_elem(&arr.elem, errors)?;
+            Some((elem, Some(len)))
+        }
+        _ => parse_elem(ty, errors).map(|e| (e, None)),
+    }
+}
+
+/// Parses an element type (no outer array, but `[u8; N]` allowed).
+fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
+    match ty {
+        Type::Paren(p) => parse_elem(&p.elem, errors),
+        Type::Group(g) => parse_elem(&g.elem, errors),
+        Type::Array(arr) => {
+            let len = array_len(&arr.len, errors)?;
+            match plain_ident(&arr.elem) {
+                Some(id) if id == "u8" => bytes_type(len, ty.span(), errors).map(Elem::Value),
+                _ => {
+                    errors.error(
+                        ty.span(),
+                        "arrays of arrays are not supported (other than arrays of [u8; N]): \
+                         flatten the array or wrap the inner part in an #[atomic_layout] struct",
+                    );
+                    None
+                }
+            }
+        }
+        Type::Path(tp) if tp.qself.is_none() => {
+            if let Some(id) = tp.path.get_ident() {
+                let s = id.to_string();
+                if let Some((kind, width)) = value_type(&s) {
+                    return Some(Elem::Value(ValueType {
+                        rust: id.to_token_stream(),
+                        kind,
+                        width,
+                    }));
+                }
+                if let Some(hint) = not_a_value_type_hint(&s) {
+                    errors.error(
+                        id.span(),
+                        format!("`{s}` is not supported in a layout: {hint}"),
+                    );
+                    return None;
+                }
+            }
+            if let Some(seg) = tp
+                .path
+                .segments
+                .iter()
+                .find(|s| !matches!(s.arguments, syn::PathArguments::None))
+            {
+                let last = tp.path.segments.last().map(|s| s.ident.to_string());
+                let msg = if last.as_deref() == Some("Atomic") {
+                    "write the plain type (e.g. `u64`, not `Atomic<u64>`): #[atomic_layout] makes \
+                     every field atomic"
+                        .to_string()
+                } else {
+                    format!(
+                        "generic types are not supported in a layout (`{}`); {SUPPORTED}",
+                        seg.ident
+                    )
+                };
+                errors.error(ty.span(), msg);
+                return None;
+            }
+            if let Some(seg) = tp.path.segments.last() {
+                if let Some(hint) = not_a_value_type_hint(&seg.ident.to_string()) {
+                    errors.error(
+                        ty.span(),
+                        format!("`{}` is not supported in a layout: {hint}", seg.ident),
+                    );
+                    return None;
+                }
+            }
+            // Anything else is taken as a nested layout; the expansion asserts that it
+            // implements `Layout`, with the error spanned on this type.
+            Some(Elem::Layout(tp.path.to_token_stream()))
+        }
+        _ => {
+            errors.error(
+                ty.span(),
+                format!("this type cannot be a layout field; {SUPPORTED}"),
+            );
+            None
+        }
+    }
+}
+
+fn plain_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(tp) if tp.qself.is_none() => tp.path.get_ident().map(|i| i.to_string()),
+        Type::Group(g) => plain_ident(&g.elem),
+        Type::Paren(p) => plain_ident(&p.elem),
+        _ => None,
+    }
+}
+
+fn array_len(len: &Expr, errors: &mut Errors) -> Option<usize> {
+    match len {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => match lit.base10_parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        Expr::Group(g) => array_len(&g.expr, errors),
+        other => {
+            errors.error(
+                other.span(),
+                "array lengths in a layout must be integer literals, so the macro can compute \
+                 offsets and the C header",
+            );
+            None
+        }
+    }
+}
+
+/// Rule: raw bytes are one atomic of a supported width; suggest the nearest one.
+fn bytes_type(n: usize, span: Span, errors: &mut Errors) -> Option<ValueType> {
+    if let Some(width) = Width::from_bytes(n as u64) {
+        let lit = proc_macro2::Literal::usize_unsuffixed(n);
+        return Some(ValueType {
+            rust: quote!([u8; #lit]),
+            kind: Kind::Bytes,
+            width,
+        });
+    }
+    let suggestion = if n == 0 {
+        "remove the field".to_string()
+    } else if n < 16 {
+        let up = n.next_power_of_two();
+        format!("use `[u8; {up}]` and leave the extra bytes unused")
+    } else {
+        let k = n.div_ceil(16);
+        format!(
+            "use an array of 16-byte atomics, `[[u8; 16]; {k}]`{}",
+            if n % 16 == 0 {
+                ""
+            } else {
+                " (the last partly unused)"
+            }
+        )
+    };
+    errors.error(
+        span,
+        format!(
+            "`[u8; {n}]` is not an atomic width: raw bytes fields are [u8; 1], [u8; 2], \
+             [u8; 4], [u8; 8] or [u8; 16]; {suggestion}"
+        ),
+    );
+    None
+}

@@ -1,0 +1,203 @@
+//! Renders the C11/C++ header of a layout from its descriptor alone, so a tool that has
+//! only a segment's stored descriptor produces the same bytes as `Layout::c_header()`.
+
+use std::fmt::Write as _;
+use std::format;
+use std::string::String;
+use std::vec::Vec;
+
+use crate::layout::{FieldType, LayoutDesc};
+use crate::value::Kind;
+
+/// `NetStats` -> `NET_STATS`.
+pub(crate) fn upper_snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+fn c_value_type(kind: Kind, width: usize) -> &'static str {
+    match (kind, width) {
+        (Kind::Int, 1) => "int8_t",
+        (Kind::Int, 2) => "int16_t",
+        (Kind::Int, 4) => "int32_t",
+        (Kind::Int, 8) => "int64_t",
+        (Kind::Int, _) => "atomics_i128",
+        (Kind::Float, 4) => "float",
+        (Kind::Float, _) => "double",
+        (_, 1) => "uint8_t",
+        (_, 2) => "uint16_t",
+        (_, 4) => "uint32_t",
+        (_, 8) => "uint64_t",
+        (_, _) => "atomics_u128",
+    }
+}
+
+/// Every layout reachable from `desc`, nested ones first, each once.
+fn collect<'a>(desc: &'a LayoutDesc, out: &mut Vec<&'a LayoutDesc>) {
+    for f in desc.fields {
+        if let FieldType::Layout(d) = f.ty {
+            collect(d, out);
+        }
+    }
+    if !out.iter().any(|d| d.name == desc.name) {
+        out.push(desc);
+    }
+}
+
+fn render_struct(h: &mut String, d: &LayoutDesc) {
+    let guard = upper_snake(d.name);
+    // Infallible: writing to a String.
+    let _ = writeln!(h, "#ifndef ATOMICS_LAYOUT_{guard}_DEFINED");
+    let _ = writeln!(h, "#define ATOMICS_LAYOUT_{guard}_DEFINED");
+    let _ = writeln!(h, "typedef struct {} {{", d.name);
+    let max_field_align = d.fields.iter().map(|f| f.align).max().unwrap_or(1);
+    let mut pos = 0usize;
+    let mut pad = 0usize;
+    for (i, f) in d.fields.iter().enumerate() {
+        if f.offset > pos {
+            let _ = writeln!(h, "    uint8_t _atomics_pad{pad}[{}];", f.offset - pos);
+            pad += 1;
+        }
+        let natural = match f.ty {
+            FieldType::Value { width, .. } => width,
+            FieldType::Layout(n) => n.align,
+        };
+        let mut align = if f.align > natural { f.align } else { 0 };
+        if i == 0 && d.align > max_field_align {
+            align = align.max(d.align);
+        }
+        let alignas = if align > 0 {
+            format!("ATOMICS_ALIGNAS({align}) ")
+        } else {
+            String::new()
+        };
+        let ty = match f.ty {
+            FieldType::Value { kind, width } => {
+                format!("ATOMICS_ATOMIC({})", c_value_type(kind, width))
+            }
+            FieldType::Layout(n) => format!("struct {}", n.name),
+        };
+        let dims = f.array_len.map(|n| format!("[{n}]")).unwrap_or_default();
+        let what = match f.ty {
+            FieldType::Value { kind, width } => {
+                format!("{kind}, {width} byte{}", if width == 1 { "" } else { "s" })
+            }
+            FieldType::Layout(n) => format!("layout {}", n.name),
+        };
+        let _ = writeln!(
+            h,
+            "    {alignas}{ty} {}{dims}; /* offset {}, {what} */",
+            f.name, f.offset
+        );
+        pos = f.offset + f.size();
+    }
+    if d.size > pos || d.fields.is_empty() {
+        let _ = writeln!(
+            h,
+            "    uint8_t _atomics_pad{pad}[{}];",
+            (d.size - pos).max(1)
+        );
+    }
+    let _ = writeln!(h, "}} {};", d.name);
+    for f in d.fields {
+        let _ = writeln!(
+            h,
+            "ATOMICS_STATIC_ASSERT(offsetof(struct {n}, {f}) == {o}, \"{n}.{f} must be at offset {o}\");",
+            n = d.name,
+            f = f.name,
+            o = f.offset
+        );
+    }
+    let _ = writeln!(
+        h,
+        "ATOMICS_STATIC_ASSERT(sizeof(struct {n}) == {s}, \"{n} must be {s} bytes\");",
+        n = d.name,
+        s = d.size
+    );
+    let _ = writeln!(
+        h,
+        "ATOMICS_STATIC_ASSERT(ATOMICS_ALIGNOF(struct {n}) == {a}, \"{n} must be aligned to {a}\");",
+        n = d.name,
+        a = d.align
+    );
+    let _ = writeln!(h, "#define {guard}_SIZE {}u", d.size);
+    let _ = writeln!(h, "#define {guard}_ALIGN {}u", d.align);
+    let _ = writeln!(
+        h,
+        "#define {guard}_FINGERPRINT UINT64_C(0x{:016x})",
+        d.fingerprint()
+    );
+    let _ = writeln!(h, "#endif /* ATOMICS_LAYOUT_{guard}_DEFINED */");
+}
+
+pub(crate) fn render(desc: &LayoutDesc) -> String {
+    let guard = upper_snake(desc.name);
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "/* {name}: C11/C++ declaration of the atomics layout `{name}`.\n * Generated by the atomics crate; do not edit. Fingerprint 0x{fp:016x}.\n * C: _Atomic fields (C11). C++: std::atomic<T> fields, same size, alignment and\n * representation on GCC and Clang for these lock-free types. */",
+        name = desc.name,
+        fp = desc.fingerprint()
+    );
+    let _ = writeln!(h, "#ifndef ATOMICS_{guard}_H");
+    let _ = writeln!(h, "#define ATOMICS_{guard}_H");
+    h.push_str(
+        "\n#include <stddef.h>\n#include <stdint.h>\n\n\
+#ifndef ATOMICS_ATOMIC\n\
+#ifdef __cplusplus\n\
+#include <atomic>\n\
+#define ATOMICS_ATOMIC(T) std::atomic<T>\n\
+#define ATOMICS_ALIGNAS(N) alignas(N)\n\
+#define ATOMICS_ALIGNOF(T) alignof(T)\n\
+#define ATOMICS_STATIC_ASSERT(c, m) static_assert(c, m)\n\
+#else\n\
+#include <stdatomic.h>\n\
+#define ATOMICS_ATOMIC(T) _Atomic(T)\n\
+#define ATOMICS_ALIGNAS(N) _Alignas(N)\n\
+#define ATOMICS_ALIGNOF(T) _Alignof(T)\n\
+#define ATOMICS_STATIC_ASSERT(c, m) _Static_assert(c, m)\n\
+#endif\n\
+#endif\n\
+#if defined(__SIZEOF_INT128__) && !defined(ATOMICS_INT128_DEFINED)\n\
+#define ATOMICS_INT128_DEFINED\n\
+__extension__ typedef __int128 atomics_i128;\n\
+__extension__ typedef unsigned __int128 atomics_u128;\n\
+#endif\n\n",
+    );
+    let mut all = Vec::new();
+    collect(desc, &mut all);
+    for d in all {
+        render_struct(&mut h, d);
+        h.push('\n');
+    }
+    let _ = writeln!(h, "#endif /* ATOMICS_{guard}_H */");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upper_snake;
+
+    #[test]
+    fn upper_snake_names() {
+        assert_eq!(upper_snake("Stats"), "STATS");
+        assert_eq!(upper_snake("NetStats"), "NET_STATS");
+        assert_eq!(upper_snake("HTTPStats"), "HTTP_STATS");
+        assert_eq!(upper_snake("V2Layout"), "V2_LAYOUT");
+        assert_eq!(upper_snake("lower_case"), "LOWER_CASE");
+    }
+}

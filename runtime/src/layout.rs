@@ -1,0 +1,386 @@
+//! Layouts: structs declared with `#[atomic_layout]`, their field descriptors, their
+//! fingerprint and their C header.
+
+use core::cell::UnsafeCell;
+use core::fmt;
+use core::mem::MaybeUninit;
+
+use crate::error::{Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason};
+use crate::ops::{OpSet, OpType};
+use crate::region::Region;
+use crate::value::Kind;
+
+/// A `#[repr(C)]` struct of atomics declared with `#[atomic_layout]`.
+///
+/// Only the macro implements it. It gives the layout's size, alignment and field
+/// descriptors, a fingerprint that changes whenever the memory layout changes, plain
+/// snapshots, and (with `std`) the C header.
+///
+/// ```
+/// use atomics::{Layout, atomic_layout};
+///
+/// #[atomic_layout]
+/// pub struct Stats {
+///     pub requests: u64,
+///     pub up: bool,
+/// }
+///
+/// assert_eq!(Stats::SIZE, 16);
+/// assert_eq!(Stats::FIELDS[1].name, "up");
+/// let stats = Stats::new();
+/// stats.requests().inc();
+/// assert_eq!(stats.snapshot().requests, 1);
+/// ```
+///
+/// # Safety
+///
+/// Implementors guarantee that:
+/// 1. `Self` is `#[repr(C)]` with `size_of::<Self>() == SIZE` and
+///    `align_of::<Self>() == ALIGN`;
+/// 2. every byte of `Self` belongs to an atomic field (an [`Atomic`](crate::Atomic) or a
+///    nested layout) or to a [`Pad`](crate::__private::Pad), so every bit pattern is a
+///    valid `Self`, all-zero included, and a `&Self` over memory that others write
+///    atomically is sound;
+/// 3. `FIELDS` describes every field with its true offset, width, kind and length.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an atomic layout",
+    label = "not a value type or an `#[atomic_layout]` struct",
+    note = "a field of an #[atomic_layout] struct is i8..i128, u8..u128, f32, f64, bool, [u8; N] (N = 1, 2, 4, 8, 16), an array of those, or another #[atomic_layout] struct"
+)]
+pub unsafe trait Layout: Sized + Send + Sync + 'static {
+    /// The struct's name.
+    const NAME: &'static str;
+    /// `size_of::<Self>()`.
+    const SIZE: usize;
+    /// `align_of::<Self>()`.
+    const ALIGN: usize;
+    /// One descriptor per declared field, in declaration order.
+    const FIELDS: &'static [FieldDesc];
+    /// The whole descriptor: name, size, alignment and fields.
+    const DESC: LayoutDesc;
+    /// A hash of the canonical descriptor (field names, kinds, widths, offsets, array
+    /// lengths and alignments, the size and the alignment; not the struct's own name). Two
+    /// layouts with the same fingerprint have the same memory layout.
+    const FINGERPRINT: u64;
+    /// The plain twin of the layout (`<Name>Snapshot`).
+    type Snapshot: Copy + PartialEq + fmt::Debug + Default;
+
+    /// Loads every field (each atomically, the whole not as one atomic step).
+    fn snapshot(&self) -> Self::Snapshot;
+
+    /// Stores every field of `snapshot` (each atomically, not as one step).
+    fn store_snapshot(&self, snapshot: &Self::Snapshot);
+
+    /// The C11 header of this layout (see [`LayoutDesc::c_header`]).
+    #[cfg(feature = "std")]
+    fn c_header() -> std::string::String {
+        Self::DESC.c_header()
+    }
+}
+
+/// The type of a field: a value of some kind and width, or a nested layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// An atomic value.
+    Value {
+        /// Its kind.
+        kind: Kind,
+        /// Its width in bytes.
+        width: usize,
+    },
+    /// A nested `#[atomic_layout]` struct.
+    Layout(&'static LayoutDesc),
+}
+
+/// The descriptor of one field of a layout.
+///
+/// ```
+/// use atomics::{Kind, Layout, atomic_layout};
+///
+/// #[atomic_layout]
+/// struct S { a: u8, b: [i32; 3] }
+///
+/// let b = &S::FIELDS[1];
+/// assert_eq!((b.name, b.offset, b.width(), b.kind(), b.array_len), ("b", 4, 4, Some(Kind::Int), Some(3)));
+/// assert_eq!(b.size(), 12);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldDesc {
+    /// The field's name.
+    pub name: &'static str,
+    /// Its offset from the start of the layout.
+    pub offset: usize,
+    /// A value or a nested layout.
+    pub ty: FieldType,
+    /// `Some(n)` for an array of `n` elements.
+    pub array_len: Option<usize>,
+    /// The field's alignment (its natural one, or the `#[atomic(align = N)]` given).
+    pub align: usize,
+}
+
+impl FieldDesc {
+    /// The width of one element: the value's width, or the nested layout's size.
+    pub const fn width(&self) -> usize {
+        match self.ty {
+            FieldType::Value { width, .. } => width,
+            FieldType::Layout(d) => d.size,
+        }
+    }
+
+    /// The kind of a value field; `None` for a nested layout.
+    pub const fn kind(&self) -> Option<Kind> {
+        match self.ty {
+            FieldType::Value { kind, .. } => Some(kind),
+            FieldType::Layout(_) => None,
+        }
+    }
+
+    /// The nested layout's descriptor, if this field is one.
+    pub const fn nested(&self) -> Option<&'static LayoutDesc> {
+        match self.ty {
+            FieldType::Value { .. } => None,
+            FieldType::Layout(d) => Some(d),
+        }
+    }
+
+    /// The operations each element offers (empty for a nested layout).
+    pub const fn ops(&self) -> OpSet {
+        match self.ty {
+            FieldType::Value { kind, .. } => kind.ops_supported(),
+            FieldType::Layout(_) => OpSet::EMPTY,
+        }
+    }
+
+    /// The bytes the field occupies: width times the array length.
+    pub const fn size(&self) -> usize {
+        match self.array_len {
+            Some(n) => self.width() * n,
+            None => self.width(),
+        }
+    }
+}
+
+/// The descriptor of a whole layout: what `Layout::DESC` holds, and what a segment
+/// stores so that tools can read it without the Rust type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayoutDesc {
+    /// The struct's name.
+    pub name: &'static str,
+    /// Its size in bytes.
+    pub size: usize,
+    /// Its alignment in bytes.
+    pub align: usize,
+    /// Its fields, in declaration order.
+    pub fields: &'static [FieldDesc],
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+const fn fnv_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
+}
+
+const fn fnv_u64(h: u64, v: u64) -> u64 {
+    fnv_bytes(h, &v.to_le_bytes())
+}
+
+impl LayoutDesc {
+    /// The fingerprint: 64-bit FNV-1a over the canonical descriptor (format tag, size,
+    /// alignment, then per field: name, offset, kind or nested fingerprint, width, array
+    /// length, alignment). `const`, so `Layout::FINGERPRINT` costs nothing at run time.
+    ///
+    /// ```
+    /// use atomics::{Layout, atomic_layout};
+    /// #[atomic_layout]
+    /// struct A { x: u32 }
+    /// assert_eq!(A::DESC.fingerprint(), A::FINGERPRINT);
+    /// ```
+    pub const fn fingerprint(&self) -> u64 {
+        let mut h = fnv_bytes(FNV_OFFSET, b"atomics-layout-v1");
+        h = fnv_u64(h, self.size as u64);
+        h = fnv_u64(h, self.align as u64);
+        h = fnv_u64(h, self.fields.len() as u64);
+        let mut i = 0;
+        while i < self.fields.len() {
+            let f = &self.fields[i];
+            h = fnv_u64(h, f.name.len() as u64);
+            h = fnv_bytes(h, f.name.as_bytes());
+            h = fnv_u64(h, f.offset as u64);
+            match f.ty {
+                FieldType::Value { kind, width } => {
+                    h = fnv_u64(h, kind as u64);
+                    h = fnv_u64(h, width as u64);
+                }
+                FieldType::Layout(d) => {
+                    h = fnv_u64(h, 0xff);
+                    h = fnv_u64(h, d.fingerprint());
+                }
+            }
+            h = fnv_u64(
+                h,
+                match f.array_len {
+                    Some(n) => n as u64,
+                    None => u64::MAX,
+                },
+            );
+            h = fnv_u64(h, f.align as u64);
+            i += 1;
+        }
+        h
+    }
+
+    /// Whether any field, at any depth, is 16 bytes wide.
+    pub const fn has_16_byte_fields(&self) -> bool {
+        let mut i = 0;
+        while i < self.fields.len() {
+            match self.fields[i].ty {
+                FieldType::Value { width: 16, .. } => return true,
+                FieldType::Value { .. } => {}
+                FieldType::Layout(d) => {
+                    if d.has_16_byte_fields() {
+                        return true;
+                    }
+                }
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// The C11 header declaring this layout (and its nested layouts) for C and C++:
+    /// include guard, `<stdint.h>`/`<stddef.h>`, `_Atomic` fields (`std::atomic<T>` when
+    /// compiled as C++, which has the same size, alignment and lock-free representation
+    /// on GCC and Clang), explicit padding arrays, `_Static_assert`s on every offset, the
+    /// size and the alignment, and `#define`s for the fingerprint and the size.
+    ///
+    /// Type mapping: ints and uints to `intN_t`/`uintN_t` (16 bytes: `__int128`),
+    /// `bool` to `uint8_t` (any non-zero byte is true; C's `_Bool` may hold only 0 or 1),
+    /// `[u8; N]` to the unsigned integer of width N (C has no atomic arrays; memory order
+    /// of its bytes is the array's), floats to `float`/`double`.
+    #[cfg(feature = "std")]
+    pub fn c_header(&self) -> std::string::String {
+        crate::cheader::render(self)
+    }
+}
+
+/// Checks that a layout can be viewed in shared memory here: a 16-byte field needs a
+/// lock-free 16-byte atomic.
+pub(crate) fn check_layout_lock_free<L: Layout>() -> Result<(), Error> {
+    if L::DESC.has_16_byte_fields() && !portable_atomic::AtomicU128::is_lock_free() {
+        return Err(UnsupportedWidth {
+            width: 16,
+            reason: WidthReason::NotLockFree,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+impl<'a> Region<'a> {
+    /// A checked view of layout `L` at the start of the region: the region must hold
+    /// at least `L::SIZE` bytes ([`SizeError`]), start at an address aligned to
+    /// `L::ALIGN` ([`AlignmentError`](crate::AlignmentError)) and be writable
+    /// ([`UnsupportedOperation`]). Use [`subregion`](Region::subregion) for an offset.
+    ///
+    /// ```
+    /// use atomics::{Layout, Region, atomic_layout};
+    ///
+    /// #[atomic_layout]
+    /// struct Pair { a: u32, b: u32 }
+    ///
+    /// #[repr(align(8))]
+    /// struct Buf([u8; 8]);
+    /// let mut buf = Buf([0; 8]);
+    /// let region = Region::new(&mut buf.0);
+    /// let pair = region.view::<Pair>()?;
+    /// pair.b().store(7);
+    /// assert_eq!(region.read_at::<u32>(4)?.load(), 7);
+    /// # Ok::<(), atomics::Error>(())
+    /// ```
+    pub fn view<L: Layout>(&self) -> Result<&'a L, Error> {
+        if self.is_readonly() {
+            return Err(UnsupportedOperation {
+                op: OpType::Store,
+                kind: Kind::Bytes,
+                readonly: true,
+            }
+            .into());
+        }
+        let ptr = self.checked_ptr(0, L::SIZE, L::ALIGN)?;
+        check_layout_lock_free::<L>()?;
+        // SAFETY: `ptr` is aligned to L::ALIGN and has L::SIZE valid bytes for 'a, which
+        // are accessed only atomically (the region's contract); by the `Layout` contract
+        // 1 and 2 every bit pattern is a valid L made only of atomics and padding.
+        Ok(unsafe { &*(ptr as *const L) })
+    }
+}
+
+/// Items used by code that `#[atomic_layout]` generates. Not public API: they may
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::{FieldDesc, FieldType, LayoutDesc};
+    pub use zerocopy;
+
+    use super::*;
+
+    /// `N` bytes of padding in a layout: never read or written by this crate, and
+    /// `UnsafeCell` so that a `&Layout` makes no claim that others do not write them.
+    #[repr(transparent)]
+    pub struct Pad<const N: usize>(UnsafeCell<[MaybeUninit<u8>; N]>);
+
+    // SAFETY: the padding is never accessed through a `Pad`.
+    unsafe impl<const N: usize> Sync for Pad<N> {}
+
+    impl<const N: usize> Pad<N> {
+        /// Zeroed padding.
+        pub const fn new() -> Self {
+            Pad(UnsafeCell::new([MaybeUninit::new(0); N]))
+        }
+    }
+
+    impl<const N: usize> Default for Pad<N> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// A layout with every byte zero.
+    pub const fn zeroed<L: Layout>() -> L {
+        // SAFETY: by the `Layout` contract 2, every bit pattern (all-zero included) is a
+        // valid `L`.
+        unsafe { core::mem::zeroed() }
+    }
+
+    /// `offset` rounded up to a multiple of `align` (a power of two).
+    pub const fn align_up(offset: usize, align: usize) -> usize {
+        (offset + align - 1) & !(align - 1)
+    }
+
+    /// The larger of two alignments.
+    pub const fn max(a: usize, b: usize) -> usize {
+        if a > b { a } else { b }
+    }
+
+    /// Compile-time proof that `T` is a layout; the error names the field's type.
+    pub const fn assert_layout<T: Layout>() {}
+
+    /// A checked view of `L` over an exclusively borrowed buffer of exactly `L::SIZE` bytes.
+    pub fn from_mut<L: Layout>(buf: &mut [u8]) -> Result<&L, Error> {
+        if buf.len() != L::SIZE {
+            return Err(SizeError {
+                needed: L::SIZE,
+                got: buf.len(),
+            }
+            .into());
+        }
+        Region::new(buf).view::<L>()
+    }
+}
