@@ -1,0 +1,192 @@
+#[repr(C, align(64))]
+pub(crate) struct Stats {
+    hist: [::atomics::Atomic<u32>; 4],
+    __atomics_pad_0: ::atomics::__private::Pad<{ __AtomicsLayout_Stats::PAD_0 }>,
+    net: NetStats,
+    __atomics_pad_1: ::atomics::__private::Pad<{ __AtomicsLayout_Stats::PAD_1 }>,
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+struct __AtomicsLayout_Stats;
+#[allow(dead_code)]
+impl __AtomicsLayout_Stats {
+    const SIZE_0: usize = 4 * 4;
+    const ALIGN_0: usize = 4;
+    const OFF_0: usize = 0;
+    const END_0: usize = Self::OFF_0 + Self::SIZE_0;
+    const PAD_0: usize = Self::OFF_1 - Self::END_0;
+    const SIZE_1: usize = <NetStats as ::atomics::Layout>::SIZE * 1;
+    const ALIGN_1: usize = ::atomics::__private::max(
+        <NetStats as ::atomics::Layout>::ALIGN,
+        64,
+    );
+    const OFF_1: usize = ::atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
+    const END_1: usize = Self::OFF_1 + Self::SIZE_1;
+    const PAD_1: usize = Self::SIZE - Self::END_1;
+    const ALIGN: usize = ::atomics::__private::max(
+        ::atomics::__private::max(1, Self::ALIGN_0),
+        Self::ALIGN_1,
+    );
+    const SIZE: usize = ::atomics::__private::align_up(Self::END_1, Self::ALIGN);
+}
+///The plain twin of [`Stats`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Stats::snapshot`] and for [`Stats::store_snapshot`].
+#[derive(
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::cmp::PartialEq,
+    ::atomics::__private::zerocopy::FromZeros,
+    ::atomics::__private::zerocopy::IntoBytes,
+    ::atomics::__private::zerocopy::KnownLayout,
+    ::atomics::__private::zerocopy::Immutable
+)]
+#[zerocopy(crate = "::atomics::__private::zerocopy")]
+#[repr(C)]
+pub(crate) struct StatsSnapshot {
+    pub hist: [u32; 4],
+    __atomics_pad_0: [u8; __AtomicsLayout_Stats::PAD_0],
+    pub net: <NetStats as ::atomics::Layout>::Snapshot,
+    __atomics_pad_1: [u8; __AtomicsLayout_Stats::PAD_1],
+}
+impl ::core::default::Default for StatsSnapshot {
+    /// All fields zero.
+    fn default() -> Self {
+        <Self as ::atomics::__private::zerocopy::FromZeros>::new_zeroed()
+    }
+}
+impl ::core::fmt::Debug for StatsSnapshot {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("StatsSnapshot")
+            .field("hist", &self.hist)
+            .field("net", &self.net)
+            .finish()
+    }
+}
+impl Stats {
+    #[inline(always)]
+    pub fn hist(&self) -> &[::atomics::Atomic<u32>; 4] {
+        &self.hist
+    }
+    #[inline(always)]
+    pub fn net(&self) -> &NetStats {
+        &self.net
+    }
+    /// A layout with every field zero (`const`: usable in a `static`).
+    #[inline]
+    pub(crate) const fn new() -> Self {
+        ::atomics::__private::zeroed::<Self>()
+    }
+    /// A checked view of this layout over a buffer of exactly `SIZE` bytes aligned
+    /// to `ALIGN`.
+    pub(crate) fn from_mut(
+        buf: &mut [u8],
+    ) -> ::core::result::Result<&Self, ::atomics::Error> {
+        ::atomics::__private::from_mut::<Self>(buf)
+    }
+    /// Loads every field into a plain snapshot (each field atomically, not the
+    /// whole as one step).
+    pub(crate) fn snapshot(&self) -> StatsSnapshot {
+        let mut s = <StatsSnapshot as ::core::default::Default>::default();
+        s.hist = ::core::array::from_fn(|i| self.hist[i].load());
+        s.net = <NetStats as ::atomics::Layout>::snapshot(&self.net);
+        s
+    }
+    /// Stores every field of `snapshot` (each atomically, not as one step).
+    pub(crate) fn store_snapshot(&self, snapshot: &StatsSnapshot) {
+        let mut i = 0usize;
+        while i < 4 {
+            self.hist[i].store(snapshot.hist[i]);
+            i += 1;
+        }
+        <NetStats as ::atomics::Layout>::store_snapshot(&self.net, &snapshot.net);
+    }
+}
+impl ::core::default::Default for Stats {
+    /// Every field zero.
+    fn default() -> Self {
+        Self::new()
+    }
+}
+unsafe impl ::atomics::Layout for Stats {
+    const NAME: &'static str = "Stats";
+    const SIZE: usize = __AtomicsLayout_Stats::SIZE;
+    const ALIGN: usize = __AtomicsLayout_Stats::ALIGN;
+    const FIELDS: &'static [::atomics::FieldDesc] = &[
+        ::atomics::__private::FieldDesc {
+            name: "hist",
+            offset: __AtomicsLayout_Stats::OFF_0,
+            ty: ::atomics::__private::FieldType::Value {
+                kind: ::atomics::Kind::Uint,
+                width: 4,
+            },
+            array_len: ::core::option::Option::Some(4),
+            align: __AtomicsLayout_Stats::ALIGN_0,
+        },
+        ::atomics::__private::FieldDesc {
+            name: "net",
+            offset: __AtomicsLayout_Stats::OFF_1,
+            ty: ::atomics::__private::FieldType::Layout(
+                &<NetStats as ::atomics::Layout>::DESC,
+            ),
+            array_len: ::core::option::Option::None,
+            align: __AtomicsLayout_Stats::ALIGN_1,
+        },
+    ];
+    const DESC: ::atomics::LayoutDesc = ::atomics::LayoutDesc {
+        name: "Stats",
+        size: __AtomicsLayout_Stats::SIZE,
+        align: __AtomicsLayout_Stats::ALIGN,
+        fields: <Self as ::atomics::Layout>::FIELDS,
+    };
+    const FINGERPRINT: u64 = <Self as ::atomics::Layout>::DESC.fingerprint();
+    type Snapshot = StatsSnapshot;
+    fn snapshot(&self) -> StatsSnapshot {
+        Stats::snapshot(self)
+    }
+    fn store_snapshot(&self, snapshot: &StatsSnapshot) {
+        Stats::store_snapshot(self, snapshot)
+    }
+}
+impl ::core::fmt::Debug for Stats {
+    /// The field names and their values, each loaded with `Relaxed`.
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("Stats")
+            .field("hist", &self.hist)
+            .field("net", &self.net)
+            .finish()
+    }
+}
+const _: () = {
+    ::core::assert!(
+        ::core::mem::offset_of!(Stats, hist) == __AtomicsLayout_Stats::OFF_0,
+        "field `hist` of `Stats` is not at the offset #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::offset_of!(StatsSnapshot, hist) == __AtomicsLayout_Stats::OFF_0,
+        "field `hist` of `Stats` is not at the offset #[atomic_layout] computed"
+    );
+    ::atomics::__private::assert_layout::<NetStats>();
+    ::core::assert!(
+        64 >= < NetStats as ::atomics::Layout > ::ALIGN,
+        "align = 64 on field `net` is below the alignment of its layout type"
+    );
+    ::core::assert!(
+        ::core::mem::offset_of!(Stats, net) == __AtomicsLayout_Stats::OFF_1,
+        "field `net` of `Stats` is not at the offset #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::offset_of!(StatsSnapshot, net) == __AtomicsLayout_Stats::OFF_1,
+        "field `net` of `Stats` is not at the offset #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::size_of:: < Stats > () == __AtomicsLayout_Stats::SIZE,
+        "`Stats` does not have the size #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::align_of:: < Stats > () == __AtomicsLayout_Stats::ALIGN,
+        "`Stats` does not have the alignment #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::size_of:: < StatsSnapshot > () == __AtomicsLayout_Stats::SIZE,
+        "`Stats` does not have the size #[atomic_layout] computed"
+    );
+};

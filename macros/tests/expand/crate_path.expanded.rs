@@ -1,0 +1,137 @@
+#[repr(C, align(16))]
+struct Id {
+    id: ::my_atomics::Atomic<[u8; 16]>,
+    __atomics_pad_0: ::my_atomics::__private::Pad<{ __AtomicsLayout_Id::PAD_0 }>,
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+struct __AtomicsLayout_Id;
+#[allow(dead_code)]
+impl __AtomicsLayout_Id {
+    const SIZE_0: usize = 16 * 1;
+    const ALIGN_0: usize = 16;
+    const OFF_0: usize = 0;
+    const END_0: usize = Self::OFF_0 + Self::SIZE_0;
+    const PAD_0: usize = Self::SIZE - Self::END_0;
+    const ALIGN: usize = ::my_atomics::__private::max(16, Self::ALIGN_0);
+    const SIZE: usize = ::my_atomics::__private::align_up(Self::END_0, Self::ALIGN);
+}
+///The plain twin of [`Id`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Id::snapshot`] and for [`Id::store_snapshot`].
+#[derive(
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::cmp::PartialEq,
+    ::my_atomics::__private::zerocopy::FromBytes,
+    ::my_atomics::__private::zerocopy::IntoBytes,
+    ::my_atomics::__private::zerocopy::KnownLayout,
+    ::my_atomics::__private::zerocopy::Immutable
+)]
+#[zerocopy(crate = "::my_atomics::__private::zerocopy")]
+#[repr(C)]
+struct IdSnapshot {
+    pub id: [u8; 16],
+    __atomics_pad_0: [u8; __AtomicsLayout_Id::PAD_0],
+}
+impl ::core::default::Default for IdSnapshot {
+    /// All fields zero.
+    fn default() -> Self {
+        <Self as ::my_atomics::__private::zerocopy::FromZeros>::new_zeroed()
+    }
+}
+impl ::core::fmt::Debug for IdSnapshot {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("IdSnapshot").field("id", &self.id).finish()
+    }
+}
+impl Id {
+    #[inline(always)]
+    fn id(&self) -> &::my_atomics::Atomic<[u8; 16]> {
+        &self.id
+    }
+    /// A layout with every field zero (`const`: usable in a `static`).
+    #[inline]
+    const fn new() -> Self {
+        ::my_atomics::__private::zeroed::<Self>()
+    }
+    /// A checked view of this layout over a buffer of exactly `SIZE` bytes aligned
+    /// to `ALIGN`.
+    fn from_mut(buf: &mut [u8]) -> ::core::result::Result<&Self, ::my_atomics::Error> {
+        ::my_atomics::__private::from_mut::<Self>(buf)
+    }
+    /// Loads every field into a plain snapshot (each field atomically, not the
+    /// whole as one step).
+    fn snapshot(&self) -> IdSnapshot {
+        let mut s = <IdSnapshot as ::core::default::Default>::default();
+        s.id = self.id.load();
+        s
+    }
+    /// Stores every field of `snapshot` (each atomically, not as one step).
+    fn store_snapshot(&self, snapshot: &IdSnapshot) {
+        self.id.store(snapshot.id);
+    }
+}
+impl ::core::default::Default for Id {
+    /// Every field zero.
+    fn default() -> Self {
+        Self::new()
+    }
+}
+unsafe impl ::my_atomics::Layout for Id {
+    const NAME: &'static str = "Id";
+    const SIZE: usize = __AtomicsLayout_Id::SIZE;
+    const ALIGN: usize = __AtomicsLayout_Id::ALIGN;
+    const FIELDS: &'static [::my_atomics::FieldDesc] = &[
+        ::my_atomics::__private::FieldDesc {
+            name: "id",
+            offset: __AtomicsLayout_Id::OFF_0,
+            ty: ::my_atomics::__private::FieldType::Value {
+                kind: ::my_atomics::Kind::Bytes,
+                width: 16,
+            },
+            array_len: ::core::option::Option::None,
+            align: __AtomicsLayout_Id::ALIGN_0,
+        },
+    ];
+    const DESC: ::my_atomics::LayoutDesc = ::my_atomics::LayoutDesc {
+        name: "Id",
+        size: __AtomicsLayout_Id::SIZE,
+        align: __AtomicsLayout_Id::ALIGN,
+        fields: <Self as ::my_atomics::Layout>::FIELDS,
+    };
+    const FINGERPRINT: u64 = <Self as ::my_atomics::Layout>::DESC.fingerprint();
+    type Snapshot = IdSnapshot;
+    fn snapshot(&self) -> IdSnapshot {
+        Id::snapshot(self)
+    }
+    fn store_snapshot(&self, snapshot: &IdSnapshot) {
+        Id::store_snapshot(self, snapshot)
+    }
+}
+impl ::core::fmt::Debug for Id {
+    /// The field names and their values, each loaded with `Relaxed`.
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("Id").field("id", &self.id).finish()
+    }
+}
+const _: () = {
+    ::core::assert!(
+        ::core::mem::offset_of!(Id, id) == __AtomicsLayout_Id::OFF_0,
+        "field `id` of `Id` is not at the offset #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::offset_of!(IdSnapshot, id) == __AtomicsLayout_Id::OFF_0,
+        "field `id` of `Id` is not at the offset #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::size_of:: < Id > () == __AtomicsLayout_Id::SIZE,
+        "`Id` does not have the size #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::align_of:: < Id > () == __AtomicsLayout_Id::ALIGN,
+        "`Id` does not have the alignment #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::size_of:: < IdSnapshot > () == __AtomicsLayout_Id::SIZE,
+        "`Id` does not have the size #[atomic_layout] computed"
+    );
+};

@@ -1,0 +1,7 @@
+/// Two counters.
+#[atomic_layout]
+pub struct Pair {
+    /// Hits.
+    pub hits: u64,
+    pub up: bool,
+}

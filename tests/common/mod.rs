@@ -1,0 +1,59 @@
+//! Helpers shared by integration tests: compiling C with the system compilers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use atomics::{FieldType, LayoutDesc};
+
+/// A C or C++ compiler run that must succeed; the panic message carries its output.
+pub fn compile(compiler: &str, args: &[&str], dir: &Path) -> PathBuf {
+    let out = Command::new(compiler)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {compiler} ({e}): the C interop tests need gcc and g++ on PATH")
+        });
+    assert!(
+        out.status.success(),
+        "{compiler} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.to_path_buf()
+}
+
+/// Every (C member designator, offset) of a layout: nested fields as `a.b`, array
+/// elements as `a[i]` (first and last), nested arrays as `a[i].b`.
+pub fn member_offsets(desc: &LayoutDesc) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    walk(desc, "", 0, &mut out);
+    out
+}
+
+fn walk(desc: &LayoutDesc, prefix: &str, base: usize, out: &mut Vec<(String, usize)>) {
+    for f in desc.fields {
+        let name = format!("{prefix}{}", f.name);
+        let off = base + f.offset;
+        out.push((name.clone(), off));
+        let elems: Vec<(String, usize)> = match f.array_len {
+            Some(n) => {
+                let mut v = vec![(format!("{name}[0]"), off)];
+                if n > 1 {
+                    v.push((format!("{name}[{}]", n - 1), off + (n - 1) * f.width()));
+                }
+                v
+            }
+            None => vec![(name.clone(), off)],
+        };
+        for (ename, eoff) in elems {
+            if f.array_len.is_some() {
+                out.push((ename.clone(), eoff));
+            }
+            if let FieldType::Layout(nested) = f.ty {
+                walk(nested, &format!("{ename}."), eoff, out);
+            }
+        }
+    }
+}
