@@ -6,7 +6,7 @@ use std::format;
 use std::string::String;
 use std::vec::Vec;
 
-use crate::layout::{FieldType, LayoutDesc};
+use crate::descriptor::{DescType, Descriptor};
 use crate::value::Kind;
 
 /// `NetStats` -> `NET_STATS`.
@@ -47,9 +47,9 @@ fn c_value_type(kind: Kind, width: usize) -> &'static str {
 }
 
 /// Every layout reachable from `desc`, nested ones first, each once.
-fn collect<'a>(desc: &'a LayoutDesc, out: &mut Vec<&'a LayoutDesc>) {
-    for f in desc.fields {
-        if let FieldType::Layout(d) = f.ty {
+fn collect<'a>(desc: &'a Descriptor, out: &mut Vec<&'a Descriptor>) {
+    for f in &desc.fields {
+        if let DescType::Layout(d) = &f.ty {
             collect(d, out);
         }
     }
@@ -58,8 +58,8 @@ fn collect<'a>(desc: &'a LayoutDesc, out: &mut Vec<&'a LayoutDesc>) {
     }
 }
 
-fn render_struct(h: &mut String, d: &LayoutDesc) {
-    let guard = upper_snake(d.name);
+fn render_struct(h: &mut String, d: &Descriptor) {
+    let guard = upper_snake(&d.name);
     // Infallible: writing to a String.
     let _ = writeln!(h, "#ifndef ATOMICS_LAYOUT_{guard}_DEFINED");
     let _ = writeln!(h, "#define ATOMICS_LAYOUT_{guard}_DEFINED");
@@ -72,9 +72,9 @@ fn render_struct(h: &mut String, d: &LayoutDesc) {
             let _ = writeln!(h, "    uint8_t _atomics_pad{pad}[{}];", f.offset - pos);
             pad += 1;
         }
-        let natural = match f.ty {
-            FieldType::Value { width, .. } => width,
-            FieldType::Layout(n) => n.align,
+        let natural = match &f.ty {
+            DescType::Value { width, .. } => *width,
+            DescType::Layout(n) => n.align,
         };
         let mut align = if f.align > natural { f.align } else { 0 };
         if i == 0 && d.align > max_field_align {
@@ -85,18 +85,18 @@ fn render_struct(h: &mut String, d: &LayoutDesc) {
         } else {
             String::new()
         };
-        let ty = match f.ty {
-            FieldType::Value { kind, width } => {
-                format!("ATOMICS_ATOMIC({})", c_value_type(kind, width))
+        let ty = match &f.ty {
+            DescType::Value { kind, width } => {
+                format!("ATOMICS_ATOMIC({})", c_value_type(*kind, *width))
             }
-            FieldType::Layout(n) => format!("struct {}", n.name),
+            DescType::Layout(n) => format!("struct {}", n.name),
         };
         let dims = f.array_len.map(|n| format!("[{n}]")).unwrap_or_default();
-        let what = match f.ty {
-            FieldType::Value { kind, width } => {
+        let what = match &f.ty {
+            &DescType::Value { kind, width } => {
                 format!("{kind}, {width} byte{}", if width == 1 { "" } else { "s" })
             }
-            FieldType::Layout(n) => format!("layout {}", n.name),
+            DescType::Layout(n) => format!("layout {}", n.name),
         };
         let _ = writeln!(
             h,
@@ -113,7 +113,7 @@ fn render_struct(h: &mut String, d: &LayoutDesc) {
         );
     }
     let _ = writeln!(h, "}} {};", d.name);
-    for f in d.fields {
+    for f in &d.fields {
         let _ = writeln!(
             h,
             "ATOMICS_STATIC_ASSERT(offsetof(struct {n}, {f}) == {o}, \"{n}.{f} must be at offset {o}\");",
@@ -144,8 +144,8 @@ fn render_struct(h: &mut String, d: &LayoutDesc) {
     let _ = writeln!(h, "#endif /* ATOMICS_LAYOUT_{guard}_DEFINED */");
 }
 
-pub(crate) fn render(desc: &LayoutDesc) -> String {
-    let guard = upper_snake(desc.name);
+pub(crate) fn render(desc: &Descriptor) -> String {
+    let guard = upper_snake(&desc.name);
     let mut h = String::new();
     let _ = writeln!(
         h,

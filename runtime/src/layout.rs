@@ -191,6 +191,54 @@ const fn fnv_u64(h: u64, v: u64) -> u64 {
     fnv_bytes(h, &v.to_le_bytes())
 }
 
+/// The fingerprint primitives, shared by [`LayoutDesc::fingerprint`] (const) and the
+/// owned descriptor read from a segment, so both hash the same canonical sequence.
+pub(crate) mod fp {
+    use super::{FNV_OFFSET, fnv_bytes, fnv_u64};
+    use crate::value::Kind;
+
+    /// Starts a layout: format tag, size, alignment, field count.
+    pub(crate) const fn begin(size: usize, align: usize, nfields: usize) -> u64 {
+        let mut h = fnv_bytes(FNV_OFFSET, b"atomics-layout-v1");
+        h = fnv_u64(h, size as u64);
+        h = fnv_u64(h, align as u64);
+        fnv_u64(h, nfields as u64)
+    }
+
+    /// Adds one field; `ty` is `Ok((kind, width))` for a value, `Err(nested fingerprint)`
+    /// for a nested layout.
+    pub(crate) const fn field(
+        mut h: u64,
+        name: &str,
+        offset: usize,
+        ty: Result<(Kind, usize), u64>,
+        array_len: Option<usize>,
+        align: usize,
+    ) -> u64 {
+        h = fnv_u64(h, name.len() as u64);
+        h = fnv_bytes(h, name.as_bytes());
+        h = fnv_u64(h, offset as u64);
+        match ty {
+            Ok((kind, width)) => {
+                h = fnv_u64(h, kind as u64);
+                h = fnv_u64(h, width as u64);
+            }
+            Err(nested) => {
+                h = fnv_u64(h, 0xff);
+                h = fnv_u64(h, nested);
+            }
+        }
+        h = fnv_u64(
+            h,
+            match array_len {
+                Some(n) => n as u64,
+                None => u64::MAX,
+            },
+        );
+        fnv_u64(h, align as u64)
+    }
+}
+
 impl LayoutDesc {
     /// The fingerprint: 64-bit FNV-1a over the canonical descriptor (format tag, size,
     /// alignment, then per field: name, offset, kind or nested fingerprint, width, array
@@ -203,34 +251,15 @@ impl LayoutDesc {
     /// assert_eq!(A::DESC.fingerprint(), A::FINGERPRINT);
     /// ```
     pub const fn fingerprint(&self) -> u64 {
-        let mut h = fnv_bytes(FNV_OFFSET, b"atomics-layout-v1");
-        h = fnv_u64(h, self.size as u64);
-        h = fnv_u64(h, self.align as u64);
-        h = fnv_u64(h, self.fields.len() as u64);
+        let mut h = fp::begin(self.size, self.align, self.fields.len());
         let mut i = 0;
         while i < self.fields.len() {
             let f = &self.fields[i];
-            h = fnv_u64(h, f.name.len() as u64);
-            h = fnv_bytes(h, f.name.as_bytes());
-            h = fnv_u64(h, f.offset as u64);
-            match f.ty {
-                FieldType::Value { kind, width } => {
-                    h = fnv_u64(h, kind as u64);
-                    h = fnv_u64(h, width as u64);
-                }
-                FieldType::Layout(d) => {
-                    h = fnv_u64(h, 0xff);
-                    h = fnv_u64(h, d.fingerprint());
-                }
-            }
-            h = fnv_u64(
-                h,
-                match f.array_len {
-                    Some(n) => n as u64,
-                    None => u64::MAX,
-                },
-            );
-            h = fnv_u64(h, f.align as u64);
+            let ty = match f.ty {
+                FieldType::Value { kind, width } => Ok((kind, width)),
+                FieldType::Layout(d) => Err(d.fingerprint()),
+            };
+            h = fp::field(h, f.name, f.offset, ty, f.array_len, f.align);
             i += 1;
         }
         h
@@ -266,7 +295,7 @@ impl LayoutDesc {
     /// of its bytes is the array's), floats to `float`/`double`.
     #[cfg(feature = "std")]
     pub fn c_header(&self) -> std::string::String {
-        crate::cheader::render(self)
+        crate::descriptor::Descriptor::from_desc(self).c_header()
     }
 }
 

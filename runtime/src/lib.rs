@@ -38,6 +38,8 @@ mod align;
 mod atomic;
 #[cfg(feature = "std")]
 mod cheader;
+#[cfg(feature = "std")]
+mod descriptor;
 mod error;
 mod layout;
 mod ops;
@@ -47,6 +49,8 @@ mod value;
 
 pub use align::Alignment;
 pub use atomic::{Atomic, CmpxchgResult};
+#[cfg(feature = "std")]
+pub use descriptor::{DescField, DescType, Descriptor, DescriptorError, Leaf, value_type_name};
 pub use error::{
     AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
     UnsupportedOperation, UnsupportedWidth, WidthReason,

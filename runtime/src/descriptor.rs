@@ -1,0 +1,546 @@
+//! The owned layout descriptor: what a segment stores so that a program that has never
+//! seen the Rust type can read every field, and what tools (the CLI, `RawSegment`) work
+//! from. Its canonical encoding, its fingerprint (equal to `Layout::FINGERPRINT` of the
+//! layout it describes), field-level differences and the C header.
+
+use std::boxed::Box;
+use std::format;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+use crate::layout::{FieldType, LayoutDesc, fp};
+use crate::value::Kind;
+
+/// Nesting deeper than this is refused when decoding (a bound against hostile input).
+pub const MAX_DEPTH: usize = 16;
+/// At most this many fields per layout when decoding.
+pub const MAX_FIELDS: usize = 4096;
+/// At most this many bytes per name when decoding.
+pub const MAX_NAME: usize = 255;
+
+/// An owned layout descriptor.
+///
+/// ```
+/// use atomics::{Descriptor, Layout, atomic_layout};
+///
+/// #[atomic_layout]
+/// struct Pair { a: u32, b: [u8; 4] }
+///
+/// let d = Descriptor::from_desc(&Pair::DESC);
+/// let bytes = d.encode();
+/// let back = Descriptor::decode(&bytes)?;
+/// assert_eq!(back, d);
+/// assert_eq!(back.fingerprint(), Pair::FINGERPRINT);
+/// # Ok::<(), atomics::DescriptorError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Descriptor {
+    /// The layout's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: usize,
+    /// Its alignment in bytes.
+    pub align: usize,
+    /// Its fields in declaration order.
+    pub fields: Vec<DescField>,
+}
+
+/// One field of a [`Descriptor`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DescField {
+    /// The field's name.
+    pub name: String,
+    /// Its offset in the layout.
+    pub offset: usize,
+    /// A value or a nested layout.
+    pub ty: DescType,
+    /// `Some(n)` for an array of `n` elements.
+    pub array_len: Option<usize>,
+    /// The field's alignment.
+    pub align: usize,
+}
+
+/// The type of a [`DescField`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DescType {
+    /// An atomic value.
+    Value {
+        /// Its kind.
+        kind: Kind,
+        /// Its width in bytes.
+        width: usize,
+    },
+    /// A nested layout.
+    Layout(Box<Descriptor>),
+}
+
+impl DescField {
+    /// The width of one element (a nested layout's size).
+    pub fn width(&self) -> usize {
+        match &self.ty {
+            DescType::Value { width, .. } => *width,
+            DescType::Layout(d) => d.size,
+        }
+    }
+
+    /// The bytes the field occupies.
+    pub fn size(&self) -> usize {
+        self.width() * self.array_len.unwrap_or(1)
+    }
+
+    /// The kind of a value field.
+    pub fn kind(&self) -> Option<Kind> {
+        match &self.ty {
+            DescType::Value { kind, .. } => Some(*kind),
+            DescType::Layout(_) => None,
+        }
+    }
+
+    /// A short description of the type, e.g. `u64`, `[u32; 8]`, `NetStats`, `[u8; 16]`.
+    pub fn type_name(&self) -> String {
+        let elem = match &self.ty {
+            DescType::Value { kind, width } => value_type_name(*kind, *width),
+            DescType::Layout(d) => d.name.clone(),
+        };
+        match self.array_len {
+            Some(n) => format!("[{elem}; {n}]"),
+            None => elem,
+        }
+    }
+}
+
+/// The Rust type of a value: `i32`, `u128`, `bool`, `f64`, `[u8; 16]`.
+pub fn value_type_name(kind: Kind, width: usize) -> String {
+    match kind {
+        Kind::Int => format!("i{}", width * 8),
+        Kind::Uint => format!("u{}", width * 8),
+        Kind::Float => format!("f{}", width * 8),
+        Kind::Bool => "bool".to_string(),
+        Kind::Bytes => format!("[u8; {width}]"),
+    }
+}
+
+/// A leaf of a descriptor: one atomic value with its full path and absolute offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    /// `net.rx`, `latency_us[3]`, `slots[1].count`.
+    pub path: String,
+    /// Absolute offset in the layout.
+    pub offset: usize,
+    /// Kind of the value.
+    pub kind: Kind,
+    /// Width of the value.
+    pub width: usize,
+}
+
+/// Why a descriptor could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed layout descriptor at byte {at}: {what}")]
+pub struct DescriptorError {
+    /// The byte offset in the encoding where decoding failed.
+    pub at: usize,
+    /// What is wrong.
+    pub what: String,
+}
+
+impl Descriptor {
+    /// The owned copy of a static descriptor.
+    pub fn from_desc(d: &LayoutDesc) -> Descriptor {
+        Descriptor {
+            name: d.name.to_string(),
+            size: d.size,
+            align: d.align,
+            fields: d
+                .fields
+                .iter()
+                .map(|f| DescField {
+                    name: f.name.to_string(),
+                    offset: f.offset,
+                    ty: match f.ty {
+                        FieldType::Value { kind, width } => DescType::Value { kind, width },
+                        FieldType::Layout(n) => {
+                            DescType::Layout(Box::new(Descriptor::from_desc(n)))
+                        }
+                    },
+                    array_len: f.array_len,
+                    align: f.align,
+                })
+                .collect(),
+        }
+    }
+
+    /// The fingerprint, computed exactly as `Layout::FINGERPRINT` is.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = fp::begin(self.size, self.align, self.fields.len());
+        for f in &self.fields {
+            let ty = match &f.ty {
+                DescType::Value { kind, width } => Ok((*kind, *width)),
+                DescType::Layout(d) => Err(d.fingerprint()),
+            };
+            h = fp::field(h, &f.name, f.offset, ty, f.array_len, f.align);
+        }
+        h
+    }
+
+    /// Every atomic value at any depth, with its path (`net.rx`, `hist[3]`) and absolute
+    /// offset, in memory order.
+    pub fn leaves(&self) -> Vec<Leaf> {
+        let mut out = Vec::new();
+        self.walk("", 0, &mut out);
+        out
+    }
+
+    fn walk(&self, prefix: &str, base: usize, out: &mut Vec<Leaf>) {
+        for f in &self.fields {
+            let count = f.array_len.unwrap_or(1);
+            for i in 0..count {
+                let path = match f.array_len {
+                    Some(_) => format!("{prefix}{}[{i}]", f.name),
+                    None => format!("{prefix}{}", f.name),
+                };
+                let off = base + f.offset + i * f.width();
+                match &f.ty {
+                    DescType::Value { kind, width } => out.push(Leaf {
+                        path,
+                        offset: off,
+                        kind: *kind,
+                        width: *width,
+                    }),
+                    DescType::Layout(d) => d.walk(&format!("{path}."), off, out),
+                }
+            }
+        }
+    }
+
+    /// The canonical encoding (little-endian): name, size, align, field count, then per
+    /// field: name, offset, type tag (0 value: kind, width; 1 layout: nested encoding),
+    /// array length (`u64::MAX` for none) and alignment. Names are a `u16` length and
+    /// UTF-8 bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode_into(&mut out);
+        out
+    }
+
+    fn encode_into(&self, out: &mut Vec<u8>) {
+        put_str(out, &self.name);
+        out.extend_from_slice(&(self.size as u64).to_le_bytes());
+        out.extend_from_slice(&(self.align as u64).to_le_bytes());
+        out.extend_from_slice(&(self.fields.len() as u32).to_le_bytes());
+        for f in &self.fields {
+            put_str(out, &f.name);
+            out.extend_from_slice(&(f.offset as u64).to_le_bytes());
+            match &f.ty {
+                DescType::Value { kind, width } => {
+                    out.push(0);
+                    out.push(*kind as u8);
+                    out.push(*width as u8);
+                }
+                DescType::Layout(d) => {
+                    out.push(1);
+                    d.encode_into(out);
+                }
+            }
+            let len = f.array_len.map_or(u64::MAX, |n| n as u64);
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&(f.align as u64).to_le_bytes());
+        }
+    }
+
+    /// Decodes and validates an encoding: every size, offset, width, kind and alignment
+    /// must be consistent (fields inside the layout, aligned, not overlapping), names
+    /// UTF-8 and bounded, nesting at most [`MAX_DEPTH`] deep, and no bytes left over.
+    /// Never panics, whatever the input.
+    pub fn decode(bytes: &[u8]) -> Result<Descriptor, DescriptorError> {
+        let mut r = Reader { bytes, at: 0 };
+        let d = r.layout(0)?;
+        if r.at != bytes.len() {
+            return Err(r.err(format!(
+                "{} bytes left after the descriptor",
+                bytes.len() - r.at
+            )));
+        }
+        Ok(d)
+    }
+
+    /// Field-level differences from `other`, one line each (`field b: u64 at 8 -> i64 at 8`),
+    /// for error messages when a segment's layout is not the expected one.
+    pub fn diff(&self, other: &Descriptor) -> Vec<String> {
+        let mut out = Vec::new();
+        self.diff_into(other, "", &mut out);
+        out
+    }
+
+    fn diff_into(&self, other: &Descriptor, prefix: &str, out: &mut Vec<String>) {
+        if self.size != other.size {
+            out.push(format!(
+                "{}size {} -> {}",
+                prefix_label(prefix),
+                self.size,
+                other.size
+            ));
+        }
+        if self.align != other.align {
+            out.push(format!(
+                "{}alignment {} -> {}",
+                prefix_label(prefix),
+                self.align,
+                other.align
+            ));
+        }
+        for f in &self.fields {
+            match other.fields.iter().find(|g| g.name == f.name) {
+                None => out.push(format!(
+                    "field {prefix}{} ({} at {}) is missing",
+                    f.name,
+                    f.type_name(),
+                    f.offset
+                )),
+                Some(g) => {
+                    if let (DescType::Layout(a), DescType::Layout(b)) = (&f.ty, &g.ty) {
+                        if f.offset != g.offset || f.array_len != g.array_len {
+                            out.push(format!(
+                                "field {prefix}{}: {} at {} -> {} at {}",
+                                f.name,
+                                f.type_name(),
+                                f.offset,
+                                g.type_name(),
+                                g.offset
+                            ));
+                        }
+                        a.diff_into(b, &format!("{prefix}{}.", f.name), out);
+                    } else if f.ty != g.ty
+                        || f.offset != g.offset
+                        || f.array_len != g.array_len
+                        || f.align != g.align
+                    {
+                        out.push(format!(
+                            "field {prefix}{}: {} at {} (align {}) -> {} at {} (align {})",
+                            f.name,
+                            f.type_name(),
+                            f.offset,
+                            f.align,
+                            g.type_name(),
+                            g.offset,
+                            g.align
+                        ));
+                    }
+                }
+            }
+        }
+        for g in &other.fields {
+            if !self.fields.iter().any(|f| f.name == g.name) {
+                out.push(format!(
+                    "field {prefix}{} ({} at {}) is new",
+                    g.name,
+                    g.type_name(),
+                    g.offset
+                ));
+            }
+        }
+        let order = |d: &Descriptor| d.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        let (a, b) = (order(self), order(other));
+        let mut sa = a.clone();
+        let mut sb = b.clone();
+        sa.sort();
+        sb.sort();
+        if sa == sb && a != b {
+            out.push(format!(
+                "{}field order {} -> {}",
+                prefix_label(prefix),
+                a.join(", "),
+                b.join(", ")
+            ));
+        }
+    }
+
+    /// The C11/C++ header of this layout; see [`LayoutDesc::c_header`].
+    pub fn c_header(&self) -> String {
+        crate::cheader::render(self)
+    }
+}
+
+fn prefix_label(prefix: &str) -> String {
+    if prefix.is_empty() {
+        "layout ".to_string()
+    } else {
+        format!("{} ", prefix.trim_end_matches('.'))
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let n = bytes.len().min(u16::MAX as usize);
+    out.extend_from_slice(&(n as u16).to_le_bytes());
+    out.extend_from_slice(&bytes[..n]);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn err(&self, what: impl Into<String>) -> DescriptorError {
+        DescriptorError {
+            at: self.at,
+            what: what.into(),
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8], DescriptorError> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        match end {
+            Some(end) => {
+                let s = &self.bytes[self.at..end];
+                self.at = end;
+                Ok(s)
+            }
+            None => Err(self.err(format!(
+                "needs {n} more bytes, only {} left",
+                self.bytes.len() - self.at
+            ))),
+        }
+    }
+
+    fn u8(&mut self) -> Result<u8, DescriptorError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u16(&mut self) -> Result<u16, DescriptorError> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&mut self) -> Result<u32, DescriptorError> {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(a))
+    }
+
+    fn u64(&mut self) -> Result<u64, DescriptorError> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    fn usize(&mut self, what: &str) -> Result<usize, DescriptorError> {
+        let v = self.u64()?;
+        usize::try_from(v).map_err(|_| self.err(format!("{what} {v} does not fit this machine")))
+    }
+
+    fn name(&mut self) -> Result<String, DescriptorError> {
+        let n = self.u16()? as usize;
+        if n == 0 || n > MAX_NAME {
+            return Err(self.err(format!("a name of {n} bytes (1..={MAX_NAME} allowed)")));
+        }
+        let at = self.at;
+        let b = self.take(n)?;
+        let bad = |what: String| DescriptorError { at, what };
+        let s = core::str::from_utf8(b).map_err(|_| bad("a name that is not UTF-8".to_string()))?;
+        if !s.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(bad(format!("name {s:?} is not an identifier")));
+        }
+        Ok(s.to_string())
+    }
+
+    fn layout(&mut self, depth: usize) -> Result<Descriptor, DescriptorError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(format!("layouts nested more than {MAX_DEPTH} deep")));
+        }
+        let name = self.name()?;
+        let size = self.usize("size")?;
+        let align = self.usize("alignment")?;
+        if !align.is_power_of_two() || align > 1 << 29 {
+            return Err(self.err(format!("alignment {align} of {name} is not a power of two")));
+        }
+        if size == 0 || size % align != 0 {
+            return Err(self.err(format!(
+                "size {size} of {name} is not a positive multiple of its alignment {align}"
+            )));
+        }
+        let n = self.u32()? as usize;
+        if n == 0 || n > MAX_FIELDS {
+            return Err(self.err(format!("{n} fields in {name} (1..={MAX_FIELDS} allowed)")));
+        }
+        let mut fields: Vec<DescField> = Vec::with_capacity(n.min(64));
+        let mut end = 0usize;
+        for _ in 0..n {
+            let fname = self.name()?;
+            let offset = self.usize("offset")?;
+            let ty = match self.u8()? {
+                0 => {
+                    let kind =
+                        Kind::from_u8(self.u8()?).ok_or_else(|| self.err("an unknown kind"))?;
+                    let width = self.u8()? as usize;
+                    let ok = match kind {
+                        Kind::Bool => width == 1,
+                        Kind::Float => width == 4 || width == 8,
+                        _ => matches!(width, 1 | 2 | 4 | 8 | 16),
+                    };
+                    if !ok {
+                        return Err(self.err(format!(
+                            "field {fname}: width {width} is not valid for kind {kind}"
+                        )));
+                    }
+                    DescType::Value { kind, width }
+                }
+                1 => DescType::Layout(Box::new(self.layout(depth + 1)?)),
+                t => return Err(self.err(format!("field {fname}: unknown type tag {t}"))),
+            };
+            let len = self.u64()?;
+            let array_len = if len == u64::MAX {
+                None
+            } else {
+                match usize::try_from(len) {
+                    Ok(0) | Err(_) => {
+                        return Err(self.err(format!("field {fname}: array length {len}")));
+                    }
+                    Ok(l) => Some(l),
+                }
+            };
+            let falign = self.usize("alignment")?;
+            let natural = match &ty {
+                DescType::Value { width, .. } => *width,
+                DescType::Layout(d) => d.align,
+            };
+            if !falign.is_power_of_two()
+                || falign < natural
+                || falign > align
+                || offset % falign != 0
+            {
+                return Err(self.err(format!(
+                    "field {fname}: alignment {falign} (offset {offset}) is inconsistent"
+                )));
+            }
+            if fields.iter().any(|f| f.name == fname) {
+                return Err(self.err(format!("field {fname} appears twice")));
+            }
+            let f = DescField {
+                name: fname,
+                offset,
+                ty,
+                array_len,
+                align: falign,
+            };
+            let fsize = f.width().checked_mul(f.array_len.unwrap_or(1));
+            let fend = fsize.and_then(|s| offset.checked_add(s));
+            match fend {
+                Some(e) if offset >= end && e <= size => end = e,
+                _ => {
+                    return Err(self.err(format!(
+                        "field {} at {offset} overlaps the previous field or runs past the size {size}",
+                        f.name
+                    )));
+                }
+            }
+            fields.push(f);
+        }
+        Ok(Descriptor {
+            name,
+            size,
+            align,
+            fields,
+        })
+    }
+}
