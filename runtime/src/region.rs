@@ -177,8 +177,8 @@ impl<'a> Region<'a> {
         }
         Ok(Region {
             // SAFETY: offset <= end <= len, so the pointer stays inside (or one past) the
-            // region's allocation, and it is non-null since the base is.
-            ptr: unsafe { NonNull::new_unchecked(self.ptr.as_ptr().add(offset)) },
+            // region's allocation (`NonNull::add`'s precondition); it stays non-null.
+            ptr: unsafe { self.ptr.add(offset) },
             len,
             readonly: self.readonly,
             _borrow: PhantomData,
