@@ -334,6 +334,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
         elem,
         array_len,
         align,
+        align_span: align_lit_span,
         ty_span: f.ty.span(),
     })
 }
