@@ -477,11 +477,14 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
             Elem::Layout(p) => {
                 let align_check = f.align.map(|a| {
                     let a = idx(a.0);
+                    let ty = p.to_string().replace(' ', "");
                     let msg = Literal::string(&format!(
-                        "align = {} on field `{}` is below the alignment of its layout type",
-                        a, f.name
+                        "align = {a} on field `{}` is below the alignment of its layout type \
+                         `{ty}`: use at least `<{ty} as Layout>::ALIGN`, or remove the attribute",
+                        f.name
                     ));
-                    quote_spanned!(f.ty_span=> ::core::assert!(#a >= <#p as #krate::Layout>::ALIGN, #msg);)
+                    let span = f.align_span.unwrap_or(f.ty_span);
+                    quote_spanned!(span=> ::core::assert!(#a >= <#p as #krate::Layout>::ALIGN, #msg);)
                 });
                 quote_spanned! {f.ty_span=>
                     #krate::__private::assert_layout::<#p>();

@@ -83,6 +83,8 @@ pub struct Field {
     pub elem: Elem,
     pub array_len: Option<usize>,
     pub align: Option<Align>,
+    /// The span of the `N` in `#[atomic(align = N)]`, for the assertion about it.
+    pub align_span: Option<Span>,
     /// The span of the field's type, for errors and assertions about it.
     pub ty_span: Span,
 }

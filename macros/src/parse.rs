@@ -3,8 +3,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Type};
+use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Meta, Token, Type};
 
 use crate::model::{Align, Elem, Field, Kind, Model, ValueType, Width};
 
@@ -30,6 +31,12 @@ impl Errors {
 
     pub fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
         self.push(syn::Error::new(span, msg));
+    }
+
+    /// An error over all of `tokens` (not only their first token, as `span()` gives on
+    /// stable).
+    pub fn spanned(&mut self, tokens: impl ToTokens, msg: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(tokens, msg));
     }
 
     pub fn finish(self) -> Result<(), syn::Error> {
@@ -133,8 +140,8 @@ fn check_no_generics(generics: &syn::Generics, errors: &mut Errors) {
             syn::GenericParam::Type(_) => "type parameters",
             syn::GenericParam::Const(_) => "const parameters",
         };
-        errors.error(
-            p.span(),
+        errors.spanned(
+            p,
             format!(
                 "#[atomic_layout] structs cannot have {what}: a layout is one fixed memory \
                  layout shared with other processes and C; write a concrete struct"
@@ -142,32 +149,33 @@ fn check_no_generics(generics: &syn::Generics, errors: &mut Errors) {
         );
     }
     if let Some(w) = &generics.where_clause {
-        errors.error(
-            w.span(),
-            "#[atomic_layout] structs cannot have a where clause",
+        errors.spanned(
+            w,
+            "#[atomic_layout] structs cannot have a where clause: a layout is one fixed memory \
+             layout shared with other processes and C; remove it and use concrete field types",
         );
     }
 }
 
 fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<TokenStream>) {
-    let mut align: Option<(Align, Span)> = None;
-    let mut krate: Option<(TokenStream, Span)> = None;
+    let mut align: Option<(Option<Align>, Span)> = None;
+    let mut krate: Option<(Option<TokenStream>, Span)> = None;
     if args.is_empty() {
         return (None, None);
     }
     let parser = syn::meta::parser(|meta| {
         let key_span = meta.path.span();
         if meta.path.is_ident(KEY_ALIGN) {
-            let lit: LitInt = meta.value()?.parse()?;
+            let lit = align_value(&meta, "atomic_layout")?;
             let parsed = parse_align(&lit, errors);
             if let Some((_, first)) = &align {
                 duplicate(errors, KEY_ALIGN, key_span, *first);
-            } else if let Some(a) = parsed {
-                align = Some((a, key_span));
+            } else {
+                align = Some((parsed, key_span));
             }
             Ok(())
         } else if meta.path.is_ident(KEY_CRATE) {
-            let lit: LitStr = meta.value()?.parse()?;
+            let lit = crate_value(&meta)?;
             let path = match lit.parse::<syn::Path>() {
                 Ok(p) => Some(p.to_token_stream()),
                 Err(_) => {
@@ -184,8 +192,8 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<
             };
             if let Some((_, first)) = &krate {
                 duplicate(errors, KEY_CRATE, key_span, *first);
-            } else if let Some(p) = path {
-                krate = Some((p, key_span));
+            } else {
+                krate = Some((path, key_span));
             }
             Ok(())
         } else {
@@ -199,7 +207,45 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<
     if let Err(e) = syn::parse::Parser::parse2(parser, args) {
         errors.push(e);
     }
-    (align.map(|a| a.0), krate.map(|k| k.0))
+    (align.and_then(|a| a.0), krate.and_then(|k| k.0))
+}
+
+/// The literal of `align = N`; a missing or non-integer value is an error showing the
+/// expected form (syn's own "expected `=`" points past the key and names no example).
+fn align_value(meta: &ParseNestedMeta, attr: &str) -> syn::Result<LitInt> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format!(
+            "`align` needs a value: write `align = N` with N a power of two, e.g. \
+             #[{attr}(align = 64)]"
+        )));
+    }
+    match meta.value()?.parse::<Expr>()? {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!(
+                "`align` takes an integer literal, a power of two: e.g. \
+                 #[{attr}(align = 64)]"
+            ),
+        )),
+    }
+}
+
+/// The string of `crate = "path"`, with an error showing the expected form.
+fn crate_value(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+    const FORM: &str = "`crate` takes the runtime's path as a string: e.g. \
+                        #[atomic_layout(crate = \"::atomics\")]";
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(FORM));
+    }
+    match meta.value()?.parse::<Expr>()? {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(other, FORM)),
+    }
 }
 
 fn duplicate(errors: &mut Errors, key: &str, span: Span, first: Span) {
@@ -212,6 +258,13 @@ fn duplicate(errors: &mut Errors, key: &str, span: Span, first: Span) {
 fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
     match lit.base10_parse::<u64>() {
         Ok(n) if n.is_power_of_two() && n <= 1 << 29 => Some(Align(n as usize)),
+        Ok(n) if n.is_power_of_two() => {
+            errors.error(
+                lit.span(),
+                format!("align = {n} is above Rust's limit: use at most 2^29 (536870912)"),
+            );
+            None
+        }
         Ok(n) => {
             errors.error(
                 lit.span(),
@@ -232,7 +285,7 @@ fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
 fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
     let name = f.ident.clone()?;
     let mut docs = Vec::new();
-    let mut align: Option<(Align, Span)> = None;
+    let mut align: Option<(Option<Align>, Span)> = None;
     let mut align_lit_span = None;
     for attr in &f.attrs {
         if attr.path().is_ident("doc") {
@@ -240,8 +293,8 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
         } else if attr.path().is_ident(FIELD_ATTR) {
             parse_field_attr(attr, &mut align, &mut align_lit_span, errors);
         } else {
-            errors.error(
-                attr.span(),
+            errors.spanned(
+                attr,
                 "only doc comments and #[atomic(align = N)] are allowed on fields of an \
                  #[atomic_layout] struct",
             );
@@ -259,7 +312,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
         );
     }
     let (elem, array_len) = parse_type(&f.ty, errors)?;
-    let align = align.map(|a| a.0);
+    let align = align.and_then(|a| a.0);
     if let (Some(a), Elem::Value(v), Some(span)) = (align, &elem, align_lit_span) {
         if a.0 < v.width.bytes() {
             errors.error(
@@ -281,25 +334,33 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
         elem,
         array_len,
         align,
+        align_span: align_lit_span,
         ty_span: f.ty.span(),
     })
 }
 
 fn parse_field_attr(
     attr: &Attribute,
-    align: &mut Option<(Align, Span)>,
+    align: &mut Option<(Option<Align>, Span)>,
     align_lit_span: &mut Option<Span>,
     errors: &mut Errors,
 ) {
+    if !matches!(attr.meta, Meta::List(_)) {
+        errors.spanned(
+            attr,
+            "write #[atomic(align = N)] with N a power of two: `align` is the only key",
+        );
+        return;
+    }
     let res = attr.parse_nested_meta(|meta| {
         let key_span = meta.path.span();
         if meta.path.is_ident(KEY_ALIGN) {
-            let lit: LitInt = meta.value()?.parse()?;
+            let lit = align_value(&meta, FIELD_ATTR)?;
             let parsed = parse_align(&lit, errors);
             if let Some((_, first)) = align {
                 duplicate(errors, KEY_ALIGN, key_span, *first);
-            } else if let Some(a) = parsed {
-                *align = Some((a, key_span));
+            } else {
+                *align = Some((parsed, key_span));
                 *align_lit_span = Some(lit.span());
             }
             Ok(())
@@ -365,7 +426,11 @@ fn parse_type(ty: &Type, errors: &mut Errors) -> Option<(Elem, Option<usize>)> {
                 }
             }
             if len == 0 {
-                errors.error(arr.len.span(), "an array field needs at least one element");
+                errors.error(
+                    arr.len.span(),
+                    "an array field needs at least one element: use a length of 1 or more, or \
+                     remove the field",
+                );
                 return None;
             }
             let elem = parse_elem(&arr.elem, errors)?;
@@ -385,8 +450,8 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
             match plain_ident(&arr.elem) {
                 Some(id) if id == "u8" => bytes_type(len, ty.span(), errors).map(Elem::Value),
                 _ => {
-                    errors.error(
-                        ty.span(),
+                    errors.spanned(
+                        ty,
                         "arrays of arrays are not supported (other than arrays of [u8; N]): \
                          flatten the array or wrap the inner part in an #[atomic_layout] struct",
                     );
@@ -404,10 +469,13 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
                         width,
                     }));
                 }
-                if let Some(hint) = not_a_value_type_hint(&s) {
-                    errors.error(
-                        id.span(),
-                        format!("`{s}` is not supported in a layout: {hint}"),
+            }
+            // Checked before generic arguments, so `Vec<u8>` gets the heap hint.
+            if let Some(last) = tp.path.segments.last() {
+                if let Some(hint) = not_a_value_type_hint(&last.ident.to_string()) {
+                    errors.spanned(
+                        ty,
+                        format!("`{}` is not supported in a layout: {hint}", last.ident),
                     );
                     return None;
                 }
@@ -429,27 +497,26 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
                         seg.ident
                     )
                 };
-                errors.error(ty.span(), msg);
+                errors.spanned(ty, msg);
                 return None;
-            }
-            if let Some(seg) = tp.path.segments.last() {
-                if let Some(hint) = not_a_value_type_hint(&seg.ident.to_string()) {
-                    errors.error(
-                        ty.span(),
-                        format!("`{}` is not supported in a layout: {hint}", seg.ident),
-                    );
-                    return None;
-                }
             }
             // Anything else is taken as a nested layout; the expansion asserts that it
             // implements `Layout`, with the error spanned on this type.
             Some(Elem::Layout(tp.path.to_token_stream()))
         }
         _ => {
-            errors.error(
-                ty.span(),
-                format!("this type cannot be a layout field; {SUPPORTED}"),
-            );
+            let what = match ty {
+                Type::Tuple(_) => {
+                    "a tuple cannot be a layout field (Rust does not fix its layout): give each \
+                     element its own field or use a nested #[atomic_layout] struct"
+                }
+                Type::Reference(_) | Type::Ptr(_) => {
+                    "a reference or pointer cannot be a layout field: an address means nothing \
+                     in another process; store an index or offset in an integer field"
+                }
+                _ => "this type cannot be a layout field",
+            };
+            errors.spanned(ty, format!("{what}; {SUPPORTED}"));
             None
         }
     }
@@ -477,8 +544,8 @@ fn array_len(len: &Expr, errors: &mut Errors) -> Option<usize> {
         },
         Expr::Group(g) => array_len(&g.expr, errors),
         other => {
-            errors.error(
-                other.span(),
+            errors.spanned(
+                other,
                 "array lengths in a layout must be integer literals, so the macro can compute \
                  offsets and the C header",
             );

@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Peer {
+    rgb: [u8; 3],
+}
+
+fn main() {}

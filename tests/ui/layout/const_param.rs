@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Buckets<const N: usize> {
+    counts: [u64; 4],
+}
+
+fn main() {}

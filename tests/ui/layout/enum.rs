@@ -1,0 +1,9 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+enum State {
+    Idle,
+    Busy,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Counters {
+    #[atomic(align)]
+    hits: u64,
+}
+
+fn main() {}

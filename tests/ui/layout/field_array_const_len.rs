@@ -1,0 +1,10 @@
+use atomics::atomic_layout;
+
+const N: usize = 8;
+
+#[atomic_layout]
+struct Stats {
+    buckets: [u32; N],
+}
+
+fn main() {}

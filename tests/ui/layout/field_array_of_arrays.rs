@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Stats {
+    grid: [[u32; 2]; 2],
+}
+
+fn main() {}

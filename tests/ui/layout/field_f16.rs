@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Stats {
+    ratio: f16,
+}
+
+fn main() {}

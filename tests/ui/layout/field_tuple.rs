@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Stats {
+    pair: (u8, u8),
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Cell<T> {
+    value: T,
+}
+
+fn main() {}

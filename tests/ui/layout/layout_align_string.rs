@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout(align = "x")]
+struct Counters {
+    hits: u64,
+}
+
+fn main() {}

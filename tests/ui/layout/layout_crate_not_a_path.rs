@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout(crate = "not a path")]
+struct Counters {
+    hits: u64,
+}
+
+fn main() {}

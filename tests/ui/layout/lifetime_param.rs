@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Counters<'a> {
+    hits: u64,
+}
+
+fn main() {}

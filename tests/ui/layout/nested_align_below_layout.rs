@@ -1,0 +1,16 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+struct Net {
+    rx: u64,
+    tx: u64,
+}
+
+#[atomic_layout]
+struct Stats {
+    up: bool,
+    #[atomic(align = 2)]
+    net: Net,
+}
+
+fn main() {}

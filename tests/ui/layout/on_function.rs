@@ -1,0 +1,6 @@
+use atomics::atomic_layout;
+
+#[atomic_layout]
+fn counters() {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use atomics::atomic_layout;
+
+#[atomic_layout(packed = 4)]
+struct Counters {
+    hits: u64,
+}
+
+fn main() {}
