@@ -37,6 +37,7 @@ extern crate std;
 mod align;
 mod atomic;
 mod error;
+mod java;
 mod ops;
 mod order;
 mod region;
