@@ -35,6 +35,8 @@
 extern crate std;
 
 mod align;
+#[cfg(feature = "atom")]
+mod atom;
 mod atomic;
 mod error;
 mod java;
@@ -44,6 +46,8 @@ mod region;
 mod value;
 
 pub use align::Alignment;
+#[cfg(feature = "atom")]
+pub use atom::{Atom, AtomGuard, ValidationError};
 pub use atomic::{Atomic, CmpxchgResult};
 pub use error::{
     AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue,
