@@ -104,11 +104,17 @@ impl fmt::Display for ValidationError {
                 "the new validator rejects the atom's current value: it was not installed and \
                  the old validator (if any) stays; change the value first or relax the validator",
             ),
+            op @ ("reset" | "reset_vals") => write!(
+                f,
+                "the atom's validator rejected the value passed to {op}: nothing was installed, \
+                 the atom keeps its value and no watch was called; pass a value the validator \
+                 accepts, or change the validator (Atom::set_validator)"
+            ),
             op => write!(
                 f,
-                "the atom's validator rejected the new value computed by {op}: nothing was \
+                "the atom's validator rejected the value computed by {op}: nothing was \
                  installed, the atom keeps its value and no watch was called; check the update \
-                 or the validator (Atom::set_validator)"
+                 function or the validator (Atom::set_validator)"
             ),
         }
     }

@@ -73,7 +73,9 @@ fn validator_rejections_change_nothing_and_return_the_error() {
         atom.swap_vals(|n| n - 10).unwrap_err(),
         ValidationError { op: "swap_vals" }
     );
-    assert_eq!(atom.reset(-3).unwrap_err(), ValidationError { op: "reset" });
+    let err = atom.reset(-3).unwrap_err();
+    assert_eq!(err, ValidationError { op: "reset" });
+    assert!(err.to_string().contains("passed to reset"), "{err}");
     assert_eq!(
         atom.reset_vals(-3).unwrap_err(),
         ValidationError { op: "reset_vals" }
