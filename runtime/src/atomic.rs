@@ -39,8 +39,8 @@ const SEQ: Ordering = Ordering::SeqCst;
 /// assert_eq!(HITS.load(), 4);
 ///
 /// let id = Atomic::new([0u8; 16]);
-/// let r = id.cmpxchg_strong([0; 16], *b"worker-0000000001");
-/// # let _ = r;
+/// assert!(id.cmpxchg_strong([0; 16], *b"worker-000000001").success);
+/// assert_eq!(&id.load(), b"worker-000000001");
 /// ```
 #[repr(transparent)]
 pub struct Atomic<T: Value> {

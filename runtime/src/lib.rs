@@ -35,6 +35,8 @@
 extern crate std;
 
 mod align;
+#[cfg(feature = "atom")]
+mod atom;
 mod atomic;
 #[cfg(feature = "std")]
 mod cheader;
@@ -42,12 +44,15 @@ mod cheader;
 mod descriptor;
 mod error;
 mod layout;
+mod java;
 mod ops;
 mod order;
 mod region;
 mod value;
 
 pub use align::Alignment;
+#[cfg(feature = "atom")]
+pub use atom::{Atom, AtomGuard, ValidationError};
 pub use atomic::{Atomic, CmpxchgResult};
 #[cfg(feature = "std")]
 pub use descriptor::{DescField, DescType, Descriptor, DescriptorError, Leaf, value_type_name};
