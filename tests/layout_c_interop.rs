@@ -22,7 +22,7 @@ pub struct Shared {
     pub cas_loop: i64,
 }
 
-const OPS: u64 = 1_000_000;
+const OPS: u64 = 300_000;
 const WORKER_ENV: &str = "ATOMICS_INTEROP_WORKER";
 
 const C_WORKER: &str = r#"

@@ -167,7 +167,7 @@ const _: () = {
     ::atomics::__private::assert_layout::<NetStats>();
     ::core::assert!(
         64 >= < NetStats as ::atomics::Layout > ::ALIGN,
-        "align = 64 on field `net` is below the alignment of its layout type"
+        "align = 64 on field `net` is below the alignment of its layout type `NetStats`: use at least `<NetStats as Layout>::ALIGN`, or remove the attribute"
     );
     ::core::assert!(
         ::core::mem::offset_of!(Stats, net) == __AtomicsLayout_Stats::OFF_1,
