@@ -15,7 +15,9 @@ static LOAD: Atomic<f64> = Atomic::new(0.0);
 fn main() {
     let mut args = std::env::args().skip(1);
     let threads: u64 = match args.next().map(|a| a.parse()) {
-        None => std::thread::available_parallelism().map_or(2, |n| n.get() as u64).max(2),
+        None => std::thread::available_parallelism()
+            .map_or(2, |n| n.get() as u64)
+            .max(2),
         Some(Ok(n)) if n > 0 => n,
         Some(_) => {
             eprintln!("usage: threads [THREADS > 0] [OPS_PER_THREAD]");
@@ -49,14 +51,19 @@ fn main() {
     });
     let elapsed = start.elapsed();
 
-    let expected_bytes: u128 = threads as u128 * (0..ops).map(|i| u128::from(i % 1500)).sum::<u128>();
+    let expected_bytes: u128 =
+        threads as u128 * (0..ops).map(|i| u128::from(i % 1500)).sum::<u128>();
     let requests = REQUESTS
         .load_explicit(MemoryOrder::Acquire)
         .expect("acquire is a valid load order");
     println!("threads:   {threads} x {ops} updates of 4 atomics");
     println!("requests:  {requests} (expected {})", threads * ops);
     println!("bytes:     {} (expected {expected_bytes})", BYTES.load());
-    println!("load:      {} (expected {})", LOAD.load(), (threads * ops) as f64 * 0.5);
+    println!(
+        "load:      {} (expected {})",
+        LOAD.load(),
+        (threads * ops) as f64 * 0.5
+    );
     println!("last id:   {:?}", &LAST.load()[..8]);
     let total_ops = 4 * threads * ops;
     println!(

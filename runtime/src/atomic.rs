@@ -451,7 +451,6 @@ impl<T: Value> Atomic<T> {
             }
         }
     }
-
 }
 
 impl<T: Bitwise> Atomic<T> {
@@ -637,7 +636,11 @@ impl<T: Bitwise> Atomic<T> {
     /// [`bin_fetch_or`](Self::bin_fetch_or) with any order.
     #[inline]
     pub fn bin_fetch_or_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_or(&self.inner, v, order.check_rmw(OpType::BinFetchOr)?))
+        Ok(T::fetch_or(
+            &self.inner,
+            v,
+            order.check_rmw(OpType::BinFetchOr)?,
+        ))
     }
 
     /// Bitwise xor with `v`, returning the previous value.
@@ -655,7 +658,11 @@ impl<T: Bitwise> Atomic<T> {
     /// [`bin_fetch_xor`](Self::bin_fetch_xor) with any order.
     #[inline]
     pub fn bin_fetch_xor_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_xor(&self.inner, v, order.check_rmw(OpType::BinFetchXor)?))
+        Ok(T::fetch_xor(
+            &self.inner,
+            v,
+            order.check_rmw(OpType::BinFetchXor)?,
+        ))
     }
 
     /// Bitwise and with `v`, returning the previous value.
@@ -673,7 +680,11 @@ impl<T: Bitwise> Atomic<T> {
     /// [`bin_fetch_and`](Self::bin_fetch_and) with any order.
     #[inline]
     pub fn bin_fetch_and_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_and(&self.inner, v, order.check_rmw(OpType::BinFetchAnd)?))
+        Ok(T::fetch_and(
+            &self.inner,
+            v,
+            order.check_rmw(OpType::BinFetchAnd)?,
+        ))
     }
 
     /// Bitwise not, returning the previous value.
@@ -691,7 +702,10 @@ impl<T: Bitwise> Atomic<T> {
     /// [`bin_fetch_not`](Self::bin_fetch_not) with any order.
     #[inline]
     pub fn bin_fetch_not_explicit(&self, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_not(&self.inner, order.check_rmw(OpType::BinFetchNot)?))
+        Ok(T::fetch_not(
+            &self.inner,
+            order.check_rmw(OpType::BinFetchNot)?,
+        ))
     }
 }
 
@@ -829,7 +843,8 @@ impl<T: Integer> Atomic<T> {
     /// [`inc`](Self::inc) with any order.
     #[inline]
     pub fn inc_explicit(&self, order: MemoryOrder) -> Result<(), Error> {
-        self.inner.add(T::ONE.into_raw(), order.check_rmw(OpType::Inc)?);
+        self.inner
+            .add(T::ONE.into_raw(), order.check_rmw(OpType::Inc)?);
         Ok(())
     }
 
@@ -848,7 +863,8 @@ impl<T: Integer> Atomic<T> {
     /// [`dec`](Self::dec) with any order.
     #[inline]
     pub fn dec_explicit(&self, order: MemoryOrder) -> Result<(), Error> {
-        self.inner.sub(T::ONE.into_raw(), order.check_rmw(OpType::Dec)?);
+        self.inner
+            .sub(T::ONE.into_raw(), order.check_rmw(OpType::Dec)?);
         Ok(())
     }
 

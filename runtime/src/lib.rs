@@ -45,8 +45,8 @@ mod value;
 pub use align::Alignment;
 pub use atomic::{Atomic, CmpxchgResult};
 pub use error::{
-    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue,
-    SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason,
+    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
+    UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
 pub use ops::{OpSet, OpType};
 pub use order::MemoryOrder;

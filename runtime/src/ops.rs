@@ -263,7 +263,10 @@ impl OpSet {
 
     /// The operations in declaration order.
     pub fn iter(self) -> impl Iterator<Item = OpType> + Clone {
-        OpType::ALL.iter().copied().filter(move |op| self.contains(*op))
+        OpType::ALL
+            .iter()
+            .copied()
+            .filter(move |op| self.contains(*op))
     }
 }
 

@@ -177,8 +177,8 @@ impl<'a> Region<'a> {
         }
         Ok(Region {
             // SAFETY: offset <= end <= len, so the pointer stays inside (or one past) the
-            // region's allocation, and it is non-null since the base is.
-            ptr: unsafe { NonNull::new_unchecked(self.ptr.as_ptr().add(offset)) },
+            // region's allocation; `NonNull::add` keeps it non-null.
+            ptr: unsafe { self.ptr.add(offset) },
             len,
             readonly: self.readonly,
             _borrow: PhantomData,
@@ -187,7 +187,12 @@ impl<'a> Region<'a> {
 
     /// Checks bounds and alignment of a `width`-byte item at `offset` and returns its
     /// address.
-    pub(crate) fn checked_ptr(&self, offset: usize, width: usize, align: usize) -> Result<*mut u8, Error> {
+    pub(crate) fn checked_ptr(
+        &self,
+        offset: usize,
+        width: usize,
+        align: usize,
+    ) -> Result<*mut u8, Error> {
         let sub = self.subregion(offset, width)?;
         let addr = sub.ptr.as_ptr() as usize;
         if addr % align != 0 {
@@ -368,6 +373,9 @@ impl<T: Bitwise> ReadOnly<'_, T> {
 
 impl<T: Value> fmt::Debug for ReadOnly<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&T::from_raw(self.raw(core::sync::atomic::Ordering::Relaxed)), f)
+        fmt::Debug::fmt(
+            &T::from_raw(self.raw(core::sync::atomic::Ordering::Relaxed)),
+            f,
+        )
     }
 }

@@ -126,8 +126,20 @@ pub trait Storage: Send + Sync + Sized + 'static + sealed::Sealed {
     fn load(&self, o: Ordering) -> Self::Raw;
     fn store(&self, v: Self::Raw, o: Ordering);
     fn swap(&self, v: Self::Raw, o: Ordering) -> Self::Raw;
-    fn cas(&self, c: Self::Raw, n: Self::Raw, s: Ordering, f: Ordering) -> Result<Self::Raw, Self::Raw>;
-    fn cas_weak(&self, c: Self::Raw, n: Self::Raw, s: Ordering, f: Ordering) -> Result<Self::Raw, Self::Raw>;
+    fn cas(
+        &self,
+        c: Self::Raw,
+        n: Self::Raw,
+        s: Ordering,
+        f: Ordering,
+    ) -> Result<Self::Raw, Self::Raw>;
+    fn cas_weak(
+        &self,
+        c: Self::Raw,
+        n: Self::Raw,
+        s: Ordering,
+        f: Ordering,
+    ) -> Result<Self::Raw, Self::Raw>;
     fn fetch_add(&self, v: Self::Raw, o: Ordering) -> Self::Raw;
     fn fetch_sub(&self, v: Self::Raw, o: Ordering) -> Self::Raw;
     fn fetch_and(&self, v: Self::Raw, o: Ordering) -> Self::Raw;
@@ -600,13 +612,25 @@ impl Value for bool {
 /// Logical operations on possibly non-canonical bytes (any non-zero byte is `true`).
 impl Bitwise for bool {
     fn fetch_or(s: &Self::Storage, v: bool, o: Ordering) -> bool {
-        if v { s.swap(1, o) != 0 } else { s.fetch_or(0, o) != 0 }
+        if v {
+            s.swap(1, o) != 0
+        } else {
+            s.fetch_or(0, o) != 0
+        }
     }
     fn fetch_and(s: &Self::Storage, v: bool, o: Ordering) -> bool {
-        if v { s.fetch_or(0, o) != 0 } else { s.swap(0, o) != 0 }
+        if v {
+            s.fetch_or(0, o) != 0
+        } else {
+            s.swap(0, o) != 0
+        }
     }
     fn fetch_xor(s: &Self::Storage, v: bool, o: Ordering) -> bool {
-        if v { <bool as Bitwise>::fetch_not(s, o) } else { s.fetch_or(0, o) != 0 }
+        if v {
+            <bool as Bitwise>::fetch_not(s, o)
+        } else {
+            s.fetch_or(0, o) != 0
+        }
     }
     fn fetch_not(s: &Self::Storage, o: Ordering) -> bool {
         let fail = crate::order::fail_of(o);
