@@ -290,6 +290,10 @@ fn refused(ord: Option<MemoryOrder>, op: OpType, ok: fn(MemoryOrder) -> bool) ->
 // ---------------------------------------------------------------------------------------
 
 type Ord = Option<MemoryOrder>;
+/// A `bin_*` operation on the model state.
+type BinFn<T> = fn(<T as Model>::S, T) -> <T as Model>::S;
+/// An arithmetic operation on a model value.
+type UnaryFn<T> = Box<dyn Fn(T) -> T>;
 
 #[derive(Clone, Copy, Debug)]
 enum Bin {
@@ -465,7 +469,10 @@ fn step_base<T: Model>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
         }
         Op::Store(v, ord) => {
             let got = match ord {
-                None => Ok(a.store(v)),
+                None => {
+                    a.store(v);
+                    Ok(())
+                }
                 Some(o) => a.store_explicit(v, o),
             };
             let want = match refused(ord, OpType::Store, store_ok) {
@@ -595,26 +602,40 @@ fn step_bits<T: BitModel>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
         }
         Op::Bin(b, fetch, v, ord) => {
             let got = match (b, fetch, ord) {
-                (Bin::Or, false, None) => Ok(a.bin_or(v)).map(|()| T::ZERO),
+                (Bin::Or, false, None) => {
+                    a.bin_or(v);
+                    Ok(T::ZERO)
+                }
                 (Bin::Or, false, Some(o)) => a.bin_or_explicit(v, o).map(|()| T::ZERO),
                 (Bin::Or, true, None) => Ok(a.bin_fetch_or(v)),
                 (Bin::Or, true, Some(o)) => a.bin_fetch_or_explicit(v, o),
-                (Bin::Xor, false, None) => Ok(a.bin_xor(v)).map(|()| T::ZERO),
+                (Bin::Xor, false, None) => {
+                    a.bin_xor(v);
+                    Ok(T::ZERO)
+                }
                 (Bin::Xor, false, Some(o)) => a.bin_xor_explicit(v, o).map(|()| T::ZERO),
                 (Bin::Xor, true, None) => Ok(a.bin_fetch_xor(v)),
                 (Bin::Xor, true, Some(o)) => a.bin_fetch_xor_explicit(v, o),
-                (Bin::And, false, None) => Ok(a.bin_and(v)).map(|()| T::ZERO),
+                (Bin::And, false, None) => {
+                    a.bin_and(v);
+                    Ok(T::ZERO)
+                }
                 (Bin::And, false, Some(o)) => a.bin_and_explicit(v, o).map(|()| T::ZERO),
                 (Bin::And, true, None) => Ok(a.bin_fetch_and(v)),
                 (Bin::And, true, Some(o)) => a.bin_fetch_and_explicit(v, o),
             };
-            let (opty, f): (_, fn(T::S, T) -> T::S) = match (b, fetch) {
-                (Bin::Or, false) => (OpType::BinOr, T::m_or),
-                (Bin::Or, true) => (OpType::BinFetchOr, T::m_or),
-                (Bin::Xor, false) => (OpType::BinXor, T::m_xor),
-                (Bin::Xor, true) => (OpType::BinFetchXor, T::m_xor),
-                (Bin::And, false) => (OpType::BinAnd, T::m_and),
-                (Bin::And, true) => (OpType::BinFetchAnd, T::m_and),
+            let f: BinFn<T> = match b {
+                Bin::Or => T::m_or,
+                Bin::Xor => T::m_xor,
+                Bin::And => T::m_and,
+            };
+            let opty = match (b, fetch) {
+                (Bin::Or, false) => OpType::BinOr,
+                (Bin::Or, true) => OpType::BinFetchOr,
+                (Bin::Xor, false) => OpType::BinXor,
+                (Bin::Xor, true) => OpType::BinFetchXor,
+                (Bin::And, false) => OpType::BinAnd,
+                (Bin::And, true) => OpType::BinFetchAnd,
             };
             let want = match refused(ord, opty, rmw_ok) {
                 Some(e) => Err(e),
@@ -628,7 +649,10 @@ fn step_bits<T: BitModel>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
         }
         Op::BinNot(fetch, ord) => {
             let got = match (fetch, ord) {
-                (false, None) => Ok(a.bin_not()).map(|()| T::ZERO),
+                (false, None) => {
+                    a.bin_not();
+                    Ok(T::ZERO)
+                }
                 (false, Some(o)) => a.bin_not_explicit(o).map(|()| T::ZERO),
                 (true, None) => Ok(a.bin_fetch_not()),
                 (true, Some(o)) => a.bin_fetch_not_explicit(o),
@@ -675,10 +699,13 @@ fn step_arith<T: ArithModel + atomics_runtime::Arithmetic>(
     s: &mut T::S,
     op: &Op<T>,
 ) -> bool {
-    let (got, opty, f): (Result<T, Error>, OpType, Box<dyn Fn(T) -> T>) = match *op {
+    let (got, opty, f): (Result<T, Error>, OpType, UnaryFn<T>) = match *op {
         Op::Arith(Arith::Add, fetch, v, ord) => {
             let got = match (fetch, ord) {
-                (false, None) => Ok(a.add(v)).map(|()| T::ZERO),
+                (false, None) => {
+                    a.add(v);
+                    Ok(T::ZERO)
+                }
                 (false, Some(o)) => a.add_explicit(v, o).map(|()| T::ZERO),
                 (true, None) => Ok(a.fetch_add(v)),
                 (true, Some(o)) => a.fetch_add_explicit(v, o),
@@ -688,7 +715,10 @@ fn step_arith<T: ArithModel + atomics_runtime::Arithmetic>(
         }
         Op::Arith(Arith::Sub, fetch, v, ord) => {
             let got = match (fetch, ord) {
-                (false, None) => Ok(a.sub(v)).map(|()| T::ZERO),
+                (false, None) => {
+                    a.sub(v);
+                    Ok(T::ZERO)
+                }
                 (false, Some(o)) => a.sub_explicit(v, o).map(|()| T::ZERO),
                 (true, None) => Ok(a.fetch_sub(v)),
                 (true, Some(o)) => a.fetch_sub_explicit(v, o),
@@ -698,7 +728,10 @@ fn step_arith<T: ArithModel + atomics_runtime::Arithmetic>(
         }
         Op::Neg(fetch, ord) => {
             let got = match (fetch, ord) {
-                (false, None) => Ok(a.neg()).map(|()| T::ZERO),
+                (false, None) => {
+                    a.neg();
+                    Ok(T::ZERO)
+                }
                 (false, Some(o)) => a.neg_explicit(o).map(|()| T::ZERO),
                 (true, None) => Ok(a.fetch_neg()),
                 (true, Some(o)) => a.fetch_neg_explicit(o),
@@ -732,11 +765,17 @@ fn step_int<T: IntModel>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
         Op::Inc(fetch, ord) | Op::Dec(fetch, ord) => {
             let inc = matches!(op, Op::Inc(..));
             let got = match (inc, fetch, ord) {
-                (true, false, None) => Ok(a.inc()).map(|()| T::ZERO),
+                (true, false, None) => {
+                    a.inc();
+                    Ok(T::ZERO)
+                }
                 (true, false, Some(o)) => a.inc_explicit(o).map(|()| T::ZERO),
                 (true, true, None) => Ok(a.fetch_inc()),
                 (true, true, Some(o)) => a.fetch_inc_explicit(o),
-                (false, false, None) => Ok(a.dec()).map(|()| T::ZERO),
+                (false, false, None) => {
+                    a.dec();
+                    Ok(T::ZERO)
+                }
                 (false, false, Some(o)) => a.dec_explicit(o).map(|()| T::ZERO),
                 (false, true, None) => Ok(a.fetch_dec()),
                 (false, true, Some(o)) => a.fetch_dec_explicit(o),

@@ -216,9 +216,13 @@ fn bit_test_on_read_only() {
     assert_eq!(ro.bit_test(63), Ok(true));
 }
 
+/// A method of a kind, called once, and the `OpType` it claims to be.
+type Entry<T> = (OpType, Box<dyn Fn(&Atomic<T>)>);
+type Table<T> = Vec<Entry<T>>;
+
 /// Every method of each kind, called once, tagged with the `OpType` it claims to be; the
 /// set of tags must be exactly `ops_supported()`.
-fn base_table<T: Value>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atomic<T>)>)> {
+fn base_table<T: Value>(v: T) -> Table<T> {
     vec![
         (
             OpType::Load,
@@ -260,9 +264,9 @@ fn base_table<T: Value>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atomic<T>)>)> {
     ]
 }
 
-fn bit_table<T: atomics_runtime::Bitwise>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atomic<T>)>)> {
+fn bit_table<T: atomics_runtime::Bitwise>(v: T) -> Table<T> {
     let mut t = base_table(v);
-    t.extend::<[(OpType, Box<dyn Fn(&Atomic<T>)>); 12]>([
+    t.extend::<[Entry<T>; 12]>([
         (
             OpType::BitTest,
             Box::new(|a| {
@@ -319,7 +323,7 @@ fn bit_table<T: atomics_runtime::Bitwise>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atom
     t
 }
 
-fn arith_table<T: atomics_runtime::Arithmetic>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atomic<T>)>)> {
+fn arith_table<T: atomics_runtime::Arithmetic>(v: T) -> Table<T> {
     vec![
         (OpType::Add, Box::new(move |a| a.add(v))),
         (OpType::Sub, Box::new(move |a| a.sub(v))),
@@ -345,10 +349,10 @@ fn arith_table<T: atomics_runtime::Arithmetic>(v: T) -> Vec<(OpType, Box<dyn Fn(
     ]
 }
 
-fn int_table<T: atomics_runtime::Integer>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atomic<T>)>)> {
+fn int_table<T: atomics_runtime::Integer>(v: T) -> Table<T> {
     let mut t = bit_table(v);
     t.extend(arith_table(v));
-    t.extend::<[(OpType, Box<dyn Fn(&Atomic<T>)>); 4]>([
+    t.extend::<[Entry<T>; 4]>([
         (OpType::Inc, Box::new(|a| a.inc())),
         (OpType::Dec, Box::new(|a| a.dec())),
         (
@@ -367,7 +371,7 @@ fn int_table<T: atomics_runtime::Integer>(v: T) -> Vec<(OpType, Box<dyn Fn(&Atom
     t
 }
 
-fn check_table<T: Value>(table: Vec<(OpType, Box<dyn Fn(&Atomic<T>)>)>, count: usize) {
+fn check_table<T: Value>(table: Table<T>, count: usize) {
     let set = Atomic::<T>::ops_supported();
     assert_eq!(set.len(), count, "{}", T::KIND);
     assert_eq!(set, T::KIND.ops_supported());
