@@ -43,8 +43,8 @@ mod cheader;
 #[cfg(feature = "std")]
 mod descriptor;
 mod error;
-mod layout;
 mod java;
+mod layout;
 mod ops;
 mod order;
 mod region;
