@@ -38,6 +38,11 @@ impl Alignment {
         }
     }
 
+    /// The alignment of a width known to be valid (a value type's).
+    pub(crate) const fn of_value_width(width: usize) -> Alignment {
+        Alignment { width }
+    }
+
     /// The width in bytes.
     pub const fn width(self) -> usize {
         self.width

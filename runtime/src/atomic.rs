@@ -246,10 +246,7 @@ impl<T: Value> Atomic<T> {
 
     /// The alignment this width needs.
     pub const fn alignment() -> Alignment {
-        match Alignment::new(T::WIDTH) {
-            Ok(a) => a,
-            Err(_) => panic!("every value type has a supported width"),
-        }
+        Alignment::of_value_width(T::WIDTH)
     }
 
     /// Whether operations on this width are lock-free on the running CPU (always for

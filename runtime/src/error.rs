@@ -43,6 +43,10 @@ pub enum Error {
     /// An operand does not fit the width and kind (dynamic API). See [`OperandError`].
     #[error(transparent)]
     Operand(#[from] OperandError),
+    /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
+    #[cfg(feature = "shm")]
+    #[error(transparent)]
+    Segment(#[from] crate::segment::SegmentError),
 }
 
 /// An address is not aligned as an atomic of this width requires.

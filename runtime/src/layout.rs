@@ -62,8 +62,16 @@ pub unsafe trait Layout: Sized + Send + Sync + 'static {
     /// lengths and alignments, the size and the alignment; not the struct's own name). Two
     /// layouts with the same fingerprint have the same memory layout.
     const FINGERPRINT: u64;
-    /// The plain twin of the layout (`<Name>Snapshot`).
-    type Snapshot: Copy + PartialEq + fmt::Debug + Default;
+    /// The plain twin of the layout (`<Name>Snapshot`): the same bytes at the same
+    /// offsets, so it converts to and from the layout's memory with zerocopy.
+    type Snapshot: Copy
+        + PartialEq
+        + fmt::Debug
+        + Default
+        + zerocopy::TryFromBytes
+        + zerocopy::IntoBytes
+        + zerocopy::Immutable
+        + zerocopy::KnownLayout;
 
     /// Loads every field (each atomically, the whole not as one atomic step).
     fn snapshot(&self) -> Self::Snapshot;

@@ -48,6 +48,8 @@ mod layout;
 mod ops;
 mod order;
 mod region;
+#[cfg(feature = "shm")]
+mod segment;
 mod value;
 
 pub use align::Alignment;
@@ -64,4 +66,9 @@ pub use layout::{__private, FieldDesc, FieldType, Layout, LayoutDesc};
 pub use ops::{OpSet, OpType};
 pub use order::MemoryOrder;
 pub use region::{ReadOnly, Region};
+#[cfg(feature = "shm")]
+pub use segment::{
+    FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, ReadOnlySegment, Segment,
+    SegmentError, SegmentErrorKind, SegmentInfo, SegmentOptions, default_dir, resolve_path,
+};
 pub use value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
