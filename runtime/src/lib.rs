@@ -36,6 +36,7 @@ extern crate std;
 
 mod align;
 mod atomic;
+mod dynamic;
 mod error;
 mod ops;
 mod order;
@@ -44,9 +45,10 @@ mod value;
 
 pub use align::Alignment;
 pub use atomic::{Atomic, CmpxchgResult};
+pub use dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
 pub use error::{
-    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue,
-    SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason,
+    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
+    UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
 pub use ops::{OpSet, OpType};
 pub use order::MemoryOrder;
