@@ -280,6 +280,11 @@ pub enum OperandValue {
     Uint(u128),
     /// A byte-string operand of this many bytes.
     Bytes(usize),
+    /// A `bool` operand.
+    Bool(bool),
+    /// A float operand, as the bits of its `f64` value (`f64::from_bits` gives it back;
+    /// an `f32` is widened exactly).
+    Float(u64),
 }
 
 /// An operand that does not fit the width and kind of a dynamic atomic: the dynamic API
@@ -306,10 +311,28 @@ impl fmt::Display for OperandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bits = self.width as u32 * 8;
         match (self.value, self.kind) {
-            (OperandValue::Bytes(n), _) if self.kind == Kind::Bytes => write!(
+            (OperandValue::Bytes(n), Kind::Bytes) => write!(
                 f,
                 "operand of {n} bytes does not fit bytes of width {}: pass exactly {} bytes",
                 self.width, self.width
+            ),
+            (v, Kind::Bytes) => write!(
+                f,
+                "operand {} is not an operand for kind bytes: pass exactly {} bytes",
+                Show(v),
+                self.width
+            ),
+            (v, Kind::Bool) => write!(
+                f,
+                "operand {} is not an operand for kind bool: pass true, false, 0 or 1",
+                Show(v)
+            ),
+            (v, Kind::Float) => write!(
+                f,
+                "operand {} is not exactly representable as a {}-byte float: pass a float, or \
+                 an integer that the width represents exactly",
+                Show(v),
+                self.width
             ),
             (OperandValue::Bytes(n), kind) => write!(
                 f,
@@ -328,7 +351,7 @@ impl fmt::Display for OperandError {
                     self.width
                 )
             }
-            (v, Kind::Uint) => {
+            (v, _) => {
                 let max = if bits == 128 {
                     u128::MAX
                 } else {
@@ -341,15 +364,6 @@ impl fmt::Display for OperandError {
                     self.width
                 )
             }
-            (v, kind) => write!(
-                f,
-                "operand {} does not fit a {}-byte {kind}: pass {} bytes or an integer that fits \
-                 {} bits unsigned",
-                Show(v),
-                self.width,
-                self.width,
-                bits
-            ),
         }
     }
 }
@@ -362,6 +376,8 @@ impl fmt::Display for Show {
             OperandValue::Int(v) => write!(f, "{v}"),
             OperandValue::Uint(v) => write!(f, "{v}"),
             OperandValue::Bytes(n) => write!(f, "<{n} bytes>"),
+            OperandValue::Bool(b) => write!(f, "{b}"),
+            OperandValue::Float(bits) => write!(f, "{:?}", f64::from_bits(bits)),
         }
     }
 }

@@ -42,6 +42,7 @@ mod atomic;
 mod cheader;
 #[cfg(feature = "std")]
 mod descriptor;
+mod dynamic;
 mod error;
 mod java;
 mod layout;
@@ -58,6 +59,7 @@ pub use atom::{Atom, AtomGuard, ValidationError};
 pub use atomic::{Atomic, CmpxchgResult};
 #[cfg(feature = "std")]
 pub use descriptor::{DescField, DescType, Descriptor, DescriptorError, Leaf, value_type_name};
+pub use dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
 pub use error::{
     AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
     UnsupportedOperation, UnsupportedWidth, WidthReason,
