@@ -296,3 +296,27 @@ fn fingerprint_is_pinned() {
 const PINNED_BASE: u64 = 0x78020c1a14e6c92d;
 const PINNED_NET: u64 = 0xfcaa78db0695779c;
 const PINNED_STATS: u64 = 0xf0bc67a4d0ae3a3e;
+
+const SLOTS: usize = 3;
+
+#[atomic_layout]
+pub struct WithConstLen {
+    pub head: u8,
+    pub slots: [Net; SLOTS],
+    pub hist: [u16; SLOTS + 1],
+}
+
+#[test]
+fn array_lengths_may_be_consts() {
+    assert_eq!(WithConstLen::FIELDS[1].array_len, Some(3));
+    assert_eq!(WithConstLen::FIELDS[2].array_len, Some(4));
+    assert_eq!(WithConstLen::SIZE, 8 + 3 * 16 + 8);
+    let w = WithConstLen::new();
+    w.slots()[2].tx().store(5);
+    w.hist()[3].store(9);
+    let s = w.snapshot();
+    assert_eq!((s.slots[2].tx, s.hist[3]), (5, 9));
+    let w2 = WithConstLen::new();
+    w2.store_snapshot(&s);
+    assert_eq!(w2.snapshot(), s);
+}

@@ -58,11 +58,8 @@ fn atomic_elem(m: &Model, f: &Field) -> TokenStream {
 
 fn atomic_type(m: &Model, f: &Field) -> TokenStream {
     let e = atomic_elem(m, f);
-    match f.array_len {
-        Some(n) => {
-            let n = idx(n);
-            quote!([#e; #n])
-        }
+    match &f.array_len {
+        Some(n) => quote!([#e; #n]),
         None => e,
     }
 }
@@ -73,11 +70,8 @@ fn plain_type(m: &Model, f: &Field) -> TokenStream {
         Elem::Value(v) => v.rust.clone(),
         Elem::Layout(p) => quote!(<#p as #krate::Layout>::Snapshot),
     };
-    match f.array_len {
-        Some(n) => {
-            let n = idx(n);
-            quote!([#e; #n])
-        }
+    match &f.array_len {
+        Some(n) => quote!([#e; #n]),
         None => e,
     }
 }
@@ -108,7 +102,7 @@ fn expand_consts(m: &Model, n: &Names) -> TokenStream {
         let align_i = c("ALIGN", i);
         let off_i = c("OFF", i);
         let end_i = c("END", i);
-        let count = idx(f.array_len.unwrap_or(1));
+        let count = f.array_len.clone().unwrap_or_else(|| quote!(1));
         let align = match f.align {
             Some(a) => {
                 let a = idx(a.0);
@@ -123,7 +117,7 @@ fn expand_consts(m: &Model, n: &Names) -> TokenStream {
             quote!(#krate::__private::align_up(Self::#prev_end, Self::#align_i))
         };
         items.push(quote! {
-            const #size_i: usize = #size * #count;
+            const #size_i: usize = #size * (#count);
             const #align_i: usize = #align;
             const #off_i: usize = #off;
             const #end_i: usize = Self::#off_i + Self::#size_i;
@@ -298,12 +292,11 @@ fn store_stmt(m: &Model, f: &Field) -> TokenStream {
     };
     match f.array_len {
         None => one(quote!(self.#fname), quote!(snapshot.#fname)),
-        Some(n) => {
-            let n = idx(n);
+        Some(_) => {
             let s = one(quote!(self.#fname[i]), quote!(snapshot.#fname[i]));
             quote! {
                 let mut i = 0usize;
-                while i < #n {
+                while i < self.#fname.len() {
                     #s
                     i += 1;
                 }
@@ -391,11 +384,8 @@ fn field_desc(m: &Model, n: &Names, i: usize, f: &Field) -> TokenStream {
             quote!(#krate::__private::FieldType::Layout(&<#p as #krate::Layout>::DESC))
         }
     };
-    let len = match f.array_len {
-        Some(n) => {
-            let n = idx(n);
-            quote!(::core::option::Option::Some(#n))
-        }
+    let len = match &f.array_len {
+        Some(n) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
     };
     quote! {
@@ -469,6 +459,13 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
     let per_field = m.fields.iter().enumerate().map(|(i, f)| {
         let fname = &f.name;
         let off_i = c("OFF", i);
+        let nonzero = f.array_len.as_ref().map(|n| {
+            let msg = Literal::string(&format!(
+                "array field `{}` of `{}` needs at least one element",
+                f.name, m.name
+            ));
+            quote_spanned!(f.ty_span=> ::core::assert!((#n) > 0, #msg);)
+        });
         let msg = Literal::string(&format!(
             "field `{}` of `{}` is not at the offset #[atomic_layout] computed",
             f.name, m.name
@@ -495,6 +492,7 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
         };
         quote_spanned! {f.ty_span=>
             #nested
+            #nonzero
             ::core::assert!(::core::mem::offset_of!(#name, #fname) == #consts::#off_i, #msg);
             ::core::assert!(::core::mem::offset_of!(#snap, #fname) == #consts::#off_i, #msg);
         }

@@ -81,7 +81,8 @@ pub struct Field {
     /// `#[doc = ...]` attributes, carried to the accessor and the snapshot field.
     pub docs: Vec<TokenStream>,
     pub elem: Elem,
-    pub array_len: Option<usize>,
+    /// The length of an array field: a literal or any const expression (`MAX_WORKERS`).
+    pub array_len: Option<TokenStream>,
     pub align: Option<Align>,
     /// The span of the `N` in `#[atomic(align = N)]`, for the assertion about it.
     pub align_span: Option<Span>,

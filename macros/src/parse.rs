@@ -416,15 +416,24 @@ const SUPPORTED: &str = "supported field types: i8..i128, u8..u128, f32, f64, bo
     [u8; N] with N in 1, 2, 4, 8, 16, arrays [T; N] of those, and other #[atomic_layout] structs";
 
 /// Parses a field type: a value type, `[u8; N]`, an array, or a nested layout path.
-fn parse_type(ty: &Type, errors: &mut Errors) -> Option<(Elem, Option<usize>)> {
+fn parse_type(ty: &Type, errors: &mut Errors) -> Option<(Elem, Option<TokenStream>)> {
     match ty {
         Type::Array(arr) => {
-            let len = array_len(&arr.len, errors)?;
             if let Some(elem_ident) = plain_ident(&arr.elem) {
                 if elem_ident == "u8" {
+                    let len = bytes_len(&arr.len, errors)?;
                     return bytes_type(len, ty.span(), errors).map(|v| (Elem::Value(v), None));
                 }
             }
+            let len = match literal_len(&arr.len, errors) {
+                Some(Ok(n)) => n,
+                // A const expression: its value is checked (> 0) by a const assertion.
+                Some(Err(())) => {
+                    let elem = parse_elem(&arr.elem, errors)?;
+                    return Some((elem, Some(arr.len.to_token_stream())));
+                }
+                None => return None,
+            };
             if len == 0 {
                 errors.error(
                     arr.len.span(),
@@ -434,7 +443,8 @@ fn parse_type(ty: &Type, errors: &mut Errors) -> Option<(Elem, Option<usize>)> {
                 return None;
             }
             let elem = parse_elem(&arr.elem, errors)?;
-            Some((elem, Some(len)))
+            let lit = proc_macro2::Literal::usize_unsuffixed(len);
+            Some((elem, Some(quote!(#lit))))
         }
         _ => parse_elem(ty, errors).map(|e| (e, None)),
     }
@@ -446,7 +456,7 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
         Type::Paren(p) => parse_elem(&p.elem, errors),
         Type::Group(g) => parse_elem(&g.elem, errors),
         Type::Array(arr) => {
-            let len = array_len(&arr.len, errors)?;
+            let len = bytes_len(&arr.len, errors)?;
             match plain_ident(&arr.elem) {
                 Some(id) if id == "u8" => bytes_type(len, ty.span(), errors).map(Elem::Value),
                 _ => {
@@ -531,23 +541,34 @@ fn plain_ident(ty: &Type) -> Option<String> {
     }
 }
 
-fn array_len(len: &Expr, errors: &mut Errors) -> Option<usize> {
+/// `Some(Ok(n))` for an integer literal, `Some(Err(()))` for another expression (a
+/// const), `None` after reporting a malformed literal.
+fn literal_len(len: &Expr, errors: &mut Errors) -> Option<Result<usize, ()>> {
     match len {
         Expr::Lit(ExprLit {
             lit: Lit::Int(lit), ..
         }) => match lit.base10_parse::<usize>() {
-            Ok(n) => Some(n),
+            Ok(n) => Some(Ok(n)),
             Err(e) => {
                 errors.push(e);
                 None
             }
         },
-        Expr::Group(g) => array_len(&g.expr, errors),
-        other => {
+        Expr::Group(g) => literal_len(&g.expr, errors),
+        _ => Some(Err(())),
+    }
+}
+
+/// Rule: the length of raw bytes is the width of one atomic, so the macro must read it:
+/// an integer literal.
+fn bytes_len(len: &Expr, errors: &mut Errors) -> Option<usize> {
+    match literal_len(len, errors)? {
+        Ok(n) => Some(n),
+        Err(()) => {
             errors.spanned(
-                other,
-                "array lengths in a layout must be integer literals, so the macro can compute \
-                 offsets and the C header",
+                len,
+                "the length of a `[u8; N]` field is the width of one atomic and must be an \
+                 integer literal: 1, 2, 4, 8 or 16",
             );
             None
         }

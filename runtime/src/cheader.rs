@@ -141,6 +141,14 @@ fn render_struct(h: &mut String, d: &Descriptor) {
         "#define {guard}_FINGERPRINT UINT64_C(0x{:016x})",
         d.fingerprint()
     );
+    let lower = guard.to_ascii_lowercase();
+    let _ = writeln!(
+        h,
+        "/* The {n} payload of a mapped segment, or NULL if it is not a ready segment of this layout. */\n\
+static inline struct {n} *{lower}_segment(void *map, size_t map_len) {{\n    \
+return (struct {n} *)atomics_segment_payload(map, map_len, {guard}_FINGERPRINT, {guard}_SIZE);\n}}",
+        n = d.name
+    );
     let _ = writeln!(h, "#endif /* ATOMICS_LAYOUT_{guard}_DEFINED */");
 }
 
@@ -171,6 +179,35 @@ pub(crate) fn render(desc: &Descriptor) -> String {
 #define ATOMICS_ALIGNOF(T) _Alignof(T)\n\
 #define ATOMICS_STATIC_ASSERT(c, m) _Static_assert(c, m)\n\
 #endif\n\
+#endif\n\
+#ifndef ATOMICS_SEGMENT_HELPER_DEFINED\n\
+#define ATOMICS_SEGMENT_HELPER_DEFINED\n\
+/* Checks a mapped atomics segment (magic, format version 1, byte order, ready word,\n\
+ * fingerprint, payload size and bounds) and returns its payload, or NULL if any check\n\
+ * fails. `map` is the start of a mapping of `map_len` bytes of the segment file. */\n\
+static inline void *atomics_segment_payload(void *map, size_t map_len, uint64_t fingerprint,\n\
+                                            size_t payload_size) {\n\
+    static const unsigned char magic[8] = {0x89, 'A', 'T', 'O', 'M', 'S', 'E', 'G'};\n\
+    const unsigned char *p = (const unsigned char *)map;\n\
+    uint64_t v[5];\n\
+    size_t i, k;\n\
+    uint32_t version = 0, bom = 0;\n\
+    if (map == NULL || map_len < 128) return NULL;\n\
+    for (i = 0; i < 8; i++) if (p[i] != magic[i]) return NULL;\n\
+    for (i = 0; i < 4; i++) version |= (uint32_t)p[8 + i] << (8 * i);\n\
+    if (version != 1u) return NULL;\n\
+    for (i = 0; i < 4; i++) ((unsigned char *)&bom)[i] = p[52 + i];\n\
+    if (bom != 0x01020304u) return NULL;\n\
+    /* payload offset, payload size, fingerprint (little-endian u64 at 16, 24, 32) */\n\
+    for (k = 0; k < 3; k++) {\n\
+        v[k] = 0;\n\
+        for (i = 0; i < 8; i++) v[k] |= (uint64_t)p[16 + 8 * k + i] << (8 * i);\n\
+    }\n\
+    if (__atomic_load_n((const uint64_t *)(p + 64), __ATOMIC_ACQUIRE) != UINT64_C(0x5245414459210001)) return NULL;\n\
+    if (v[2] != fingerprint || v[1] != (uint64_t)payload_size) return NULL;\n\
+    if (v[0] % 64u != 0 || v[0] > map_len || map_len - v[0] < payload_size) return NULL;\n\
+    return (unsigned char *)map + v[0];\n\
+}\n\
 #endif\n\
 #if defined(__SIZEOF_INT128__) && !defined(ATOMICS_INT128_DEFINED)\n\
 #define ATOMICS_INT128_DEFINED\n\

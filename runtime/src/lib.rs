@@ -70,7 +70,8 @@ pub use order::MemoryOrder;
 pub use region::{ReadOnly, Region};
 #[cfg(feature = "shm")]
 pub use segment::{
-    FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, ReadOnlySegment, Segment,
-    SegmentError, SegmentErrorKind, SegmentInfo, SegmentOptions, default_dir, resolve_path,
+    FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
+    Segment, SegmentError, SegmentErrorKind, SegmentInfo, SegmentOptions, default_dir,
+    resolve_path,
 };
 pub use value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};

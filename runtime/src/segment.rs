@@ -54,7 +54,7 @@ use std::{format, fs, vec};
 use memmap2::{MmapOptions, MmapRaw};
 use zerocopy::{IntoBytes, TryFromBytes};
 
-use crate::descriptor::{DescType, Descriptor};
+use crate::descriptor::Descriptor;
 use crate::error::Error;
 use crate::layout::{Layout, check_layout_lock_free};
 use crate::region::Region;
@@ -156,6 +156,8 @@ pub enum SegmentErrorKind {
         /// Field-level differences, expected -> found.
         differences: Vec<String>,
     },
+    /// No field has this path in the segment's layout.
+    UnknownField(String),
     /// Another I/O error.
     Io {
         /// What was being done.
@@ -195,7 +197,7 @@ pub struct SegmentError {
 }
 
 impl SegmentError {
-    fn new(path: &Path, kind: SegmentErrorKind) -> Error {
+    fn make(path: &Path, kind: SegmentErrorKind) -> Error {
         Error::Segment(SegmentError {
             path: path.to_path_buf(),
             kind,
@@ -214,7 +216,7 @@ impl SegmentError {
                 message: e.to_string(),
             },
         };
-        Self::new(path, kind)
+        Self::make(path, kind)
     }
 }
 
@@ -286,6 +288,10 @@ impl core::fmt::Display for SegmentError {
                     )
                 }
             }
+            SegmentErrorKind::UnknownField(field) => write!(
+                f,
+                "segment {p} has no field {field:?}: use a path like `hits`, `net.rx` or `hist[3]`"
+            ),
             SegmentErrorKind::Io { op, message, .. } => {
                 write!(f, "segment {p}: {op} failed: {message}")
             }
@@ -373,21 +379,21 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
         .metadata()
         .map_err(|e| SegmentError::io(path, "stat", e))?;
     if !meta.file_type().is_file() {
-        return Err(SegmentError::new(path, SegmentErrorKind::NotRegularFile));
+        return Err(SegmentError::make(path, SegmentErrorKind::NotRegularFile));
     }
     let len = meta.len();
     if len < FIXED_HEADER as u64 {
-        return Err(SegmentError::new(path, SegmentErrorKind::TooShort { len }));
+        return Err(SegmentError::make(path, SegmentErrorKind::TooShort { len }));
     }
     let mut h = [0u8; FIXED_HEADER];
     file.read_exact_at(&mut h, 0)
         .map_err(|e| SegmentError::io(path, "read header", e))?;
     if h[0..8] != MAGIC {
-        return Err(SegmentError::new(path, SegmentErrorKind::Foreign));
+        return Err(SegmentError::make(path, SegmentErrorKind::Foreign));
     }
     let version = le32(&h, 8);
     if version != FORMAT_VERSION {
-        return Err(SegmentError::new(
+        return Err(SegmentError::make(
             path,
             SegmentErrorKind::Version { found: version },
         ));
@@ -396,9 +402,9 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
     bom.copy_from_slice(&h[52..56]);
     if u32::from_ne_bytes(bom) != BYTE_ORDER {
         return Err(if u32::from_ne_bytes(bom).swap_bytes() == BYTE_ORDER {
-            SegmentError::new(path, SegmentErrorKind::ByteOrder)
+            SegmentError::make(path, SegmentErrorKind::ByteOrder)
         } else {
-            SegmentError::new(
+            SegmentError::make(
                 path,
                 SegmentErrorKind::Malformed(format!(
                     "byte-order mark {:#x}",
@@ -407,7 +413,7 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
             )
         });
     }
-    let malformed = |what: String| SegmentError::new(path, SegmentErrorKind::Malformed(what));
+    let malformed = |what: String| SegmentError::make(path, SegmentErrorKind::Malformed(what));
     let header_len = le32(&h, 12) as u64;
     let payload_off = le64(&h, 16);
     let payload_size = le64(&h, 24);
@@ -436,13 +442,13 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
         )));
     }
     if ready != READY {
-        return Err(SegmentError::new(path, SegmentErrorKind::NotReady));
+        return Err(SegmentError::make(path, SegmentErrorKind::NotReady));
     }
     let needed = payload_off
         .checked_add(payload_size)
         .ok_or_else(|| malformed(format!("payload size {payload_size}")))?;
     if len < needed || len < desc_off + desc_len {
-        return Err(SegmentError::new(
+        return Err(SegmentError::make(
             path,
             SegmentErrorKind::Truncated { len, needed },
         ));
@@ -484,7 +490,7 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
 fn check_layout<L: Layout>(info: &SegmentInfo, path: &Path) -> Result<(), Error> {
     if info.fingerprint != L::FINGERPRINT {
         let expected = Descriptor::from_desc(&L::DESC);
-        return Err(SegmentError::new(
+        return Err(SegmentError::make(
             path,
             SegmentErrorKind::LayoutMismatch {
                 expected: L::NAME.into(),
@@ -510,7 +516,7 @@ fn open_file(path: &Path, write: bool) -> Result<File, Error> {
 
 fn map(file: &File, path: &Path, len: u64, write: bool) -> Result<MmapRaw, Error> {
     let len = usize::try_from(len).map_err(|_| {
-        SegmentError::new(path, SegmentErrorKind::Malformed("too large to map".into()))
+        SegmentError::make(path, SegmentErrorKind::Malformed("too large to map".into()))
     })?;
     let opts = {
         let mut o = MmapOptions::new();
@@ -679,7 +685,9 @@ impl<L: Layout> Segment<L> {
         // (checked when opened), and the memory is accessed only atomically.
         unsafe {
             Region::from_raw_parts(
-                self.map.as_mut_ptr().add(self.info.payload_offset as usize),
+                self.map
+                    .as_mut_ptr()
+                    .wrapping_add(self.info.payload_offset as usize),
                 self.info.payload_size as usize,
             )
         }
@@ -761,7 +769,7 @@ impl<L: Layout> Segment<L> {
                 other => return other,
             }
         }
-        Err(last.unwrap_or_else(|| SegmentError::new(path, SegmentErrorKind::NotFound)))
+        Err(last.unwrap_or_else(|| SegmentError::make(path, SegmentErrorKind::NotFound)))
     }
 
     fn from_checked_file(file: File, path: PathBuf) -> Result<Self, Error> {
@@ -818,7 +826,8 @@ fn write_image<L: Layout>(file: &File, path: &Path, payload: &[u8]) -> Result<()
     // SAFETY: the mapping is FIXED_HEADER bytes, page-aligned, so offset 64 is 8-byte
     // aligned and in bounds; the file is not yet visible to any other process (it is
     // the temporary or an unshared descriptor), and the word is accessed atomically.
-    let ready = unsafe { core::sync::atomic::AtomicU64::from_ptr(m.as_mut_ptr().add(64).cast()) };
+    let ready =
+        unsafe { core::sync::atomic::AtomicU64::from_ptr(m.as_mut_ptr().wrapping_add(64).cast()) };
     ready.store(READY, core::sync::atomic::Ordering::Release);
     m.flush().map_err(|e| SegmentError::io(path, "msync", e))?;
     Ok(())
@@ -900,7 +909,9 @@ impl<L: Layout> ReadOnlySegment<L> {
         // (checked when opened); others write it only atomically.
         unsafe {
             Region::from_raw_parts_readonly(
-                self.map.as_ptr().add(self.info.payload_offset as usize),
+                self.map
+                    .as_ptr()
+                    .wrapping_add(self.info.payload_offset as usize),
                 self.info.payload_size as usize,
             )
         }
@@ -921,7 +932,7 @@ impl<L: Layout> ReadOnlySegment<L> {
             .into_iter()
             .find(|l| l.path == field)
             .ok_or_else(|| {
-                SegmentError::new(
+                SegmentError::make(
                     &self.path,
                     SegmentErrorKind::Malformed(format!(
                         "no field {field:?} in layout {}",
@@ -981,8 +992,122 @@ pub(crate) fn read_snapshot<L: Layout>(
     })
 }
 
-/// Descriptor kinds that hold a nested layout never appear as leaves.
-#[allow(dead_code)]
-fn is_value(t: &DescType) -> bool {
-    matches!(t, DescType::Value { .. })
+/// A segment opened without knowing its layout type, for tools: the header, the
+/// descriptor, and every field through the dynamic API.
+///
+/// ```
+/// use atomics::{RawSegment, Segment, atomic_layout};
+///
+/// #[atomic_layout]
+/// pub struct Net { pub rx: u64, pub tx: u64 }
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("net");
+/// Segment::<Net>::create(&path)?.rx().add(1500);
+///
+/// let raw = RawSegment::open(&path)?;
+/// assert_eq!(raw.info().layout_name(), "Net");
+/// let rx = raw.field("rx")?;
+/// assert_eq!(rx.load()?.as_u128(), 1500);
+/// rx.fetch_add(1)?;
+/// assert_eq!(raw.field("rx")?.load()?.as_u128(), 1501);
+/// assert!(raw.field("nope").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct RawSegment {
+    map: MmapRaw,
+    path: PathBuf,
+    info: SegmentInfo,
+    writable: bool,
+}
+
+// SAFETY: only atomic operations reach the mapping, through views that borrow `self`.
+unsafe impl Send for RawSegment {}
+// SAFETY: as for Send.
+unsafe impl Sync for RawSegment {}
+
+impl RawSegment {
+    /// Opens any segment read-write; only its own header and descriptor are checked.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::open_with(path, true)
+    }
+
+    /// Opens any segment read-only (mapped `PROT_READ`; fields offer load and bit_test).
+    pub fn open_readonly(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: impl AsRef<Path>, writable: bool) -> Result<Self, Error> {
+        let path = resolve_path(path);
+        let file = open_file(&path, writable)?;
+        let info = read_info(&file, &path)?;
+        let map = map(
+            &file,
+            &path,
+            info.payload_offset + info.payload_size,
+            writable,
+        )?;
+        Ok(RawSegment {
+            map,
+            path,
+            info,
+            writable,
+        })
+    }
+
+    /// The segment's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The parsed header, with the layout descriptor.
+    pub fn info(&self) -> &SegmentInfo {
+        &self.info
+    }
+
+    /// Whether fields can be written.
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    /// The payload as a region (read-only unless opened with [`RawSegment::open`]).
+    pub fn region(&self) -> Region<'_> {
+        let base = self.map.as_mut_ptr();
+        let off = self.info.payload_offset as usize;
+        let len = self.info.payload_size as usize;
+        if self.writable {
+            // SAFETY: a read-write shared mapping valid while `self` lives, holding the
+            // payload (checked when opened), accessed only atomically.
+            unsafe { Region::from_raw_parts(base.wrapping_add(off), len) }
+        } else {
+            // SAFETY: a read-only mapping valid while `self` lives, holding the payload;
+            // others write it only atomically.
+            unsafe { Region::from_raw_parts_readonly(base.wrapping_add(off), len) }
+        }
+    }
+
+    /// The dynamic view of the value at a field path (`hits`, `net.rx`, `hist[3]`).
+    pub fn field(&self, path: &str) -> Result<crate::dynamic::DynAtomicView<'_>, Error> {
+        let leaf = self
+            .info
+            .descriptor
+            .leaves()
+            .into_iter()
+            .find(|l| l.path == path)
+            .ok_or_else(|| {
+                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(path.into()))
+            })?;
+        let region = self.region().subregion(leaf.offset, leaf.width)?;
+        crate::dynamic::DynAtomicView::with_kind(region, leaf.kind)
+    }
+}
+
+impl core::fmt::Debug for RawSegment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RawSegment")
+            .field("path", &self.path)
+            .field("layout", &self.info.descriptor.name)
+            .field("writable", &self.writable)
+            .finish()
+    }
 }

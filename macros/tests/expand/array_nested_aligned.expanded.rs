@@ -10,12 +10,12 @@ pub(crate) struct Stats {
 struct __AtomicsLayout_Stats;
 #[allow(dead_code)]
 impl __AtomicsLayout_Stats {
-    const SIZE_0: usize = 4 * 4;
+    const SIZE_0: usize = 4 * (4);
     const ALIGN_0: usize = 4;
     const OFF_0: usize = 0;
     const END_0: usize = Self::OFF_0 + Self::SIZE_0;
     const PAD_0: usize = Self::OFF_1 - Self::END_0;
-    const SIZE_1: usize = <NetStats as ::atomics::Layout>::SIZE * 1;
+    const SIZE_1: usize = <NetStats as ::atomics::Layout>::SIZE * (1);
     const ALIGN_1: usize = ::atomics::__private::max(
         <NetStats as ::atomics::Layout>::ALIGN,
         64,
@@ -93,7 +93,7 @@ impl Stats {
     /// Stores every field of `snapshot` (each atomically, not as one step).
     pub(crate) fn store_snapshot(&self, snapshot: &StatsSnapshot) {
         let mut i = 0usize;
-        while i < 4 {
+        while i < self.hist.len() {
             self.hist[i].store(snapshot.hist[i]);
             i += 1;
         }
@@ -156,6 +156,7 @@ impl ::core::fmt::Debug for Stats {
     }
 }
 const _: () = {
+    ::core::assert!((4) > 0, "array field `hist` of `Stats` needs at least one element");
     ::core::assert!(
         ::core::mem::offset_of!(Stats, hist) == __AtomicsLayout_Stats::OFF_0,
         "field `hist` of `Stats` is not at the offset #[atomic_layout] computed"

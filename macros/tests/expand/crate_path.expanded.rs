@@ -8,7 +8,7 @@ struct Id {
 struct __AtomicsLayout_Id;
 #[allow(dead_code)]
 impl __AtomicsLayout_Id {
-    const SIZE_0: usize = 16 * 1;
+    const SIZE_0: usize = 16 * (1);
     const ALIGN_0: usize = 16;
     const OFF_0: usize = 0;
     const END_0: usize = Self::OFF_0 + Self::SIZE_0;

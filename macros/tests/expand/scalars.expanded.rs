@@ -11,12 +11,12 @@ pub struct Pair {
 struct __AtomicsLayout_Pair;
 #[allow(dead_code)]
 impl __AtomicsLayout_Pair {
-    const SIZE_0: usize = 8 * 1;
+    const SIZE_0: usize = 8 * (1);
     const ALIGN_0: usize = 8;
     const OFF_0: usize = 0;
     const END_0: usize = Self::OFF_0 + Self::SIZE_0;
     const PAD_0: usize = Self::OFF_1 - Self::END_0;
-    const SIZE_1: usize = 1 * 1;
+    const SIZE_1: usize = 1 * (1);
     const ALIGN_1: usize = 1;
     const OFF_1: usize = ::atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
     const END_1: usize = Self::OFF_1 + Self::SIZE_1;

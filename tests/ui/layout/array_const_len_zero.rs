@@ -1,6 +1,6 @@
 use atomics::atomic_layout;
 
-const N: usize = 8;
+const N: usize = 0;
 
 #[atomic_layout]
 struct Stats {
