@@ -13,7 +13,47 @@ mod tests;
 use proc_macro::TokenStream;
 
 /// Turns a struct of plain field types into a checked, C-compatible layout of atomics.
-/// See the `atomics` crate for the full documentation.
+///
+/// ```
+/// use atomics::{Layout, atomic_layout};
+///
+/// /// Per-connection counters.
+/// #[atomic_layout]
+/// pub struct Conn {
+///     /// Bytes received.
+///     pub rx: u64,
+///     pub open: bool,
+///     pub peer: [u8; 16],
+///     #[atomic(align = 64)]
+///     pub hot: u32,
+///     pub buckets: [u16; 4],
+/// }
+///
+/// let c = Conn::new();
+/// c.rx().add(10);                    // &Atomic<u64>
+/// c.buckets()[1].inc();              // &[Atomic<u16>; 4]
+/// let s: ConnSnapshot = c.snapshot();
+/// assert_eq!((s.rx, s.buckets), (10, [0, 1, 0, 0]));
+/// assert_eq!(Conn::FIELDS[3].offset, 64);
+/// ```
+///
+/// Generates, for a struct `Name`:
+/// - `Name` itself, `#[repr(C)]`, with `Atomic<T>` fields (arrays of them, nested layouts)
+///   and explicit padding; offsets are computed as consts and checked by const assertions
+///   spanned on each field;
+/// - an accessor per field, with the field's name, docs and visibility;
+///   `const fn new()` (all zero), `from_mut(&mut [u8])`, `snapshot()`,
+///   `store_snapshot(&NameSnapshot)`, `Default`, `Debug`;
+/// - `NameSnapshot`: the plain twin (same bytes at the same offsets): `Copy`, `PartialEq`,
+///   `Debug`, `Default` and zerocopy's `IntoBytes`, `KnownLayout`, `Immutable`, `FromZeros`
+///   (`FromBytes` too unless a field is `bool` or a nested layout, whose bytes need checking);
+/// - `impl Layout`: `NAME`, `SIZE`, `ALIGN`, `FIELDS`, `DESC`, `FINGERPRINT`, `c_header()`.
+///
+/// Field types: `i8`..`i128`, `u8`..`u128`, `f32`, `f64`, `bool`, `[u8; N]` (N = 1, 2, 4,
+/// 8, 16), arrays `[T; N]` of those other than `u8` (N a literal or a const expression),
+/// and other `#[atomic_layout]` structs. Attributes: `#[atomic(align = N)]` on a field,
+/// `#[atomic_layout(align = N)]` and `#[atomic_layout(crate = "path")]` on the struct.
+/// Every error is reported at its token, all in one compile.
 #[proc_macro_attribute]
 pub fn atomic_layout(args: TokenStream, item: TokenStream) -> TokenStream {
     match parse::parse(args.into(), item.into()) {

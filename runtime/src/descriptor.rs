@@ -249,7 +249,8 @@ impl Descriptor {
 
     /// Decodes and validates an encoding: every size, offset, width, kind and alignment
     /// must be consistent (fields inside the layout, aligned, not overlapping), names
-    /// UTF-8 and bounded, nesting at most [`MAX_DEPTH`] deep, and no bytes left over.
+    /// UTF-8 and at most 255 bytes, at most 4096 fields per layout, nesting at most 16 deep,
+    /// and no bytes left over.
     /// Never panics, whatever the input.
     pub fn decode(bytes: &[u8]) -> Result<Descriptor, DescriptorError> {
         let mut r = Reader { bytes, at: 0 };
