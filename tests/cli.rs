@@ -96,6 +96,14 @@ fn refused(args: &[&str]) -> String {
     stderr
 }
 
+/// Whether 16-byte fields load through a read-only mapping here (write-free 16-byte
+/// loads exist only on some CPUs, e.g. x86_64 with AVX); the tool's read-only commands
+/// report such fields as unloadable elsewhere.
+fn wide_readonly_loads(path: &Path) -> bool {
+    let seg = atomics::RawSegment::open_readonly(path).expect("open read-only");
+    seg.field("big").and_then(|f| f.load()).is_ok()
+}
+
 fn fill(seg: &Segment<Board>) {
     seg.hits().store(42);
     seg.delta().store(-7);
@@ -153,10 +161,15 @@ fn inspect_text_shows_header_and_every_leaf() {
         cols("tag").last().map(String::as_str),
         Some("0x6162000000000001")
     );
-    assert_eq!(
-        cols("big").last().unwrap(),
-        &((1u128 << 100) + 3).to_string()
-    );
+    let wide = wide_readonly_loads(&f.path);
+    if wide {
+        assert_eq!(
+            cols("big").last().unwrap(),
+            &((1u128 << 100) + 3).to_string()
+        );
+    } else {
+        assert!(line("big").contains("<cannot load: "), "{out}");
+    }
     let lat3 = cols("latency_us[3]");
     assert_eq!(lat3[1..3], ["uint", "u32"]);
     assert_eq!(lat3.last().unwrap(), "33");
@@ -165,7 +178,7 @@ fn inspect_text_shows_header_and_every_leaf() {
     // Every leaf is listed.
     let leaves = atomics::Descriptor::from_desc(&Board::DESC).leaves();
     assert_eq!(leaves.len(), 8 + 4 + 2 + 2 * 2); // scalars, array, nested, slots
-    for leaf in &leaves {
+    for leaf in leaves.iter().filter(|l| wide || l.width < 16) {
         // Values are one word; the type may be two (`[u8; 8]`): count from the end.
         let c = cols(&leaf.path);
         let n = c.len();
@@ -232,7 +245,17 @@ fn inspect_json_has_stable_keys_and_typed_values() {
             .map(String::as_str)
             .collect();
         k.sort_unstable();
-        assert_eq!(k, ["kind", "offset", "path", "type", "value", "width"]);
+        if field.get("error").is_some() {
+            // Only a 16-byte field on a CPU without write-free 16-byte loads.
+            assert!(leaf.width == 16 && !wide_readonly_loads(&f.path));
+            assert_eq!(field["value"], Json::Null);
+            assert_eq!(
+                k,
+                ["error", "kind", "offset", "path", "type", "value", "width"]
+            );
+        } else {
+            assert_eq!(k, ["kind", "offset", "path", "type", "value", "width"]);
+        }
         assert_eq!(field["path"], leaf.path.as_str());
         assert_eq!(field["kind"], leaf.kind.name());
         assert_eq!(field["width"], leaf.width);
@@ -252,7 +275,9 @@ fn inspect_json_has_stable_keys_and_typed_values() {
     assert_eq!(value("temp"), &Json::from(0.5));
     assert_eq!(value("ratio"), &Json::from(-1.25));
     assert_eq!(value("tag"), &Json::from("0x6162000000000001"));
-    assert_eq!(value("big"), &Json::from(((1u128 << 100) + 3).to_string()));
+    if wide_readonly_loads(&f.path) {
+        assert_eq!(value("big"), &Json::from(((1u128 << 100) + 3).to_string()));
+    }
     assert_eq!(value("latency_us[3]"), &Json::from(33));
     assert_eq!(value("net.rx"), &Json::from(1500));
     assert_eq!(value("slots[1].tx"), &Json::from(7));
@@ -370,8 +395,12 @@ fn get_set_add_round_trip_every_kind() {
     assert_eq!(add("small", "1"), "0", "wraps at the width");
     assert_eq!(f.seg.small().load(), 0);
     set("big", &u128::MAX.to_string());
-    assert_eq!(get("big"), u128::MAX.to_string());
+    assert_eq!(f.seg.big().load(), u128::MAX);
+    if wide_readonly_loads(&f.path) {
+        assert_eq!(get("big"), u128::MAX.to_string());
+    }
     assert_eq!(add("big", "1"), "0");
+    assert_eq!(f.seg.big().load(), 0);
 
     // int
     set("delta", "-7");
