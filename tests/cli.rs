@@ -625,3 +625,43 @@ fn usage_errors_and_help() {
     }
     assert!(ok(&["set", "--help"]).contains("0x"));
 }
+
+#[test]
+fn reads_a_segment_made_by_another_program() {
+    // The counters example, built by `cargo test` beside this binary; absent when only
+    // this test target was built (`cargo test --test cli`), where there is nothing to run.
+    let bin = Path::new(env!("CARGO_BIN_EXE_atomics"));
+    let counters = bin.with_file_name("examples").join("counters");
+    if !counters.exists() {
+        eprintln!("skipped: {} is not built", counters.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ctr");
+    let out = Command::new(&counters)
+        .args([
+            "--workers",
+            "2",
+            "--ops",
+            "300",
+            "--keep",
+            "--segment",
+            p(&path),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(ok(&["get", p(&path), "total"]), "600\n");
+    assert_eq!(ok(&["get", p(&path), "workers"]), "2\n");
+    assert_eq!(ok(&["get", p(&path), "slots[1].done"]), "true\n");
+    let doc: Json = serde_json::from_str(&ok(&["list", "--json", p(dir.path())])).unwrap();
+    assert_eq!(doc[0]["layout"], "Counters");
+    // Its creator has exited.
+    assert_eq!(doc[0]["alive"], false);
+    let header = ok(&["header", p(&path)]);
+    assert!(header.contains("ATOMICS_COUNTERS_H"), "{header}");
+}
