@@ -1,0 +1,89 @@
+//! `atomics list [DIR] [--json]`: the segments in a directory.
+
+use std::fs;
+use std::path::PathBuf;
+
+use atomics::{RawSegment, default_dir};
+
+use crate::Result;
+use crate::json::{self, Object};
+use crate::out::{self, print};
+
+/// `atomics list [DIR] [--json]`.
+pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
+    let dir = dir.unwrap_or_else(default_dir);
+    let entries =
+        fs::read_dir(&dir).map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?;
+    let mut segments: Vec<(PathBuf, u64, RawSegment)> = entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            // `DirEntry::metadata` does not follow symlinks: only real regular files.
+            let meta = entry.metadata().ok()?;
+            if !meta.file_type().is_file() {
+                return None;
+            }
+            let path = entry.path();
+            // Opening refuses anything that is not a complete segment; skip those.
+            let seg = RawSegment::open_readonly(&path).ok()?;
+            Some((path, meta.len(), seg))
+        })
+        .collect();
+    segments.sort_by(|a, b| a.0.cmp(&b.0));
+
+    if as_json {
+        let items = segments.iter().map(|(path, size, seg)| {
+            let info = seg.info();
+            Object::new()
+                .str("path", &path.to_string_lossy())
+                .str("layout", info.layout_name())
+                .str("fingerprint", &format!("{:#018x}", info.fingerprint))
+                .int("size", *size)
+                .int("payload_size", info.payload_size)
+                .int("creator_pid", info.creator_pid)
+                .bool("alive", out::pid_alive(info.creator_pid))
+                .raw("created_unix_ns", out::unix_ns(info.created).to_string())
+                .raw(
+                    "age_secs",
+                    format!("{:.3}", out::age(info.created).as_secs_f64()),
+                )
+                .finish()
+        });
+        return print(&format!("{}\n", json::array(items)));
+    }
+
+    let rows: Vec<[String; 5]> = segments
+        .iter()
+        .map(|(path, size, seg)| {
+            let info = seg.info();
+            let alive = if out::pid_alive(info.creator_pid) {
+                "alive"
+            } else {
+                "gone"
+            };
+            [
+                path.display().to_string(),
+                info.layout_name().to_string(),
+                size.to_string(),
+                format!("{} ({alive})", info.creator_pid),
+                out::human_age(out::age(info.created)),
+            ]
+        })
+        .collect();
+    let head = ["PATH", "LAYOUT", "SIZE", "CREATOR", "AGE"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].len())
+            .chain([head[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2, w3) = (width(0), width(1), width(2), width(3));
+    let mut s = String::new();
+    for r in std::iter::once(head.map(String::from)).chain(rows) {
+        s.push_str(&format!(
+            "{:<w0$}  {:<w1$}  {:>w2$}  {:<w3$}  {}\n",
+            r[0], r[1], r[2], r[3], r[4]
+        ));
+    }
+    print(&s)
+}

@@ -1,0 +1,104 @@
+//! `atomics watch PATH`: a live view with rates.
+
+use std::io::IsTerminal as _;
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use atomics::{DynValue, Leaf};
+
+use crate::out::{self, open_readonly, print};
+use crate::{Result, glob, values};
+
+/// Clears the screen and moves the cursor home.
+const CLEAR: &str = "\x1b[H\x1b[2J";
+
+/// A rate as `+1234.5/s`, or `-` when there is none.
+fn rate(prev: Option<&DynValue>, now: &DynValue, secs: f64) -> String {
+    match prev.and_then(|p| values::delta(p, now)) {
+        Some(d) if secs > 0.0 => format!("{:+.1}/s", d / secs),
+        _ => "-".to_string(),
+    }
+}
+
+/// `atomics watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
+pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
+    let seg = open_readonly(path)?;
+    let info = seg.info();
+    let leaves: Vec<Leaf> = info
+        .descriptor
+        .leaves()
+        .into_iter()
+        .filter(|l| globs.is_empty() || globs.iter().any(|g| glob::matches(g, &l.path)))
+        .collect();
+    if leaves.is_empty() {
+        return Err(format!(
+            "no field of segment {} matches {}",
+            path.display(),
+            globs.join(" or ")
+        ));
+    }
+    let views = leaves
+        .iter()
+        .map(|l| seg.field(&l.path).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>>>()?;
+    let terminal = std::io::stdout().is_terminal();
+    let interval = Duration::from_millis(interval_ms);
+    let w = leaves
+        .iter()
+        .map(|l| l.path.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+
+    // The value column only grows, so the view does not jump.
+    let mut vw = 5;
+    let mut prev: Vec<Option<DynValue>> = vec![None; leaves.len()];
+    let mut last: Option<Instant> = None;
+    let mut n = 0u64;
+    loop {
+        let now = Instant::now();
+        let secs = last.map_or(0.0, |t| now.duration_since(t).as_secs_f64());
+        let loaded: Vec<std::result::Result<DynValue, String>> = views
+            .iter()
+            .map(|v| v.load().map_err(|e| e.to_string()))
+            .collect();
+        let texts: Vec<String> = loaded
+            .iter()
+            .map(|v| match v {
+                Ok(v) => values::text(v),
+                Err(e) => format!("<cannot load: {e}>"),
+            })
+            .collect();
+        vw = texts.iter().map(String::len).fold(vw, usize::max);
+        n += 1;
+        let mut s = String::new();
+        if terminal {
+            s.push_str(CLEAR);
+        } else if n > 1 {
+            s.push('\n');
+        }
+        s.push_str(&format!(
+            "{}  layout {}  refresh {n}  every {interval_ms} ms  {}\n",
+            path.display(),
+            info.layout_name(),
+            out::rfc3339(std::time::SystemTime::now()),
+        ));
+        s.push_str(&format!("{:<w$}  {:>vw$}  RATE\n", "FIELD", "VALUE"));
+        for (((leaf, value), text), before) in leaves.iter().zip(&loaded).zip(&texts).zip(&mut prev)
+        {
+            let r = match value {
+                Ok(v) => rate(before.as_ref(), v, secs),
+                Err(_) => "-".to_string(),
+            };
+            s.push_str(&format!("{:<w$}  {text:>vw$}  {r}\n", leaf.path));
+            *before = value.as_ref().ok().copied();
+        }
+        print(&s)?;
+        last = Some(now);
+        if count.is_some_and(|c| n >= c) {
+            return Ok(());
+        }
+        thread::sleep(interval);
+    }
+}
