@@ -210,6 +210,8 @@ impl SegmentError {
             io::ErrorKind::AlreadyExists => SegmentErrorKind::AlreadyExists,
             io::ErrorKind::PermissionDenied => SegmentErrorKind::PermissionDenied,
             _ if e.raw_os_error() == Some(libc::ELOOP) => SegmentErrorKind::Symlink,
+            // Opening a directory for writing fails before `read_info` can stat it.
+            _ if e.raw_os_error() == Some(libc::EISDIR) => SegmentErrorKind::NotRegularFile,
             k => SegmentErrorKind::Io {
                 op,
                 kind: k,
