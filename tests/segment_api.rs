@@ -172,11 +172,13 @@ fn options_mode_and_initial_contents() {
         "group read requested"
     );
 
-    let mut init = BasicSnapshot::default();
-    init.hits = 1234;
-    init.wide = u128::MAX - 1;
-    init.name = *b"initial-contents";
-    init.up = true;
+    let init = BasicSnapshot {
+        hits: 1234,
+        wide: u128::MAX - 1,
+        name: *b"initial-contents",
+        up: true,
+        ..Default::default()
+    };
     let p = dir.path().join("initial");
     let seg = Segment::<Basic>::options()
         .initial(&init)
@@ -187,8 +189,10 @@ fn options_mode_and_initial_contents() {
     assert_eq!(Segment::<Basic>::open(&p).expect("open").snapshot(), init);
 
     // open_or_create with other initial contents does not touch an existing segment.
-    let mut other = BasicSnapshot::default();
-    other.hits = 1;
+    let other = BasicSnapshot {
+        hits: 1,
+        ..Default::default()
+    };
     let seg = Segment::<Basic>::options()
         .initial(&other)
         .open_or_create(&p)

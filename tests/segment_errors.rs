@@ -289,7 +289,8 @@ fn a_corrupted_descriptor_is_malformed() {
     let (_, bytes) = valid(dir.path(), "model");
     let desc_len = u32::from_le_bytes(bytes[60..64].try_into().expect("4 bytes")) as usize;
     let desc = FIXED_HEADER..FIXED_HEADER + desc_len;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<u8>)>)> = vec![
+    type Patch = Box<dyn Fn(&mut Vec<u8>)>;
+    let cases: Vec<(&str, Patch)> = vec![
         // The layout name's length: longer than the descriptor.
         (
             "name-len",

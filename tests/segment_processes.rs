@@ -363,11 +363,12 @@ const MARKER: u64 = 0x5eed_0000_cafe_f00d;
 const WIDE: u128 = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210;
 
 fn race_initial() -> RacedSnapshot {
-    let mut s = RacedSnapshot::default();
-    s.marker = MARKER;
-    s.wide = WIDE;
-    s.name = *b"initialized-ok!!";
-    s
+    RacedSnapshot {
+        marker: MARKER,
+        wide: WIDE,
+        name: *b"initialized-ok!!",
+        ..Default::default()
+    }
 }
 
 /// Worker: announce readiness, wait for the go file, race `open_or_create`, check the
