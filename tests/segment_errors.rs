@@ -365,8 +365,31 @@ fn mapping_perms(addr: usize) -> String {
     panic!("no mapping contains {addr:#x}");
 }
 
+/// Set when this binary runs as user `nobody` to check the refusal root does not get.
+const AS_NOBODY_ENV: &str = "ATOMICS_SEG_AS_NOBODY";
+
+/// What an unprivileged user sees for a 0444 segment: read-only works, read-write is
+/// PermissionDenied from both read-write openers.
+fn unprivileged_checks(path: &Path) {
+    assert_eq!(
+        seg_err(Segment::<Stats>::open(path), path),
+        SegmentErrorKind::PermissionDenied
+    );
+    assert_eq!(
+        seg_err(RawSegment::open(path), path),
+        SegmentErrorKind::PermissionDenied
+    );
+    let ro = Segment::<Stats>::open_readonly(path).expect("open_readonly on a 0444 file");
+    assert_eq!(ro.load::<u64>("hits").expect("load hits"), 41);
+}
+
 #[test]
 fn read_only_file_opens_readonly_and_refuses_read_write() {
+    if let Some(path) = std::env::var_os(AS_NOBODY_ENV) {
+        assert!(!is_root(), "the checker must not run as root");
+        unprivileged_checks(Path::new(&path));
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let (path, _) = valid(dir.path(), "ro");
     {
@@ -414,17 +437,30 @@ fn read_only_file_opens_readonly_and_refuses_read_write() {
     );
     assert_eq!(ro.load::<u64>("hits").expect("load hits"), 41);
 
-    if is_root() {
-        // Root is not denied by the mode, so the PROT_READ checks above are the test.
-        eprintln!("running as root: chmod 0444 does not deny; checked PROT_READ instead");
-    } else {
-        assert_eq!(
-            seg_err(Segment::<Stats>::open(&path), &path),
-            SegmentErrorKind::PermissionDenied
-        );
-        assert_eq!(
-            seg_err(RawSegment::open(&path), &path),
-            SegmentErrorKind::PermissionDenied
-        );
+    if !is_root() {
+        unprivileged_checks(&path);
+        return;
+    }
+    // Root is not denied by the mode, so the PROT_READ checks above are the test here;
+    // in addition, where root may switch users, run the refusal checks as `nobody`.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("let nobody into the temp dir");
+    use std::os::unix::process::CommandExt;
+    let spawned = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "read_only_file_opens_readonly_and_refuses_read_write",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(AS_NOBODY_ENV, &path)
+        .uid(65534)
+        .gid(65534)
+        .status();
+    match spawned {
+        Ok(status) => assert!(status.success(), "the checks as nobody failed: {status}"),
+        Err(e) => {
+            eprintln!("running as root and cannot switch to nobody ({e}): checked PROT_READ only")
+        }
     }
 }
