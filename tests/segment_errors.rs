@@ -411,6 +411,11 @@ fn read_only_file_opens_readonly_and_refuses_read_write() {
         Err(Error::UnsupportedWidth(_)) => {}
         Err(e) => panic!("snapshot: {e}"),
     }
+    // A field that is not in the layout is the caller's mistake, not a malformed file.
+    assert_eq!(
+        seg_err(ro.load::<u64>("nope"), &path),
+        SegmentErrorKind::UnknownField("nope".into())
+    );
     // The mapping really is PROT_READ (and shared).
     let perms = mapping_perms(ro.region().as_ptr() as usize);
     assert_eq!(perms, "r--s", "read-only segment mapping");

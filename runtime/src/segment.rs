@@ -934,13 +934,7 @@ impl<L: Layout> ReadOnlySegment<L> {
             .into_iter()
             .find(|l| l.path == field)
             .ok_or_else(|| {
-                SegmentError::make(
-                    &self.path,
-                    SegmentErrorKind::Malformed(format!(
-                        "no field {field:?} in layout {}",
-                        L::NAME
-                    )),
-                )
+                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
             })?;
         if leaf.kind != T::KIND || leaf.width != T::WIDTH {
             return Err(crate::error::UnsupportedOperation {
