@@ -210,6 +210,8 @@ impl SegmentError {
             io::ErrorKind::AlreadyExists => SegmentErrorKind::AlreadyExists,
             io::ErrorKind::PermissionDenied => SegmentErrorKind::PermissionDenied,
             _ if e.raw_os_error() == Some(libc::ELOOP) => SegmentErrorKind::Symlink,
+            // Opening a directory for writing fails before `read_info` can stat it.
+            _ if e.raw_os_error() == Some(libc::EISDIR) => SegmentErrorKind::NotRegularFile,
             k => SegmentErrorKind::Io {
                 op,
                 kind: k,
@@ -932,13 +934,7 @@ impl<L: Layout> ReadOnlySegment<L> {
             .into_iter()
             .find(|l| l.path == field)
             .ok_or_else(|| {
-                SegmentError::make(
-                    &self.path,
-                    SegmentErrorKind::Malformed(format!(
-                        "no field {field:?} in layout {}",
-                        L::NAME
-                    )),
-                )
+                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
             })?;
         if leaf.kind != T::KIND || leaf.width != T::WIDTH {
             return Err(crate::error::UnsupportedOperation {

@@ -1,0 +1,257 @@
+//! C and Rust processes on one segment file: the C program is built with gcc from
+//! `L::c_header()`, maps the file with open + mmap and finds the payload through the
+//! generated `<snake>_segment(map, len)` helper, which must also refuse files that are
+//! not ready segments of its layout.
+#![allow(missing_docs)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command};
+
+use atomics::{Layout, Segment, atomic_layout};
+
+#[atomic_layout]
+pub struct SegInterop {
+    pub total: u64,
+    pub by_c: u64,
+    pub by_rust: u64,
+    pub small: u32,
+    /// Start barrier: workers that have the segment mapped.
+    pub started: u32,
+    pub flags: [u8; 8],
+    #[atomic(align = 64)]
+    pub cas_loop: i64,
+}
+
+/// The same name and size, other fields: only the fingerprint tells them apart.
+mod other {
+    use atomics::atomic_layout;
+
+    #[atomic_layout]
+    pub struct SegInterop {
+        pub total: u64,
+        pub by_c: u64,
+        pub by_rust: u64,
+        pub tiny: u32,
+        pub started: u32,
+        pub flags: [u8; 8],
+        #[atomic(align = 64)]
+        pub cas_loop: i64,
+    }
+}
+
+const OPS: u64 = 200_000;
+const WORKERS: u32 = 4;
+const WORKER_ENV: &str = "ATOMICS_SEG_C_WORKER";
+
+/// `c_worker run FILE OPS ID`: increments; `c_worker check FILE`: exit 0 if the helper
+/// accepts the file, 10 if it returns NULL.
+const C_WORKER: &str = r#"
+#define WORKERS 4u
+#include "seg_interop.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    if (argc < 3) { fprintf(stderr, "usage: c_worker run|check FILE [OPS ID]\n"); return 2; }
+    int check = strcmp(argv[1], "check") == 0;
+    int fd = open(argv[2], check ? O_RDONLY : O_RDWR);
+    if (fd < 0) { perror("open"); return 1; }
+    struct stat st;
+    if (fstat(fd, &st) != 0) { perror("fstat"); return 1; }
+    if (st.st_size == 0) return 10;
+    size_t len = (size_t)st.st_size;
+    void *map = mmap(NULL, len, check ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) { perror("mmap"); return 1; }
+    SegInterop *s = seg_interop_segment(map, len);
+    if (check) return s != NULL ? 0 : 10;
+    if (s == NULL) { fprintf(stderr, "not a ready SegInterop segment\n"); return 3; }
+    if (argc != 5) { fprintf(stderr, "usage: c_worker run FILE OPS ID\n"); return 2; }
+    unsigned long long ops = strtoull(argv[3], NULL, 10);
+    int id = atoi(argv[4]);
+    /* Start together with the Rust workers, so the updates really interleave. */
+    atomic_fetch_add(&s->started, 1);
+    while (atomic_load(&s->started) < WORKERS) sched_yield();
+    for (unsigned long long i = 0; i < ops; i++) {
+        atomic_fetch_add(&s->total, 1);
+        atomic_fetch_add(&s->by_c, 1);
+        atomic_fetch_add(&s->small, 1);
+        int64_t cur = atomic_load(&s->cas_loop);
+        while (!atomic_compare_exchange_weak(&s->cas_loop, &cur, cur + 3)) {}
+    }
+    atomic_fetch_or(&s->flags, (uint64_t)1 << id);
+    munmap(map, len);
+    close(fd);
+    return 0;
+}
+"#;
+
+fn rust_worker(path: &Path, id: u32) {
+    let s = Segment::<SegInterop>::open(path).expect("Rust worker opens the segment");
+    s.started().fetch_add(1);
+    let start = std::time::Instant::now();
+    while s.started().load() < WORKERS {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the other workers never came"
+        );
+        std::thread::yield_now();
+    }
+    for _ in 0..OPS {
+        s.total().inc();
+        s.by_rust().inc();
+        s.small().fetch_add(1);
+        s.cas_loop().swap(|v| v + 3);
+    }
+    s.flags().bit_set(id).expect("id < 64");
+}
+
+fn build_c(dir: &Path) -> std::path::PathBuf {
+    std::fs::write(dir.join("seg_interop.h"), SegInterop::c_header()).expect("write header");
+    std::fs::write(dir.join("c_worker.c"), C_WORKER).expect("write C worker");
+    common::compile(
+        "gcc",
+        &[
+            "-std=c11",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "c_worker.c",
+            "-o",
+            "c_worker",
+        ],
+        dir,
+    );
+    dir.join("c_worker")
+}
+
+/// Whether the C helper accepts `file` (exit 0) or returns NULL (exit 10).
+fn c_accepts(c_worker: &Path, file: &Path) -> bool {
+    let status = Command::new(c_worker)
+        .arg("check")
+        .arg(file)
+        .status()
+        .expect("run C checker");
+    match status.code() {
+        Some(0) => true,
+        Some(10) => false,
+        _ => panic!("C checker on {}: {status}", file.display()),
+    }
+}
+
+#[test]
+fn c_and_rust_processes_share_a_segment_through_the_header_helper() {
+    if let Ok(spec) = std::env::var(WORKER_ENV) {
+        let (path, id) = spec.rsplit_once(':').expect("PATH:ID");
+        rust_worker(Path::new(path), id.parse().expect("numeric id"));
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c_worker = build_c(dir.path());
+    let path = dir.path().join("interop.seg");
+    let seg = Segment::<SegInterop>::create(&path).expect("create");
+    assert!(
+        c_accepts(&c_worker, &path),
+        "the helper accepts a real segment"
+    );
+
+    let mut children: Vec<Child> = Vec::new();
+    for id in 0..2u32 {
+        children.push(
+            Command::new(&c_worker)
+                .arg("run")
+                .arg(&path)
+                .arg(OPS.to_string())
+                .arg(id.to_string())
+                .spawn()
+                .expect("spawn C worker"),
+        );
+        children.push(
+            Command::new(std::env::current_exe().expect("test binary"))
+                .args([
+                    "c_and_rust_processes_share_a_segment_through_the_header_helper",
+                    "--exact",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(WORKER_ENV, format!("{}:{}", path.display(), id + 2))
+                .spawn()
+                .expect("spawn Rust worker"),
+        );
+    }
+    for mut c in children {
+        let status = c.wait().expect("wait");
+        assert!(status.success(), "a worker failed: {status}");
+    }
+    let s = seg.snapshot();
+    assert_eq!(s.total, 4 * OPS);
+    assert_eq!(s.by_c, 2 * OPS);
+    assert_eq!(s.by_rust, 2 * OPS);
+    assert_eq!(s.small, (4 * OPS) as u32);
+    assert_eq!(u64::from_ne_bytes(s.flags), 0b1111);
+    assert_eq!(s.cas_loop, 3 * 4 * OPS as i64);
+    assert_eq!(s.started, WORKERS);
+}
+
+#[test]
+fn the_header_helper_refuses_what_is_not_its_segment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c_worker = build_c(dir.path());
+    let good = dir.path().join("good");
+    Segment::<SegInterop>::create(&good).expect("create");
+    assert!(
+        c_accepts(&c_worker, &good),
+        "control: a real segment is accepted"
+    );
+    let bytes = std::fs::read(&good).expect("read");
+
+    // Another layout with the same name and size: only the fingerprint differs.
+    assert_eq!(other::SegInterop::NAME, SegInterop::NAME);
+    assert_eq!(other::SegInterop::SIZE, SegInterop::SIZE);
+    assert_ne!(other::SegInterop::FINGERPRINT, SegInterop::FINGERPRINT);
+    let wrong = dir.path().join("other-layout");
+    Segment::<other::SegInterop>::create(&wrong).expect("create other");
+    assert!(!c_accepts(&c_worker, &wrong), "wrong fingerprint");
+
+    let write = |name: &str, b: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, b).expect("write");
+        p
+    };
+    // Truncated: one byte of payload missing; only the fixed header; less than that.
+    let t = write("truncated", &bytes[..bytes.len() - 1]);
+    assert!(!c_accepts(&c_worker, &t), "truncated payload");
+    let t = write("header-only", &bytes[..128]);
+    assert!(!c_accepts(&c_worker, &t), "header only");
+    let t = write("short", &bytes[..100]);
+    assert!(!c_accepts(&c_worker, &t), "shorter than a header");
+    // Foreign bytes of a plausible size.
+    let f = write("foreign", &vec![0x5au8; bytes.len()]);
+    assert!(!c_accepts(&c_worker, &f), "foreign file");
+    // Not ready, another version, another byte order.
+    let mut b = bytes.clone();
+    b[64..72].fill(0);
+    assert!(
+        !c_accepts(&c_worker, &write("unready", &b)),
+        "ready word zero"
+    );
+    let mut b = bytes.clone();
+    b[8] = 2;
+    assert!(!c_accepts(&c_worker, &write("v2", &b)), "version 2");
+    let mut b = bytes.clone();
+    b[52..56].reverse();
+    assert!(!c_accepts(&c_worker, &write("bom", &b)), "byte order");
+    // And the unmodified copy is still accepted (the copies above differ only as said).
+    assert!(
+        c_accepts(&c_worker, &write("copy", &bytes)),
+        "an exact copy"
+    );
+}

@@ -1,0 +1,471 @@
+//! Every refusal of the segment openers: the exact `SegmentErrorKind`, and a message that
+//! names the file.
+#![allow(missing_docs)]
+
+use std::ffi::CString;
+use std::fmt::Debug;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use atomics::{
+    Error, FIXED_HEADER, RawSegment, Segment, SegmentError, SegmentErrorKind, UnsupportedOperation,
+    atomic_layout,
+};
+
+#[atomic_layout]
+pub struct Stats {
+    pub hits: u64,
+    pub misses: u64,
+    pub wide: u128,
+}
+
+/// Same name, other fields: `misses` became an `i32` and a field was added.
+mod v2 {
+    use atomics::atomic_layout;
+
+    #[atomic_layout]
+    pub struct Stats {
+        pub hits: u64,
+        pub misses: i32,
+        pub extra: u32,
+        pub wide: u128,
+    }
+}
+
+/// The segment error of a result that must be one, with the message naming the path.
+fn seg_err<T: Debug>(r: Result<T, Error>, path: &Path) -> SegmentErrorKind {
+    match r {
+        Err(Error::Segment(e)) => {
+            assert_eq!(e.path, path, "the error names the file");
+            let msg = e.to_string();
+            assert!(
+                msg.contains(&path.display().to_string()),
+                "Display must name {}: {msg}",
+                path.display()
+            );
+            e.kind
+        }
+        other => panic!(
+            "expected a segment error for {}, got {other:?}",
+            path.display()
+        ),
+    }
+}
+
+/// The kind from all three openers (Segment::open, open_readonly, RawSegment::open),
+/// which must agree.
+fn all_openers(path: &Path) -> SegmentErrorKind {
+    let a = seg_err(Segment::<Stats>::open(path), path);
+    let b = seg_err(Segment::<Stats>::open_readonly(path), path);
+    let c = seg_err(RawSegment::open(path), path);
+    assert_eq!(
+        a,
+        b,
+        "open and open_readonly disagree on {}",
+        path.display()
+    );
+    assert_eq!(
+        a,
+        c,
+        "open and RawSegment::open disagree on {}",
+        path.display()
+    );
+    a
+}
+
+/// A fresh valid segment in `dir` and its bytes.
+fn valid(dir: &Path, name: &str) -> (PathBuf, Vec<u8>) {
+    let path = dir.join(name);
+    let seg = Segment::<Stats>::create(&path).expect("create");
+    seg.hits().store(41);
+    drop(seg);
+    let bytes = std::fs::read(&path).expect("read");
+    (path, bytes)
+}
+
+/// A copy of a valid segment with `patch` applied to its bytes.
+fn patched(dir: &Path, name: &str, patch: impl FnOnce(&mut Vec<u8>)) -> PathBuf {
+    let (path, mut bytes) = valid(dir, name);
+    patch(&mut bytes);
+    std::fs::write(&path, &bytes).expect("write patched");
+    path
+}
+
+#[test]
+fn the_valid_segment_opens() {
+    // The control for every patch below: unpatched, all openers accept it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, _) = valid(dir.path(), "ok");
+    assert_eq!(
+        Segment::<Stats>::open(&path).expect("open").hits().load(),
+        41
+    );
+    assert_eq!(
+        Segment::<Stats>::open_readonly(&path)
+            .expect("open_readonly")
+            .load::<u64>("hits")
+            .expect("load"),
+        41
+    );
+    RawSegment::open(&path).expect("raw open");
+}
+
+#[test]
+fn create_on_an_existing_file_is_already_exists() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, bytes) = valid(dir.path(), "exists");
+    let kind = seg_err(Segment::<Stats>::create(&path), &path);
+    assert_eq!(kind, SegmentErrorKind::AlreadyExists);
+    // Also when the existing file is not a segment; and the file is left alone.
+    let other = dir.path().join("plain");
+    std::fs::write(&other, b"hello").expect("write");
+    assert_eq!(
+        seg_err(Segment::<Stats>::create(&other), &other),
+        SegmentErrorKind::AlreadyExists
+    );
+    assert_eq!(std::fs::read(&other).expect("read"), b"hello");
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+}
+
+#[test]
+fn open_missing_is_not_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("missing");
+    assert_eq!(all_openers(&path), SegmentErrorKind::NotFound);
+}
+
+#[test]
+fn a_symlink_to_a_valid_segment_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (target, _) = valid(dir.path(), "real");
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    assert_eq!(all_openers(&link), SegmentErrorKind::Symlink);
+    // open_or_create must not follow it either (nor replace it).
+    assert_eq!(
+        seg_err(Segment::<Stats>::open_or_create(&link), &link),
+        SegmentErrorKind::Symlink
+    );
+}
+
+#[test]
+fn a_directory_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    assert_eq!(all_openers(&sub), SegmentErrorKind::NotRegularFile);
+}
+
+#[test]
+fn a_fifo_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("fifo");
+    let c = CString::new(fifo.as_os_str().as_bytes()).expect("no NUL");
+    // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+    let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
+    assert_eq!(rc, 0, "mkfifo: {}", std::io::Error::last_os_error());
+    // Opening must neither block (no writer) nor accept it.
+    assert_eq!(all_openers(&fifo), SegmentErrorKind::NotRegularFile);
+}
+
+#[test]
+fn shorter_than_the_header_is_too_short() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for len in [0usize, 1, 8, 64, FIXED_HEADER - 1] {
+        let path = patched(dir.path(), &format!("short-{len}"), |b| b.truncate(len));
+        assert_eq!(
+            all_openers(&path),
+            SegmentErrorKind::TooShort { len: len as u64 }
+        );
+    }
+}
+
+#[test]
+fn foreign_bytes_are_foreign() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("foreign");
+    std::fs::write(&path, vec![0xa5u8; 4096]).expect("write");
+    assert_eq!(all_openers(&path), SegmentErrorKind::Foreign);
+    // One wrong magic byte is enough.
+    let path = patched(dir.path(), "magic", |b| b[7] ^= 0x20);
+    assert_eq!(all_openers(&path), SegmentErrorKind::Foreign);
+}
+
+#[test]
+fn another_version_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = patched(dir.path(), "v2", |b| {
+        b[8..12].copy_from_slice(&2u32.to_le_bytes())
+    });
+    assert_eq!(all_openers(&path), SegmentErrorKind::Version { found: 2 });
+}
+
+#[test]
+fn another_byte_order_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = patched(dir.path(), "bom", |b| b[52..56].reverse());
+    assert_eq!(all_openers(&path), SegmentErrorKind::ByteOrder);
+}
+
+#[test]
+fn ready_word_zero_is_not_ready() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = patched(dir.path(), "unready", |b| b[64..72].fill(0));
+    assert_eq!(all_openers(&path), SegmentErrorKind::NotReady);
+}
+
+#[test]
+fn a_truncated_payload_is_truncated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, bytes) = valid(dir.path(), "full");
+    let full = bytes.len() as u64;
+    for cut in [1u64, 8, 16, 32] {
+        let path = patched(dir.path(), &format!("cut-{cut}"), |b| {
+            b.truncate((full - cut) as usize)
+        });
+        assert_eq!(
+            all_openers(&path),
+            SegmentErrorKind::Truncated {
+                len: full - cut,
+                needed: full
+            }
+        );
+    }
+}
+
+#[test]
+fn another_layout_lists_the_differing_fields() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v2");
+    Segment::<v2::Stats>::create(&path).expect("create v2");
+    let kind = seg_err(Segment::<Stats>::open(&path), &path);
+    let SegmentErrorKind::LayoutMismatch {
+        expected,
+        expected_fingerprint,
+        found,
+        found_fingerprint,
+        differences,
+    } = kind.clone()
+    else {
+        panic!("expected LayoutMismatch, got {kind:?}");
+    };
+    use atomics::Layout;
+    assert_eq!(expected, "Stats");
+    assert_eq!(found, "Stats");
+    assert_eq!(expected_fingerprint, <Stats as Layout>::FINGERPRINT);
+    assert_eq!(found_fingerprint, <v2::Stats as Layout>::FINGERPRINT);
+    assert!(
+        differences.iter().any(|d| d.contains("misses")),
+        "the changed field is named: {differences:?}"
+    );
+    assert!(
+        differences.iter().any(|d| d.contains("extra")),
+        "the added field is named: {differences:?}"
+    );
+    assert!(
+        !differences.iter().any(|d| d.contains("hits")),
+        "an unchanged field is not listed: {differences:?}"
+    );
+    let msg = Error::Segment(SegmentError {
+        path: path.clone(),
+        kind,
+    })
+    .to_string();
+    assert!(msg.contains("misses"), "{msg}");
+    assert_eq!(
+        seg_err(Segment::<Stats>::open_readonly(&path), &path),
+        seg_err(Segment::<Stats>::open(&path), &path)
+    );
+    // A tool that expects no layout opens it fine.
+    let raw = RawSegment::open(&path).expect("RawSegment opens any layout");
+    assert_eq!(raw.info().layout_name(), "Stats");
+    assert!(raw.field("extra").is_ok());
+}
+
+#[test]
+fn a_corrupted_descriptor_is_malformed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, bytes) = valid(dir.path(), "model");
+    let desc_len = u32::from_le_bytes(bytes[60..64].try_into().expect("4 bytes")) as usize;
+    let desc = FIXED_HEADER..FIXED_HEADER + desc_len;
+    type Patch = Box<dyn Fn(&mut Vec<u8>)>;
+    let cases: Vec<(&str, Patch)> = vec![
+        // The layout name's length: longer than the descriptor.
+        (
+            "name-len",
+            Box::new(|b: &mut Vec<u8>| b[FIXED_HEADER..FIXED_HEADER + 2].fill(0xff)),
+        ),
+        // A byte of the first field's name: decodes, but no longer matches the header's
+        // fingerprint. (The layout's own name is not part of the fingerprint.)
+        ("field-name", {
+            let name_len = usize::from(u16::from_le_bytes([
+                bytes[FIXED_HEADER],
+                bytes[FIXED_HEADER + 1],
+            ]));
+            // name length + name, size, align, field count, then the field name's length.
+            let at = FIXED_HEADER + 2 + name_len + 8 + 8 + 4 + 2;
+            assert_eq!(
+                &bytes[at..at + 4],
+                b"hits",
+                "descriptor encoding as documented"
+            );
+            Box::new(move |b: &mut Vec<u8>| b[at] ^= 1)
+        }),
+        // The descriptor's last byte (the last field's alignment).
+        ("last", {
+            let end = desc.end;
+            Box::new(move |b: &mut Vec<u8>| b[end - 8] = 3)
+        }),
+        // The descriptor length in the header: zero, and one byte short.
+        ("len-zero", Box::new(|b: &mut Vec<u8>| b[60..64].fill(0))),
+        ("len-short", {
+            let n = (desc_len - 1) as u32;
+            Box::new(move |b: &mut Vec<u8>| b[60..64].copy_from_slice(&n.to_le_bytes()))
+        }),
+        // The descriptor offset.
+        (
+            "desc-offset",
+            Box::new(|b: &mut Vec<u8>| b[56..60].copy_from_slice(&64u32.to_le_bytes())),
+        ),
+        // The payload offset, off the 64-byte grid.
+        ("payload-offset", {
+            Box::new(|b: &mut Vec<u8>| b[16] = b[16].wrapping_add(8))
+        }),
+    ];
+    for (name, patch) in cases {
+        let path = patched(dir.path(), name, |b| patch(b));
+        let kind = all_openers(&path);
+        assert!(
+            matches!(kind, SegmentErrorKind::Malformed(_)),
+            "{name}: expected Malformed, got {kind:?}"
+        );
+    }
+}
+
+/// Whether this process is root (which chmod does not restrict).
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The permissions of the mapping that contains `addr`, from /proc/self/maps.
+fn mapping_perms(addr: usize) -> String {
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+    for line in maps.lines() {
+        let mut it = line.split_whitespace();
+        let (range, perms) = (it.next().expect("range"), it.next().expect("perms"));
+        let (lo, hi) = range.split_once('-').expect("lo-hi");
+        let lo = usize::from_str_radix(lo, 16).expect("hex");
+        let hi = usize::from_str_radix(hi, 16).expect("hex");
+        if (lo..hi).contains(&addr) {
+            return perms.to_string();
+        }
+    }
+    panic!("no mapping contains {addr:#x}");
+}
+
+/// Set when this binary runs as user `nobody` to check the refusal root does not get.
+const AS_NOBODY_ENV: &str = "ATOMICS_SEG_AS_NOBODY";
+
+/// What an unprivileged user sees for a 0444 segment: read-only works, read-write is
+/// PermissionDenied from both read-write openers.
+fn unprivileged_checks(path: &Path) {
+    assert_eq!(
+        seg_err(Segment::<Stats>::open(path), path),
+        SegmentErrorKind::PermissionDenied
+    );
+    assert_eq!(
+        seg_err(RawSegment::open(path), path),
+        SegmentErrorKind::PermissionDenied
+    );
+    let ro = Segment::<Stats>::open_readonly(path).expect("open_readonly on a 0444 file");
+    assert_eq!(ro.load::<u64>("hits").expect("load hits"), 41);
+}
+
+#[test]
+fn read_only_file_opens_readonly_and_refuses_read_write() {
+    if let Some(path) = std::env::var_os(AS_NOBODY_ENV) {
+        assert!(!is_root(), "the checker must not run as root");
+        unprivileged_checks(Path::new(&path));
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, _) = valid(dir.path(), "ro");
+    {
+        let seg = Segment::<Stats>::open(&path).expect("open");
+        seg.misses().store(7);
+        seg.wide().store(u128::MAX - 5);
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+
+    let ro = Segment::<Stats>::open_readonly(&path).expect("open_readonly on a 0444 file");
+    assert_eq!(ro.load::<u64>("hits").expect("load hits"), 41);
+    assert_eq!(ro.load::<u64>("misses").expect("load misses"), 7);
+    // A 16-byte field is loaded only where that is write-free; elsewhere it is refused.
+    match ro.snapshot() {
+        Ok(snap) => {
+            assert_eq!((snap.hits, snap.misses), (41, 7));
+            assert_eq!(snap.wide, u128::MAX - 5);
+        }
+        Err(Error::UnsupportedWidth(_)) => {}
+        Err(e) => panic!("snapshot: {e}"),
+    }
+    // A field that is not in the layout is the caller's mistake, not a malformed file.
+    assert_eq!(
+        seg_err(ro.load::<u64>("nope"), &path),
+        SegmentErrorKind::UnknownField("nope".into())
+    );
+    // The mapping really is PROT_READ (and shared).
+    let perms = mapping_perms(ro.region().as_ptr() as usize);
+    assert_eq!(perms, "r--s", "read-only segment mapping");
+
+    // Through the dynamic API of a read-only RawSegment, a store is refused.
+    let raw = RawSegment::open_readonly(&path).expect("RawSegment::open_readonly");
+    assert!(!raw.is_writable());
+    let err = raw
+        .field("hits")
+        .expect("field")
+        .store(1u64)
+        .expect_err("a store through a read-only mapping");
+    assert!(
+        matches!(
+            err,
+            Error::UnsupportedOperation(UnsupportedOperation { readonly: true, .. })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        mapping_perms(raw.region().as_ptr() as usize),
+        "r--s",
+        "RawSegment::open_readonly mapping"
+    );
+    assert_eq!(ro.load::<u64>("hits").expect("load hits"), 41);
+
+    if !is_root() {
+        unprivileged_checks(&path);
+        return;
+    }
+    // Root is not denied by the mode, so the PROT_READ checks above are the test here;
+    // in addition, where root may switch users, run the refusal checks as `nobody`.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("let nobody into the temp dir");
+    use std::os::unix::process::CommandExt;
+    let spawned = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "read_only_file_opens_readonly_and_refuses_read_write",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(AS_NOBODY_ENV, &path)
+        .uid(65534)
+        .gid(65534)
+        .status();
+    match spawned {
+        Ok(status) => assert!(status.success(), "the checks as nobody failed: {status}"),
+        Err(e) => {
+            eprintln!("running as root and cannot switch to nobody ({e}): checked PROT_READ only")
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Hostile files given to every segment opener: random bytes, every truncation, every
+//! single-bit flip and random byte mutations of a real segment (the header and the
+//! descriptor especially). Each opener returns `Ok` only for a valid segment (of the
+//! expected layout, for the typed openers) and `Err` otherwise: it never panics, never
+//! hangs, and never crashes the process with SIGBUS (lengths are checked before mapping,
+//! and every field of an accepted segment is read here). `Descriptor::decode` never
+//! panics on any bytes either.
+#![allow(missing_docs)]
+
+use std::path::Path;
+
+use atomics::{
+    Descriptor, FORMAT_VERSION, Layout, MAGIC, READY, RawSegment, Segment, atomic_layout,
+};
+use proptest::prelude::*;
+
+#[atomic_layout]
+pub struct Inner {
+    pub a: u16,
+    pub b: u8,
+}
+
+#[atomic_layout]
+pub struct Fuzzed {
+    pub hits: u64,
+    pub wide: u128,
+    pub flag: bool,
+    pub ratio: f32,
+    pub inner: [Inner; 2],
+    pub id: [u8; 4],
+}
+
+/// The bytes of a real segment of `Fuzzed` with some values in it.
+fn model() -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("model");
+    let seg = Segment::<Fuzzed>::create(&path).expect("create");
+    seg.hits().store(0x1122_3344);
+    seg.wide().store(u128::MAX / 3);
+    seg.flag().store(true);
+    seg.inner()[1].a().store(0xbeef);
+    drop(seg);
+    std::fs::read(&path).expect("read")
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
+}
+
+fn le64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// Header + descriptor length of the model (where mutations are most interesting).
+fn header_len(model: &[u8]) -> usize {
+    le32(model, 12) as usize
+}
+
+/// Whether `bytes` has the invariants any accepted segment must have.
+fn looks_valid(bytes: &[u8]) -> bool {
+    bytes.len() >= 128
+        && bytes[0..8] == MAGIC
+        && le32(bytes, 8) == FORMAT_VERSION
+        && le64(bytes, 64) == READY
+        && le64(bytes, 16) + le64(bytes, 24) <= bytes.len() as u64
+}
+
+/// Writes `bytes` to `path` and gives the file to every opener. Returns how many
+/// accepted it. Any panic or crash in the openers fails the test.
+fn check(path: &Path, bytes: &[u8]) -> usize {
+    std::fs::write(path, bytes).expect("write case");
+    let mut accepted = 0;
+    if let Ok(seg) = Segment::<Fuzzed>::open(path) {
+        accepted += 1;
+        assert!(looks_valid(bytes), "Segment::open accepted an invalid file");
+        assert_eq!(seg.info().fingerprint, Fuzzed::FINGERPRINT);
+        assert_eq!(seg.info().descriptor.fingerprint(), Fuzzed::FINGERPRINT);
+        assert_eq!(seg.info().payload_size, Fuzzed::SIZE as u64);
+        // Touch every byte of the payload: an unchecked short mapping would SIGBUS here.
+        let _ = seg.snapshot();
+        seg.hits().fetch_add(1);
+    }
+    if let Ok(ro) = Segment::<Fuzzed>::open_readonly(path) {
+        accepted += 1;
+        assert!(looks_valid(bytes), "open_readonly accepted an invalid file");
+        assert_eq!(ro.info().fingerprint, Fuzzed::FINGERPRINT);
+        let _ = ro.snapshot();
+        let _ = ro.load::<u64>("hits");
+    }
+    if let Ok(raw) = RawSegment::open(path) {
+        accepted += 1;
+        assert!(
+            looks_valid(bytes),
+            "RawSegment::open accepted an invalid file"
+        );
+        let info = raw.info();
+        assert_eq!(info.descriptor.fingerprint(), info.fingerprint);
+        assert_eq!(info.descriptor.size as u64, info.payload_size);
+        for leaf in info.descriptor.leaves() {
+            let field = raw.field(&leaf.path).expect("every leaf is a field");
+            field.load().expect("every leaf loads");
+        }
+    }
+    accepted
+}
+
+#[test]
+fn the_model_is_accepted_by_all_openers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert_eq!(check(&dir.path().join("m"), &model()), 3);
+}
+
+#[test]
+fn every_truncation_is_refused() {
+    let model = model();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t");
+    for len in 0..model.len() {
+        assert_eq!(
+            check(&path, &model[..len]),
+            0,
+            "a copy truncated to {len} of {} bytes was accepted",
+            model.len()
+        );
+    }
+    // Longer than needed is fine (a file may be padded), and refusing it would be a bug.
+    let mut longer = model.clone();
+    longer.extend_from_slice(&[0u8; 100]);
+    assert_eq!(check(&path, &longer), 3);
+}
+
+/// Where `needle` occurs in `hay`, as a range.
+fn find(hay: &[u8], needle: &[u8]) -> std::ops::Range<usize> {
+    let at = hay
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("present");
+    at..at + needle.len()
+}
+
+#[test]
+fn every_single_bit_flip_is_handled() {
+    let model = model();
+    let desc = 128..128 + le32(&model, 60) as usize;
+    let payload_off = le64(&model, 16) as usize;
+    // The layout names are not part of the fingerprint (a renamed but identical layout
+    // still matches), so a flip inside one may leave a valid segment.
+    let names = [find(&model, b"Fuzzed"), find(&model, b"Inner")];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("f");
+    for at in 0..model.len() {
+        for bit in 0..8 {
+            let mut b = model.clone();
+            b[at] ^= 1 << bit;
+            let accepted = check(&path, &b);
+            // Refused by everyone: magic, version, header length, payload offset and
+            // size, fingerprint, byte order, descriptor offset and length, ready word, and
+            // every descriptor byte outside the names. (Creation time, pid, reserved
+            // bytes, the padding before the payload and the payload itself are free.)
+            let critical = at < 40
+                || (52..72).contains(&at)
+                || (desc.contains(&at) && !names.iter().any(|r| r.contains(&at)));
+            if critical {
+                assert_eq!(accepted, 0, "flip of bit {bit} at {at} was accepted");
+            }
+            if at >= payload_off {
+                assert_eq!(accepted, 3, "a payload flip at {at} was refused");
+            }
+        }
+    }
+}
+
+/// The model, computed once for the proptests.
+fn shared_model() -> &'static [u8] {
+    static MODEL: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    MODEL.get_or_init(model)
+}
+
+/// An index biased towards the header and descriptor.
+fn index(len: usize, header: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![
+        3 => 0..header,
+        1 => 0..len,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_are_refused(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        prop_assert_eq!(check(&dir.path().join("r"), &bytes), 0);
+    }
+
+    #[test]
+    fn random_bytes_after_a_real_magic_and_version_are_refused(
+        tail in prop::collection::vec(any::<u8>(), 0..600),
+    ) {
+        let mut bytes = shared_model()[..12].to_vec();
+        bytes.extend_from_slice(&tail);
+        let dir = tempfile::tempdir().expect("temp dir");
+        prop_assert_eq!(check(&dir.path().join("r"), &bytes), 0);
+    }
+
+    #[test]
+    fn byte_mutations_are_handled(
+        muts in prop::collection::vec(
+            (index(shared_model().len(), header_len(shared_model())), any::<u8>()),
+            1..8,
+        ),
+    ) {
+        let mut b = shared_model().to_vec();
+        for (at, v) in muts {
+            b[at] = v;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        check(&dir.path().join("m"), &b);
+    }
+
+    #[test]
+    fn mutated_header_fields_are_handled(
+        field in prop::sample::select(vec![12usize, 16, 24, 56, 60]),
+        value in prop_oneof![
+            any::<u64>(),
+            0u64..4096,
+            Just(u64::MAX),
+            Just(u64::from(u32::MAX)),
+        ],
+    ) {
+        // Lengths and offsets set to hostile values: huge, small, overflowing.
+        let mut b = shared_model().to_vec();
+        let width = if field == 12 || field >= 56 { 4 } else { 8 };
+        b[field..field + width].copy_from_slice(&value.to_le_bytes()[..width]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        check(&dir.path().join("h"), &b);
+    }
+
+    #[test]
+    fn descriptor_decode_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(d) = Descriptor::decode(&bytes) {
+            prop_assert_eq!(Descriptor::decode(&d.encode()), Ok(d.clone()));
+        }
+    }
+
+    #[test]
+    fn mutated_descriptors_decode_or_fail_cleanly(
+        muts in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut enc = Descriptor::from_desc(&Fuzzed::DESC).encode();
+        for (i, v) in muts {
+            let at = i.index(enc.len());
+            enc[at] = v;
+        }
+        if truncate {
+            enc.truncate(cut.index(enc.len()));
+        }
+        if let Ok(d) = Descriptor::decode(&enc) {
+            prop_assert_eq!(Descriptor::decode(&d.encode()), Ok(d.clone()));
+            let _ = d.leaves();
+            let _ = d.fingerprint();
+        }
+    }
+}
