@@ -533,6 +533,88 @@ fn map(file: &File, path: &Path, len: u64, write: bool) -> Result<MmapRaw, Error
     r.map_err(|e| SegmentError::io(path, "mmap", e))
 }
 
+/// An open, validated segment file mapped `MAP_SHARED`: what every segment handle holds.
+struct Mapping {
+    map: MmapRaw,
+    path: PathBuf,
+    info: SegmentInfo,
+    writable: bool,
+}
+
+// SAFETY: the mapping is shared memory reached only through atomic operations on views
+// that borrow the `Mapping`; MmapRaw is Send and Sync.
+unsafe impl Send for Mapping {}
+// SAFETY: as for Send.
+unsafe impl Sync for Mapping {}
+
+impl Mapping {
+    /// Opens `path` (already resolved), checks its header and maps header and payload.
+    fn open(path: PathBuf, writable: bool) -> Result<Mapping, Error> {
+        let file = open_file(&path, writable)?;
+        Mapping::from_file(&file, path, writable)
+    }
+
+    fn from_file(file: &File, path: PathBuf, writable: bool) -> Result<Mapping, Error> {
+        let info = read_info(file, &path)?;
+        let map = map(
+            file,
+            &path,
+            info.payload_offset + info.payload_size,
+            writable,
+        )?;
+        Ok(Mapping {
+            map,
+            path,
+            info,
+            writable,
+        })
+    }
+
+    /// Refuses a segment that does not hold an `L` at an address aligned for it.
+    fn check<L: Layout>(&self) -> Result<(), Error> {
+        check_layout::<L>(&self.info, &self.path)?;
+        let addr = self.region().as_ptr() as usize;
+        if addr % L::ALIGN != 0 {
+            return Err(crate::error::AlignmentError {
+                addr,
+                required: L::ALIGN,
+                width: L::SIZE,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The payload: writable or read-only as the file was opened.
+    fn region(&self) -> Region<'_> {
+        let base = self.map.as_mut_ptr();
+        let off = self.info.payload_offset as usize;
+        let len = self.info.payload_size as usize;
+        if self.writable {
+            // SAFETY: a read-write shared mapping valid while `self` lives, holding the
+            // payload (`read_info` checked offset + size against the file, and exactly that
+            // much was mapped), accessed only atomically.
+            unsafe { Region::from_raw_parts(base.wrapping_add(off), len) }
+        } else {
+            // SAFETY: a read-only mapping valid while `self` lives, holding the payload;
+            // others write it only atomically.
+            unsafe { Region::from_raw_parts_readonly(base.wrapping_add(off), len) }
+        }
+    }
+
+    /// The leaf value at a field path.
+    fn leaf(&self, field: &str) -> Result<crate::descriptor::Leaf, Error> {
+        self.info
+            .descriptor
+            .leaves()
+            .into_iter()
+            .find(|l| l.path == field)
+            .ok_or_else(|| {
+                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
+            })
+    }
+}
+
 /// A file-backed shared segment holding one `L`, mapped `MAP_SHARED` read-write.
 ///
 /// It dereferences to `&L`, so fields are used directly: `seg.hits().inc()`. The
@@ -560,17 +642,9 @@ fn map(file: &File, path: &Path, len: u64, write: bool) -> Result<MmapRaw, Error
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Segment<L: Layout> {
-    map: MmapRaw,
-    path: PathBuf,
-    info: SegmentInfo,
+    m: Mapping,
     _layout: PhantomData<L>,
 }
-
-// SAFETY: the mapping is shared memory accessed only atomically through `&L` (which is
-// Sync by the `Layout` bound); MmapRaw itself is Send and Sync.
-unsafe impl<L: Layout> Send for Segment<L> {}
-// SAFETY: as for Send.
-unsafe impl<L: Layout> Sync for Segment<L> {}
 
 /// Options for creating a segment: file mode and initial contents.
 ///
@@ -672,32 +746,22 @@ impl<L: Layout> Segment<L> {
 
     /// The segment's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.m.path
     }
 
     /// The parsed header.
     pub fn info(&self) -> &SegmentInfo {
-        &self.info
+        &self.m.info
     }
 
     /// The payload as a writable [`Region`] (for views by offset or the dynamic API).
     pub fn region(&self) -> Region<'_> {
-        // SAFETY: the mapping is valid for reads and writes while `self` lives (the
-        // region borrows `self`), payload_offset + payload_size <= the mapped length
-        // (checked when opened), and the memory is accessed only atomically.
-        unsafe {
-            Region::from_raw_parts(
-                self.map
-                    .as_mut_ptr()
-                    .wrapping_add(self.info.payload_offset as usize),
-                self.info.payload_size as usize,
-            )
-        }
+        self.m.region()
     }
 
     /// The length of the mapping: header, descriptor and payload.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.m.map.len()
     }
 
     /// Never true: a segment always has a header.
@@ -740,8 +804,7 @@ impl<L: Layout> Segment<L> {
     }
 
     fn open_impl(path: &Path) -> Result<Self, Error> {
-        let file = open_file(path, true)?;
-        Self::from_checked_file(file, path.to_path_buf())
+        Self::from_mapping(Mapping::open(path.to_path_buf(), true)?)
     }
 
     fn open_or_create_impl(
@@ -775,14 +838,14 @@ impl<L: Layout> Segment<L> {
     }
 
     fn from_checked_file(file: File, path: PathBuf) -> Result<Self, Error> {
-        let info = read_info(&file, &path)?;
-        check_layout::<L>(&info, &path)?;
+        Self::from_mapping(Mapping::from_file(&file, path, true)?)
+    }
+
+    fn from_mapping(m: Mapping) -> Result<Self, Error> {
+        m.check::<L>()?;
         check_layout_lock_free::<L>()?;
-        let map = map(&file, &path, info.payload_offset + info.payload_size, true)?;
         let seg: Segment<L> = Segment {
-            map,
-            path,
-            info,
+            m,
             _layout: PhantomData,
         };
         // Alignment and size of the payload, as `view` checks them.
@@ -806,7 +869,7 @@ impl<L: Layout> core::ops::Deref for Segment<L> {
 impl<L: Layout> core::fmt::Debug for Segment<L> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Segment")
-            .field("path", &self.path)
+            .field("path", &self.m.path)
             .field("layout", &L::NAME)
             .finish()
     }
@@ -857,85 +920,46 @@ fn write_image<L: Layout>(file: &File, path: &Path, payload: &[u8]) -> Result<()
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct ReadOnlySegment<L: Layout> {
-    map: MmapRaw,
-    path: PathBuf,
-    info: SegmentInfo,
+    m: Mapping,
     _layout: PhantomData<L>,
 }
-
-// SAFETY: only atomic loads are made through the read-only mapping.
-unsafe impl<L: Layout> Send for ReadOnlySegment<L> {}
-// SAFETY: as for Send.
-unsafe impl<L: Layout> Sync for ReadOnlySegment<L> {}
 
 impl<L: Layout> ReadOnlySegment<L> {
     /// Opens `path` read-only (a bare name resolves under [`default_dir`]); the file
     /// needs only read permission.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let path = resolve_path(path);
-        let file = open_file(&path, false)?;
-        let info = read_info(&file, &path)?;
-        check_layout::<L>(&info, &path)?;
-        let map = map(&file, &path, info.payload_offset + info.payload_size, false)?;
-        let seg = ReadOnlySegment {
-            map,
-            path,
-            info,
+        let m = Mapping::open(resolve_path(path), false)?;
+        m.check::<L>()?;
+        Ok(ReadOnlySegment {
+            m,
             _layout: PhantomData,
-        };
-        let region = seg.region();
-        if region.as_ptr() as usize % L::ALIGN != 0 {
-            return Err(crate::error::AlignmentError {
-                addr: region.as_ptr() as usize,
-                required: L::ALIGN,
-                width: L::SIZE,
-            }
-            .into());
-        }
-        Ok(seg)
+        })
     }
 
     /// The segment's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.m.path
     }
 
     /// The parsed header.
     pub fn info(&self) -> &SegmentInfo {
-        &self.info
+        &self.m.info
     }
 
     /// The payload as a read-only [`Region`]: `read_at` works, writable views are refused.
     pub fn region(&self) -> Region<'_> {
-        // SAFETY: the mapping is valid for reads while `self` lives and holds the payload
-        // (checked when opened); others write it only atomically.
-        unsafe {
-            Region::from_raw_parts_readonly(
-                self.map
-                    .as_ptr()
-                    .wrapping_add(self.info.payload_offset as usize),
-                self.info.payload_size as usize,
-            )
-        }
+        self.m.region()
     }
 
     /// Loads every field into a snapshot (each field atomically), with write-free loads.
     pub fn snapshot(&self) -> Result<L::Snapshot, Error> {
-        read_snapshot::<L>(self.region(), &self.info.descriptor)
+        read_snapshot::<L>(self.region(), &self.m.info.descriptor)
     }
 
     /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`); the type must match
     /// the field's kind and width.
     pub fn load<T: Value>(&self, field: &str) -> Result<T, Error> {
-        let leaf = self
-            .info
-            .descriptor
-            .leaves()
-            .into_iter()
-            .find(|l| l.path == field)
-            .ok_or_else(|| {
-                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
-            })?;
+        let leaf = self.m.leaf(field)?;
         if leaf.kind != T::KIND || leaf.width != T::WIDTH {
             return Err(crate::error::UnsupportedOperation {
                 op: crate::ops::OpType::Load,
@@ -951,7 +975,7 @@ impl<L: Layout> ReadOnlySegment<L> {
 impl<L: Layout> core::fmt::Debug for ReadOnlySegment<L> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ReadOnlySegment")
-            .field("path", &self.path)
+            .field("path", &self.m.path)
             .field("layout", &L::NAME)
             .finish()
     }
@@ -1011,16 +1035,8 @@ pub(crate) fn read_snapshot<L: Layout>(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct RawSegment {
-    map: MmapRaw,
-    path: PathBuf,
-    info: SegmentInfo,
-    writable: bool,
+    m: Mapping,
 }
-
-// SAFETY: only atomic operations reach the mapping, through views that borrow `self`.
-unsafe impl Send for RawSegment {}
-// SAFETY: as for Send.
-unsafe impl Sync for RawSegment {}
 
 impl RawSegment {
     /// Opens any segment read-write; only its own header and descriptor are checked.
@@ -1034,65 +1050,34 @@ impl RawSegment {
     }
 
     fn open_with(path: impl AsRef<Path>, writable: bool) -> Result<Self, Error> {
-        let path = resolve_path(path);
-        let file = open_file(&path, writable)?;
-        let info = read_info(&file, &path)?;
-        let map = map(
-            &file,
-            &path,
-            info.payload_offset + info.payload_size,
-            writable,
-        )?;
         Ok(RawSegment {
-            map,
-            path,
-            info,
-            writable,
+            m: Mapping::open(resolve_path(path), writable)?,
         })
     }
 
     /// The segment's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.m.path
     }
 
     /// The parsed header, with the layout descriptor.
     pub fn info(&self) -> &SegmentInfo {
-        &self.info
+        &self.m.info
     }
 
     /// Whether fields can be written.
     pub fn is_writable(&self) -> bool {
-        self.writable
+        self.m.writable
     }
 
     /// The payload as a region (read-only unless opened with [`RawSegment::open`]).
     pub fn region(&self) -> Region<'_> {
-        let base = self.map.as_mut_ptr();
-        let off = self.info.payload_offset as usize;
-        let len = self.info.payload_size as usize;
-        if self.writable {
-            // SAFETY: a read-write shared mapping valid while `self` lives, holding the
-            // payload (checked when opened), accessed only atomically.
-            unsafe { Region::from_raw_parts(base.wrapping_add(off), len) }
-        } else {
-            // SAFETY: a read-only mapping valid while `self` lives, holding the payload;
-            // others write it only atomically.
-            unsafe { Region::from_raw_parts_readonly(base.wrapping_add(off), len) }
-        }
+        self.m.region()
     }
 
     /// The dynamic view of the value at a field path (`hits`, `net.rx`, `hist[3]`).
     pub fn field(&self, path: &str) -> Result<crate::dynamic::DynAtomicView<'_>, Error> {
-        let leaf = self
-            .info
-            .descriptor
-            .leaves()
-            .into_iter()
-            .find(|l| l.path == path)
-            .ok_or_else(|| {
-                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(path.into()))
-            })?;
+        let leaf = self.m.leaf(path)?;
         let region = self.region().subregion(leaf.offset, leaf.width)?;
         crate::dynamic::DynAtomicView::with_kind(region, leaf.kind)
     }
@@ -1101,9 +1086,9 @@ impl RawSegment {
 impl core::fmt::Debug for RawSegment {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RawSegment")
-            .field("path", &self.path)
-            .field("layout", &self.info.descriptor.name)
-            .field("writable", &self.writable)
+            .field("path", &self.m.path)
+            .field("layout", &self.m.info.descriptor.name)
+            .field("writable", &self.m.writable)
             .finish()
     }
 }
