@@ -4,15 +4,16 @@
 //! For a sample of `iters` operations, two workers each do half: worker processes are
 //! this bench binary re-executed (`ATOMICS_BENCH_WORKER` names the segment), worker
 //! threads are threads of this process with their own handle on the same segment. Both
-//! wait for a start flag, time their own loop, and write the time into the segment; the
-//! slower worker's time is the sample, so process start-up is not measured.
+//! wait for a start flag and write when their loop started and ended (system clock, the
+//! same in every process) into the segment; the sample is the first start to the last
+//! end, so process start-up and exit are not measured.
 //!
 //! `cargo bench --bench processes`
 
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use atomics::{Segment, atomic_layout};
 use criterion::{Criterion, Throughput, criterion_group};
@@ -30,8 +31,18 @@ pub struct Shared {
     pub go: bool,
     /// Workers ready to start.
     pub ready: u32,
-    /// Each worker's time for its loop, in nanoseconds.
-    pub elapsed_ns: [u64; 2],
+    /// When each worker started its loop (ns of the system clock: comparable across
+    /// processes, unlike `Instant`).
+    pub start_ns: [u64; 2],
+    /// When each worker finished its loop.
+    pub end_ns: [u64; 2],
+}
+
+/// Nanoseconds since the Unix epoch by the system clock, which every process reads alike.
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// A worker: announce, wait for the start flag, do `ops` increments, record the time.
@@ -40,16 +51,17 @@ fn work(seg: &Shared, id: usize, ops: u64) {
     while !seg.go().load() {
         std::thread::yield_now();
     }
-    let start = Instant::now();
+    seg.start_ns()[id].store(now_ns());
     let counter = seg.counter();
     for _ in 0..ops {
         black_box(counter.fetch_add(1));
     }
-    seg.elapsed_ns()[id].store(start.elapsed().as_nanos() as u64);
+    seg.end_ns()[id].store(now_ns());
 }
 
 /// Resets the control fields, starts the workers with `start(id)`, releases them when
-/// both are ready and returns the slower one's time once `wait()` returns.
+/// both are ready and returns the time from the first start to the last end, as the
+/// workers recorded them.
 fn sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Duration {
     seg.go().store(false);
     seg.ready().store(0);
@@ -59,11 +71,9 @@ fn sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Duration {
     }
     seg.go().store(true);
     wait();
-    let ns = (0..2)
-        .map(|i| seg.elapsed_ns()[i].load())
-        .max()
-        .unwrap_or(0);
-    Duration::from_nanos(ns)
+    let first = (0..2).map(|i| seg.start_ns()[i].load()).min().unwrap_or(0);
+    let last = (0..2).map(|i| seg.end_ns()[i].load()).max().unwrap_or(0);
+    Duration::from_nanos(last.saturating_sub(first))
 }
 
 fn processes(c: &mut Criterion) {

@@ -10,8 +10,9 @@
 //! How it measures: every pair's op count is fixed once (calibrated during a warm-up so
 //! the reference side takes a few milliseconds), then each round runs every pair's two
 //! sides back to back (alternating which goes first), timing each batch with `Instant`.
-//! Pairs that use threads or processes start their workers together and take the slowest
-//! worker's own time, so thread and process start-up is not measured. Results are ns per
+//! Pairs that use threads or processes start their workers together and take the time
+//! from the first worker's start to the last one's end, so thread and process start-up
+//! is not measured. Results are ns per
 //! operation on this machine: compare ratios, not absolute numbers, across machines.
 //!
 //! The contention table (1, 2, ... threads on one counter, and on per-thread counters
@@ -28,7 +29,7 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Barrier, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atomics::{AType, Atom, Atomic, Segment, atomic, atomic_layout};
 use portable_atomic::AtomicU128;
@@ -82,8 +83,11 @@ pub struct Shared {
     pub go: bool,
     /// Workers ready to start.
     pub ready: u32,
-    /// Each worker's time for its loop, in nanoseconds.
-    pub elapsed_ns: [u64; 2],
+    /// When each worker started its loop (ns of the system clock: comparable across
+    /// processes, unlike `Instant`).
+    pub start_ns: [u64; 2],
+    /// When each worker finished its loop.
+    pub end_ns: [u64; 2],
 }
 
 const USAGE: &str = "\
@@ -178,7 +182,7 @@ fn timed<R>(n: u64, mut f: impl FnMut(u64) -> R) -> Duration {
 type Work<'a> = &'a (dyn Fn(usize, u64) + Sync);
 
 /// Runs `work(thread, ops)` on `threads` threads with `total` operations split among
-/// them, started together; returns the slowest thread's own time.
+/// them, started together; returns the time from the first start to the last end.
 fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -> Duration {
     let barrier = Barrier::new(threads);
     std::thread::scope(|s| {
@@ -190,16 +194,27 @@ fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -
                     barrier.wait();
                     let start = Instant::now();
                     work(t, ops);
-                    start.elapsed()
+                    (start, Instant::now())
                 })
             })
             .collect();
-        handles
+        let spans: Vec<(Instant, Instant)> = handles
             .into_iter()
             .map(|h| h.join().expect("bench thread"))
-            .max()
-            .unwrap_or_default()
+            .collect();
+        // From the first start to the last end: with more threads than cores, a thread
+        // that runs after the others must count.
+        let first = spans.iter().map(|s| s.0).min().expect("a thread");
+        let last = spans.iter().map(|s| s.1).max().expect("a thread");
+        last - first
     })
+}
+
+/// Nanoseconds since the Unix epoch by the system clock, which every process reads alike.
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// A worker of `processes_vs_threads`: announce, wait for the start flag, do `ops`
@@ -209,16 +224,16 @@ fn shared_work(seg: &Shared, id: usize, ops: u64) {
     while !seg.go().load() {
         std::thread::yield_now();
     }
-    let start = Instant::now();
+    seg.start_ns()[id].store(now_ns());
     let counter = seg.counter();
     for _ in 0..ops {
         bb(counter.fetch_add(1));
     }
-    seg.elapsed_ns()[id].store(start.elapsed().as_nanos() as u64);
+    seg.end_ns()[id].store(now_ns());
 }
 
 /// Starts two workers with `start`, releases them together, waits with the returned
-/// closure and returns the slower worker's time.
+/// closure and returns the time from the first worker's start to the last one's end.
 fn shared_sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Duration {
     seg.go().store(false);
     seg.ready().store(0);
@@ -228,12 +243,9 @@ fn shared_sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Dur
     }
     seg.go().store(true);
     wait();
-    Duration::from_nanos(
-        (0..2)
-            .map(|i| seg.elapsed_ns()[i].load())
-            .max()
-            .unwrap_or(0),
-    )
+    let first = (0..2).map(|i| seg.start_ns()[i].load()).min().unwrap_or(0);
+    let last = (0..2).map(|i| seg.end_ns()[i].load()).max().unwrap_or(0);
+    Duration::from_nanos(last.saturating_sub(first))
 }
 
 /// The worker process: `ATOMICS_BENCH_REPORT_WORKER=PATH bench_report ID OPS`.
