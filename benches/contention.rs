@@ -9,7 +9,7 @@
 //!   `#[atomic(align = 64)]` (one cache line each: no false sharing).
 //!
 //! One iteration is one operation of the whole group: `iters` operations are split among
-//! the T threads, which start together (a barrier) and note when they start and end; the
+//! the T threads, which start together (a spinning barrier) and note when they start and end; the
 //! sample is the first start to the last end. So the reported time is wall time per
 //! operation of the group (lower is more total throughput; with perfect scaling it halves
 //! from 1 to 2 threads), and criterion also prints the aggregate rate.
@@ -17,7 +17,7 @@
 //! `cargo bench --bench contention`
 
 use std::hint::black_box;
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use atomics::{Atomic, atomic_layout};
@@ -51,14 +51,19 @@ pub struct Padded {
 /// Runs `work(thread, ops)` on `threads` threads, `total` operations split among them,
 /// started together; returns the time from the first thread's start to the last one's end.
 fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -> Duration {
-    let barrier = Barrier::new(threads);
+    // A spinning barrier: a thread woken from a blocking one can start milliseconds
+    // after the others on a busy machine, and that would be timed.
+    let arrived = AtomicUsize::new(0);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let barrier = &barrier;
+                let arrived = &arrived;
                 let ops = total / threads as u64 + u64::from((t as u64) < total % threads as u64);
                 s.spawn(move || {
-                    barrier.wait();
+                    arrived.fetch_add(1, Ordering::SeqCst);
+                    while arrived.load(Ordering::SeqCst) < threads {
+                        std::thread::yield_now();
+                    }
                     let start = Instant::now();
                     work(t, ops);
                     (start, Instant::now())
