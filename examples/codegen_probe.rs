@@ -1,0 +1,66 @@
+//! Probes for `tests/codegen.rs`: small `#[inline(never)]` functions around layout
+//! accessors, whose release machine code the test disassembles to show that an accessor
+//! and an `Atomic` operation compile to the one instruction a hand-written atomic would.
+//!
+//! Built by the test as
+//! `RUSTFLAGS="-C target-feature=+cmpxchg16b" cargo build --release --example codegen_probe`;
+//! running it just calls each probe once.
+
+use std::hint::black_box;
+
+use atomics::atomic_layout;
+
+/// A layout with the fields the probes touch.
+#[atomic_layout]
+pub struct Stats {
+    /// An 8-byte counter.
+    pub requests: u64,
+    /// A 4-byte counter.
+    pub errors: u32,
+    /// A 16-byte id.
+    pub last_peer: [u8; 16],
+}
+
+/// `fetch_add(1)` on a `u64` field: expected `lock xadd`.
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_fetch_add_u64(s: &Stats) -> u64 {
+    s.requests().fetch_add(1)
+}
+
+/// `inc()` on a `u32` field (result unused): expected a `lock` add/inc, no call.
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_inc_u32(s: &Stats) {
+    s.errors().inc()
+}
+
+/// `load()` on a `u64` field: expected a plain `mov`, no call.
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_load_u64(s: &Stats) -> u64 {
+    s.requests().load()
+}
+
+/// `cmpxchg_strong` on a `[u8; 16]` field: expected `lock cmpxchg16b` (with
+/// `-C target-feature=+cmpxchg16b`; without it, an indirect call through
+/// portable-atomic's run-time dispatch).
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_cmpxchg_bytes16(s: &Stats, expected: &[u8; 16], desired: &[u8; 16]) -> bool {
+    s.last_peer().cmpxchg_strong(*expected, *desired).success
+}
+
+fn main() {
+    let s = Stats::new();
+    let s = black_box(&s);
+    probe_fetch_add_u64(s);
+    probe_inc_u32(s);
+    let peer = *b"10.0.0.7:443\0\0\0\0";
+    let ok = probe_cmpxchg_bytes16(s, black_box(&[0; 16]), black_box(&peer));
+    println!(
+        "requests={} errors={} cmpxchg={ok}",
+        probe_load_u64(s),
+        s.errors().load()
+    );
+}

@@ -1,0 +1,144 @@
+//! Zero cost, shown in the machine code rather than timed: the release build of
+//! `examples/codegen_probe.rs` is disassembled and each probe, an `#[inline(never)]`
+//! function around one layout accessor and one operation, must be the single instruction
+//! a hand-written atomic compiles to, with no call.
+//!
+//! The probe is built with `-C target-feature=+cmpxchg16b` (every x86_64 CPU since about
+//! 2008 has the instruction). Without that flag, portable-atomic chooses the 16-byte
+//! implementation at run time and every 16-byte operation is one indirect call (still
+//! lock-free and address-free where the CPU has `cmpxchg16b`; refused otherwise). See the
+//! README's Performance section.
+//!
+//! Needs `objdump` (binutils): without it the test says so and passes, except in CI
+//! (`CI=true`), where `.ci/run` installs it and its absence is a failure.
+#![cfg(target_arch = "x86_64")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Builds the probe in release in its own target directory (the running `cargo test`
+/// holds the lock of the main one) and returns the path of the binary.
+fn build_probe() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen");
+    let out = Command::new(env!("CARGO"))
+        .current_dir(manifest)
+        .args([
+            "build",
+            "--release",
+            "--example",
+            "codegen_probe",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .env("RUSTFLAGS", "-C target-feature=+cmpxchg16b")
+        // These would override RUSTFLAGS.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("run cargo build for the codegen probe");
+    assert!(
+        out.status.success(),
+        "building the codegen probe failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    target_dir.join("release/examples/codegen_probe")
+}
+
+/// The disassembly of the probe binary, or `None` when objdump is missing outside CI.
+fn disassembly() -> Option<&'static str> {
+    static DIS: OnceLock<Option<String>> = OnceLock::new();
+    DIS.get_or_init(|| {
+        if Command::new("objdump").arg("--version").output().is_err() {
+            let msg = "objdump not found: install binutils to check the generated code";
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+            eprintln!("skipping: {msg}");
+            return None;
+        }
+        let bin = build_probe();
+        let out = Command::new("objdump")
+            .args(["-d", "--no-show-raw-insn"])
+            .arg(&bin)
+            .output()
+            .expect("run objdump");
+        assert!(
+            out.status.success(),
+            "objdump failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(String::from_utf8(out.stdout).expect("objdump output is text"))
+    })
+    .as_deref()
+}
+
+/// The instructions of function `name`: the lines after `<name>:` up to the blank line.
+fn body(dis: &str, name: &str) -> Vec<String> {
+    let header = format!("<{name}>:");
+    let mut lines = dis.lines().skip_while(|l| !l.ends_with(&header));
+    assert!(
+        lines.next().is_some(),
+        "{name} not found in the disassembly"
+    );
+    let body: Vec<String> = lines
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            // "  1234:\tlock xadd %rax,(%rdi)" -> "lock xadd %rax,(%rdi)"
+            let insn = l.split_once(":\t").map_or(l, |(_, i)| i);
+            insn.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    assert!(!body.is_empty(), "{name} has no instructions");
+    body
+}
+
+/// Asserts that the probe contains `insn` and neither calls nor jumps out of itself.
+fn check(name: &str, insn: &str) {
+    let Some(dis) = disassembly() else { return };
+    let body = body(dis, name);
+    let listing = body.join("\n    ");
+    assert!(
+        body.iter().any(|l| l.starts_with(insn)),
+        "{name} should contain `{insn}`:\n    {listing}"
+    );
+    let own = format!("<{name}");
+    for l in &body {
+        let op = l.split(' ').next().unwrap_or("");
+        assert!(!op.starts_with("call"), "{name} calls:\n    {listing}");
+        if op.starts_with('j') {
+            // Branches may only stay inside the probe (no tail call, no indirect jump).
+            assert!(
+                l.contains(&own) && !l.contains('*'),
+                "{name} jumps out:\n    {listing}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fetch_add_u64_is_lock_xadd() {
+    check("probe_fetch_add_u64", "lock xadd");
+}
+
+#[test]
+fn inc_u32_is_one_locked_instruction() {
+    // `inc()` discards the result, so the compiler may pick `lock inc` or `lock add`.
+    let Some(dis) = disassembly() else { return };
+    let body = body(dis, "probe_inc_u32");
+    let insn = if body.iter().any(|l| l.starts_with("lock inc")) {
+        "lock inc"
+    } else {
+        "lock add"
+    };
+    check("probe_inc_u32", insn);
+}
+
+#[test]
+fn load_u64_is_a_mov() {
+    check("probe_load_u64", "mov");
+}
+
+#[test]
+fn cmpxchg_bytes16_is_lock_cmpxchg16b() {
+    check("probe_cmpxchg_bytes16", "lock cmpxchg16b");
+}
