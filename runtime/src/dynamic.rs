@@ -143,6 +143,7 @@ impl Operand {
 
     /// The storage bits of this operand for an atomic of `width` bytes and `kind`, or an
     /// [`OperandError`] if it does not fit exactly.
+    #[inline]
     fn encode(self, width: usize, kind: Kind) -> Result<u128, Error> {
         let mask = mask(width);
         let fits = match (kind, self.0) {
@@ -274,6 +275,7 @@ impl From<DynValue> for Operand {
 }
 
 /// All ones in the low `width` bytes.
+#[inline]
 const fn mask(width: usize) -> u128 {
     if width >= 16 {
         u128::MAX
@@ -342,6 +344,7 @@ pub struct DynValue {
 }
 
 impl DynValue {
+    #[inline]
     fn from_bits(bits: u128, width: usize, kind: Kind) -> DynValue {
         DynValue {
             bytes: bits_to_bytes(bits, width),
@@ -629,6 +632,7 @@ struct Core<'a> {
 }
 
 impl<'a> Core<'a> {
+    #[inline]
     fn width(self) -> usize {
         use Cell::*;
         match self.cell {
@@ -640,6 +644,7 @@ impl<'a> Core<'a> {
         }
     }
 
+    #[inline]
     fn readonly(self) -> bool {
         use Cell::*;
         matches!(
@@ -648,6 +653,7 @@ impl<'a> Core<'a> {
         )
     }
 
+    #[inline]
     fn ops_supported(self) -> OpSet {
         let ops = self.kind.ops_supported();
         if self.readonly() {
@@ -667,6 +673,7 @@ impl<'a> Core<'a> {
     }
 
     /// `UnsupportedOperation` unless this kind and view offer `op`.
+    #[inline]
     fn check(self, op: OpType) -> Result<(), Error> {
         if self.ops_supported().contains(op) {
             Ok(())
@@ -675,10 +682,12 @@ impl<'a> Core<'a> {
         }
     }
 
+    #[inline]
     fn value(self, bits: u128) -> DynValue {
         DynValue::from_bits(bits, self.width(), self.kind)
     }
 
+    #[inline]
     fn encode(self, v: Operand) -> Result<u128, Error> {
         v.encode(self.width(), self.kind)
     }
@@ -690,6 +699,7 @@ impl<'a> Core<'a> {
         self.value(b)
     }
 
+    #[inline]
     fn load(self, o: MemoryOrder) -> Result<DynValue, Error> {
         self.check(OpType::Load)?;
         let b = on!(self.cell, [U8 U16 U32 U64 U128 Bool F32 F64 R8 R16 R32 R64 R128 RBool RF32 RF64],
@@ -699,6 +709,7 @@ impl<'a> Core<'a> {
 
     /// Every read-modify-write and store: returns the previous value for fetch forms and
     /// `exchange`, zero bits otherwise.
+    #[inline]
     fn modify(self, op: OpType, v: Option<Operand>, o: MemoryOrder) -> Result<DynValue, Error> {
         use OpType::*;
         self.check(op)?;
@@ -738,6 +749,7 @@ impl<'a> Core<'a> {
         Ok(self.value(b))
     }
 
+    #[inline]
     fn bit(self, op: OpType, bit: u32, o: MemoryOrder) -> Result<bool, Error> {
         self.check(op)?;
         let no = || Err(self.unsupported(op));
@@ -848,10 +860,12 @@ macro_rules! op_pair {
     };
     (fetch $doc:literal $name:ident $explicit:ident $op:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(&self, v: impl Into<Operand>) -> Result<DynValue, Error> {
             self.$explicit(v, MemoryOrder::SeqCst)
         }
         #[doc = op_pair!(@explicit_doc $name)]
+        #[inline]
         pub fn $explicit(
             &self,
             v: impl Into<Operand>,
@@ -862,10 +876,12 @@ macro_rules! op_pair {
     };
     (void $doc:literal $name:ident $explicit:ident $op:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(&self, v: impl Into<Operand>) -> Result<(), Error> {
             self.$explicit(v, MemoryOrder::SeqCst)
         }
         #[doc = op_pair!(@explicit_doc $name)]
+        #[inline]
         pub fn $explicit(&self, v: impl Into<Operand>, order: MemoryOrder) -> Result<(), Error> {
             self.core()
                 .modify(OpType::$op, Some(v.into()), order)
@@ -874,30 +890,36 @@ macro_rules! op_pair {
     };
     (fetch0 $doc:literal $name:ident $explicit:ident $op:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(&self) -> Result<DynValue, Error> {
             self.$explicit(MemoryOrder::SeqCst)
         }
         #[doc = op_pair!(@explicit_doc $name)]
+        #[inline]
         pub fn $explicit(&self, order: MemoryOrder) -> Result<DynValue, Error> {
             self.core().modify(OpType::$op, None, order)
         }
     };
     (void0 $doc:literal $name:ident $explicit:ident $op:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(&self) -> Result<(), Error> {
             self.$explicit(MemoryOrder::SeqCst)
         }
         #[doc = op_pair!(@explicit_doc $name)]
+        #[inline]
         pub fn $explicit(&self, order: MemoryOrder) -> Result<(), Error> {
             self.core().modify(OpType::$op, None, order).map(|_| ())
         }
     };
     (bit $doc:literal $name:ident $explicit:ident $op:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(&self, bit: u32) -> Result<bool, Error> {
             self.$explicit(bit, MemoryOrder::SeqCst)
         }
         #[doc = op_pair!(@explicit_doc $name)]
+        #[inline]
         pub fn $explicit(&self, bit: u32, order: MemoryOrder) -> Result<bool, Error> {
             self.core().bit(OpType::$op, bit, order)
         }
@@ -939,11 +961,13 @@ macro_rules! dyn_methods {
         }
 
         /// Loads the value (`SeqCst`).
+        #[inline]
         pub fn load(&self) -> Result<DynValue, Error> {
             self.core().load(MemoryOrder::SeqCst)
         }
 
         /// Loads the value with `Relaxed`, `Acquire` or `SeqCst`.
+        #[inline]
         pub fn load_explicit(&self, order: MemoryOrder) -> Result<DynValue, Error> {
             self.core().load(order)
         }
@@ -1179,6 +1203,7 @@ impl DynAtomic {
         DynAtomicView { core: self.core() }
     }
 
+    #[inline]
     fn core(&self) -> Core<'_> {
         let cell = match &self.cell {
             Owned::U8(a) => Cell::U8(a),
