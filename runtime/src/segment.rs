@@ -723,7 +723,10 @@ impl<L: Layout> Segment<L> {
 
     /// Uses an open file (a memfd, a file from another API): an empty file is initialized
     /// as a zeroed segment in place; a non-empty one is checked like [`Segment::open`].
-    /// The file must be open for reading and writing.
+    /// The file must be open for reading and writing. Initialize an empty shared file
+    /// from one process only (e.g. the one that called `memfd_create`), then pass it on:
+    /// two processes initializing the same empty file at once would both write it. Named
+    /// files get race-free creation from [`Segment::open_or_create`].
     pub fn from_file(file: File) -> Result<Self, Error> {
         let path = PathBuf::from("<file descriptor>");
         let len = file
