@@ -17,11 +17,14 @@
 //! `cargo bench --bench contention`
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atomics::{Atomic, atomic_layout};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+mod support;
+
+use support::run_threads;
 
 /// Most threads the per-thread layouts have counters for.
 const MAX_THREADS: usize = 16;
@@ -46,40 +49,6 @@ pub struct Slot {
 pub struct Padded {
     /// Slot of thread `i`.
     pub slots: [Slot; MAX_THREADS],
-}
-
-/// Runs `work(thread, ops)` on `threads` threads, `total` operations split among them,
-/// started together; returns the time from the first thread's start to the last one's end.
-fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -> Duration {
-    // A spinning barrier: a thread woken from a blocking one can start milliseconds
-    // after the others on a busy machine, and that would be timed.
-    let arrived = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let arrived = &arrived;
-                let ops = total / threads as u64 + u64::from((t as u64) < total % threads as u64);
-                s.spawn(move || {
-                    arrived.fetch_add(1, Ordering::SeqCst);
-                    while arrived.load(Ordering::SeqCst) < threads {
-                        std::thread::yield_now();
-                    }
-                    let start = Instant::now();
-                    work(t, ops);
-                    (start, Instant::now())
-                })
-            })
-            .collect();
-        let spans: Vec<(Instant, Instant)> = handles
-            .into_iter()
-            .map(|h| h.join().expect("bench thread"))
-            .collect();
-        // From the first start to the last end: with more threads than cores, a thread
-        // that runs after the others must count.
-        let first = spans.iter().map(|s| s.0).min().expect("a thread");
-        let last = spans.iter().map(|s| s.1).max().expect("a thread");
-        last - first
-    })
 }
 
 fn thread_counts() -> Vec<usize> {

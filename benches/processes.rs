@@ -10,71 +10,18 @@
 //!
 //! `cargo bench --bench processes`
 
-use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use atomics::{Segment, atomic_layout};
+use atomics::Segment;
 use criterion::{Criterion, Throughput, criterion_group};
 
+mod support;
+
+use support::{Shared, shared_sample as sample, shared_work as work};
+
 const WORKER_ENV: &str = "ATOMICS_BENCH_WORKER";
-
-/// The shared segment.
-#[atomic_layout]
-pub struct Shared {
-    /// The counter both workers update.
-    #[atomic(align = 64)]
-    pub counter: u64,
-    /// Set by the parent to start the workers.
-    #[atomic(align = 64)]
-    pub go: bool,
-    /// Workers ready to start.
-    pub ready: u32,
-    /// When each worker started its loop (ns of the system clock: comparable across
-    /// processes, unlike `Instant`).
-    pub start_ns: [u64; 2],
-    /// When each worker finished its loop.
-    pub end_ns: [u64; 2],
-}
-
-/// Nanoseconds since the Unix epoch by the system clock, which every process reads alike.
-fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
-/// A worker: announce, wait for the start flag, do `ops` increments, record the time.
-fn work(seg: &Shared, id: usize, ops: u64) {
-    seg.ready().inc();
-    while !seg.go().load() {
-        std::thread::yield_now();
-    }
-    seg.start_ns()[id].store(now_ns());
-    let counter = seg.counter();
-    for _ in 0..ops {
-        black_box(counter.fetch_add(1));
-    }
-    seg.end_ns()[id].store(now_ns());
-}
-
-/// Resets the control fields, starts the workers with `start(id)`, releases them when
-/// both are ready and returns the time from the first start to the last end, as the
-/// workers recorded them.
-fn sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Duration {
-    seg.go().store(false);
-    seg.ready().store(0);
-    let wait = start();
-    while seg.ready().load() < 2 {
-        std::thread::yield_now();
-    }
-    seg.go().store(true);
-    wait();
-    let first = (0..2).map(|i| seg.start_ns()[i].load()).min().unwrap_or(0);
-    let last = (0..2).map(|i| seg.end_ns()[i].load()).max().unwrap_or(0);
-    Duration::from_nanos(last.saturating_sub(first))
-}
 
 fn processes(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -28,12 +28,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::SeqCst;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use atomics::{AType, Atom, Atomic, Segment, atomic, atomic_layout};
 use portable_atomic::AtomicU128;
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use support::{Shared, run_threads, shared_sample, shared_work};
 
 const WORKER_ENV: &str = "ATOMICS_BENCH_REPORT_WORKER";
 
@@ -71,24 +75,6 @@ pub struct Slot {
 pub struct Padded {
     /// Slot of thread `i`.
     pub slots: [Slot; MAX_THREADS],
-}
-
-/// The segment the processes and threads of `processes_vs_threads_fetch_add` share.
-#[atomic_layout]
-pub struct Shared {
-    /// The counter both workers update.
-    #[atomic(align = 64)]
-    pub counter: u64,
-    /// Set to start the workers.
-    #[atomic(align = 64)]
-    pub go: bool,
-    /// Workers ready to start.
-    pub ready: u32,
-    /// When each worker started its loop (ns of the system clock: comparable across
-    /// processes, unlike `Instant`).
-    pub start_ns: [u64; 2],
-    /// When each worker finished its loop.
-    pub end_ns: [u64; 2],
 }
 
 const USAGE: &str = "\
@@ -181,78 +167,6 @@ fn timed<R>(n: u64, mut f: impl FnMut(u64) -> R) -> Duration {
 
 /// The work of a thread: `work(thread index, ops)`.
 type Work<'a> = &'a (dyn Fn(usize, u64) + Sync);
-
-/// Runs `work(thread, ops)` on `threads` threads with `total` operations split among
-/// them, started together; returns the time from the first start to the last end.
-fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -> Duration {
-    // A spinning barrier: a thread woken from a blocking one can start milliseconds
-    // after the others on a busy machine, and that would be timed.
-    let arrived = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let arrived = &arrived;
-                let ops = total / threads as u64 + u64::from((t as u64) < total % threads as u64);
-                s.spawn(move || {
-                    arrived.fetch_add(1, Ordering::SeqCst);
-                    while arrived.load(Ordering::SeqCst) < threads {
-                        std::thread::yield_now();
-                    }
-                    let start = Instant::now();
-                    work(t, ops);
-                    (start, Instant::now())
-                })
-            })
-            .collect();
-        let spans: Vec<(Instant, Instant)> = handles
-            .into_iter()
-            .map(|h| h.join().expect("bench thread"))
-            .collect();
-        // From the first start to the last end: with more threads than cores, a thread
-        // that runs after the others must count.
-        let first = spans.iter().map(|s| s.0).min().expect("a thread");
-        let last = spans.iter().map(|s| s.1).max().expect("a thread");
-        last - first
-    })
-}
-
-/// Nanoseconds since the Unix epoch by the system clock, which every process reads alike.
-fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
-/// A worker of `processes_vs_threads`: announce, wait for the start flag, do `ops`
-/// increments of the shared counter, record the time.
-fn shared_work(seg: &Shared, id: usize, ops: u64) {
-    seg.ready().inc();
-    while !seg.go().load() {
-        std::thread::yield_now();
-    }
-    seg.start_ns()[id].store(now_ns());
-    let counter = seg.counter();
-    for _ in 0..ops {
-        bb(counter.fetch_add(1));
-    }
-    seg.end_ns()[id].store(now_ns());
-}
-
-/// Starts two workers with `start`, releases them together, waits with the returned
-/// closure and returns the time from the first worker's start to the last one's end.
-fn shared_sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Duration {
-    seg.go().store(false);
-    seg.ready().store(0);
-    let wait = start();
-    while seg.ready().load() < 2 {
-        std::thread::yield_now();
-    }
-    seg.go().store(true);
-    wait();
-    let first = (0..2).map(|i| seg.start_ns()[i].load()).min().unwrap_or(0);
-    let last = (0..2).map(|i| seg.end_ns()[i].load()).max().unwrap_or(0);
-    Duration::from_nanos(last.saturating_sub(first))
-}
 
 /// The worker process: `ATOMICS_BENCH_REPORT_WORKER=PATH bench_report ID OPS`.
 fn worker(path: &Path) -> ExitCode {
