@@ -19,37 +19,12 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use atomics::{Atomic, atomic_layout};
+use atomics::Atomic;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 mod support;
 
-use support::run_threads;
-
-/// Most threads the per-thread layouts have counters for.
-const MAX_THREADS: usize = 16;
-
-/// Per-thread counters side by side: eight share each cache line.
-#[atomic_layout]
-pub struct Adjacent {
-    /// Counter of thread `i`.
-    pub counters: [u64; MAX_THREADS],
-}
-
-/// One thread's counter on its own cache line.
-#[atomic_layout]
-pub struct Slot {
-    /// The counter.
-    #[atomic(align = 64)]
-    pub count: u64,
-}
-
-/// Per-thread counters, one cache line each.
-#[atomic_layout]
-pub struct Padded {
-    /// Slot of thread `i`.
-    pub slots: [Slot; MAX_THREADS],
-}
+use support::{Adjacent, MAX_THREADS, Padded, run_threads};
 
 fn thread_counts() -> Vec<usize> {
     let n = std::thread::available_parallelism()

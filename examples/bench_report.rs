@@ -37,12 +37,9 @@ use portable_atomic::AtomicU128;
 #[path = "../benches/support/mod.rs"]
 mod support;
 
-use support::{Shared, run_threads, shared_sample, shared_work};
+use support::{Adjacent, MAX_THREADS, Padded, Shared, run_threads, shared_sample, shared_work};
 
 const WORKER_ENV: &str = "ATOMICS_BENCH_REPORT_WORKER";
-
-/// Most threads the contention layouts have counters for.
-const MAX_THREADS: usize = 16;
 
 /// Service statistics (as in `examples/layout.rs`): the accessor and segment pairs.
 #[atomic_layout]
@@ -53,28 +50,6 @@ pub struct Stats {
     pub errors: u32,
     /// Id of the last peer.
     pub last_peer: [u8; 16],
-}
-
-/// Per-thread counters side by side: eight share each cache line.
-#[atomic_layout]
-pub struct Adjacent {
-    /// Counter of thread `i`.
-    pub counters: [u64; MAX_THREADS],
-}
-
-/// One thread's counter on its own cache line.
-#[atomic_layout]
-pub struct Slot {
-    /// The counter.
-    #[atomic(align = 64)]
-    pub count: u64,
-}
-
-/// Per-thread counters, one cache line each.
-#[atomic_layout]
-pub struct Padded {
-    /// Slot of thread `i`.
-    pub slots: [Slot; MAX_THREADS],
 }
 
 const USAGE: &str = "\

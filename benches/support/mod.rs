@@ -28,6 +28,31 @@ pub struct Shared {
     pub end_ns: [u64; 2],
 }
 
+/// Most threads the per-thread layouts have counters for.
+pub const MAX_THREADS: usize = 16;
+
+/// Per-thread counters side by side: eight share each cache line.
+#[atomic_layout]
+pub struct Adjacent {
+    /// Counter of thread `i`.
+    pub counters: [u64; MAX_THREADS],
+}
+
+/// One thread's counter on its own cache line.
+#[atomic_layout]
+pub struct Slot {
+    /// The counter.
+    #[atomic(align = 64)]
+    pub count: u64,
+}
+
+/// Per-thread counters, one cache line each.
+#[atomic_layout]
+pub struct Padded {
+    /// Slot of thread `i`.
+    pub slots: [Slot; MAX_THREADS],
+}
+
 /// Nanoseconds since the Unix epoch by the system clock, which every process reads alike.
 pub fn now_ns() -> u64 {
     SystemTime::now()
