@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use atomics::Atom;
 use criterion::{Criterion, criterion_group, criterion_main};
+use shm_atomics::Atom;
 
 type Value = [u64; 4];
 

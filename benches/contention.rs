@@ -19,8 +19,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use atomics::Atomic;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use shm_atomics::Atomic;
 
 mod support;
 

@@ -9,8 +9,8 @@ use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::Duration;
 
-use atomics::{Segment, atomic_layout};
 use criterion::{Criterion, criterion_group, criterion_main};
+use shm_atomics::{Segment, atomic_layout};
 
 /// Service statistics, as in `examples/layout.rs`.
 #[atomic_layout]

@@ -19,9 +19,9 @@ use std::sync::atomic::Ordering::{Relaxed, Release, SeqCst};
 use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64};
 use std::time::Duration;
 
-use atomics::{AType, Atomic, DynAtomic, Kind, MemoryOrder, atomic};
 use criterion::{Criterion, criterion_group, criterion_main};
 use portable_atomic::AtomicU128;
+use shm_atomics::{AType, Atomic, DynAtomic, Kind, MemoryOrder, atomic};
 
 /// One benchmark group `<ty>/<op>` with the four ways of doing the same thing.
 macro_rules! op {

@@ -14,8 +14,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use atomics::Segment;
 use criterion::{Criterion, Throughput, criterion_group};
+use shm_atomics::Segment;
 
 mod support;
 

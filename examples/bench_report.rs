@@ -31,8 +31,8 @@ use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use atomics::{AType, Atom, Atomic, Segment, atomic, atomic_layout};
 use portable_atomic::AtomicU128;
+use shm_atomics::{AType, Atom, Atomic, Segment, atomic, atomic_layout};
 
 #[path = "../benches/support/mod.rs"]
 mod support;

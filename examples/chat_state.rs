@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use atomics::Atom;
+use shm_atomics::Atom;
 
 /// What the server knows about its clients. Immutable inside the atom: every change
 /// builds the next state from the current one.

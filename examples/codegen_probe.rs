@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use atomics::atomic_layout;
+use shm_atomics::atomic_layout;
 
 /// A layout with the fields the probes touch.
 #[atomic_layout]

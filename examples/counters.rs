@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use atomics::{Layout, Segment, atomic_layout};
+use shm_atomics::{Layout, Segment, atomic_layout};
 
 /// One worker's record, on its own cache line so workers do not slow each other down.
 #[atomic_layout]
@@ -213,7 +213,7 @@ fn main() -> ExitCode {
 
 fn run(o: &Options) -> Result<bool, String> {
     let path = o.segment.clone().unwrap_or_else(|| {
-        atomics::default_dir().join(format!("atomics-counters-demo-{}", std::process::id()))
+        shm_atomics::default_dir().join(format!("atomics-counters-demo-{}", std::process::id()))
     });
     let seg = Segment::<Counters>::create(&path).map_err(|e| e.to_string())?;
     seg.workers().store(o.workers as u32);

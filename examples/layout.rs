@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo run --example layout`
 
-use atomics::{Layout, atomic_layout};
+use shm_atomics::{Layout, atomic_layout};
 
 /// Network counters, nested in `Stats`.
 #[atomic_layout]

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use atomics::{Atomic, MemoryOrder};
+use shm_atomics::{Atomic, MemoryOrder};
 
 static REQUESTS: Atomic<u64> = Atomic::new(0);
 static BYTES: Atomic<u128> = Atomic::new(0);

@@ -1,9 +1,9 @@
-//! # atomics
+//! # shm-atomics
 //!
 //! Lock-free, address-free atomics of every width (1, 2, 4, 8, 16 bytes) for memory
 //! shared between threads, processes and C/C++ programs.
 //!
-//! This facade re-exports the runtime ([`atomics_runtime`]) and the
+//! This facade re-exports the runtime ([`shm_atomics_runtime`]) and the
 //! [`#[atomic_layout]`](macro@atomic_layout) attribute. The pieces:
 //!
 //! - [`Atomic<T>`]: one atomic value (`i8`..`i128`, `u8`..`u128`, `f32`, `f64`, `bool`,
@@ -20,7 +20,7 @@
 //! - [`Error`]: every refusal, as a value.
 //!
 //! ```
-//! use atomics::{Atomic, atomic_layout};
+//! use shm_atomics::{Atomic, atomic_layout};
 //!
 //! #[atomic_layout]
 //! pub struct Stats {
@@ -36,8 +36,8 @@
 //! ```
 #![no_std]
 
-pub use atomics_macros::atomic_layout;
-pub use atomics_runtime::*;
+pub use shm_atomics_macros::atomic_layout;
+pub use shm_atomics_runtime::*;
 
 /// The README's Rust code blocks, compiled and run as doctests so it stays true.
 #[cfg(doctest)]

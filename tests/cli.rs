@@ -1,4 +1,4 @@
-//! The `atomics` command-line tool, run as a real process on segments made here.
+//! The `shma` command-line tool, run as a real process on segments made here.
 #![cfg(feature = "cli")]
 #![allow(missing_docs)]
 
@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use atomics::{Layout, Segment, atomic_layout};
 use serde_json::Value as Json;
+use shm_atomics::{Layout, Segment, atomic_layout};
 
 #[atomic_layout]
 pub struct Net {
@@ -47,10 +47,10 @@ fn fixture() -> Fixture {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_atomics"))
+    Command::new(env!("CARGO_BIN_EXE_shma"))
         .args(args)
         .output()
-        .expect("run the atomics binary")
+        .expect("run the shma binary")
 }
 
 fn p(path: &Path) -> &str {
@@ -63,28 +63,25 @@ fn ok(args: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "atomics {args:?} failed ({:?}): {stderr}",
+        "shma {args:?} failed ({:?}): {stderr}",
         out.status
     );
-    assert!(
-        stderr.is_empty(),
-        "atomics {args:?} wrote to stderr: {stderr}"
-    );
+    assert!(stderr.is_empty(), "shma {args:?} wrote to stderr: {stderr}");
     String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 
 /// Runs a command that must be refused: exit code 2, nothing on stdout, one line
-/// `atomics: ...` on stderr, no panic. Returns that line.
+/// `shma: ...` on stderr, no panic. Returns that line.
 fn refused(args: &[&str]) -> String {
     let out = run(args);
     let stderr = String::from_utf8(out.stderr).expect("utf-8 stderr");
     assert_eq!(
         out.status.code(),
         Some(2),
-        "atomics {args:?}: expected exit code 2, stderr: {stderr}"
+        "shma {args:?}: expected exit code 2, stderr: {stderr}"
     );
-    assert!(out.stdout.is_empty(), "atomics {args:?} wrote to stdout");
-    assert!(stderr.starts_with("atomics: "), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "shma {args:?} wrote to stdout");
+    assert!(stderr.starts_with("shma: "), "{args:?}: {stderr}");
     assert!(stderr.ends_with('\n'), "{args:?}: {stderr:?}");
     assert_eq!(
         stderr.lines().count(),
@@ -100,7 +97,7 @@ fn refused(args: &[&str]) -> String {
 /// loads exist only on some CPUs, e.g. x86_64 with AVX); the tool's read-only commands
 /// report such fields as unloadable elsewhere.
 fn wide_readonly_loads(path: &Path) -> bool {
-    let seg = atomics::RawSegment::open_readonly(path).expect("open read-only");
+    let seg = shm_atomics::RawSegment::open_readonly(path).expect("open read-only");
     seg.field("big").and_then(|f| f.load()).is_ok()
 }
 
@@ -176,7 +173,7 @@ fn inspect_text_shows_header_and_every_leaf() {
     assert_eq!(cols("net.rx").last().unwrap(), "1500");
     assert_eq!(cols("slots[1].tx").last().unwrap(), "7");
     // Every leaf is listed.
-    let leaves = atomics::Descriptor::from_desc(&Board::DESC).leaves();
+    let leaves = shm_atomics::Descriptor::from_desc(&Board::DESC).leaves();
     assert_eq!(leaves.len(), 8 + 4 + 2 + 2 * 2); // scalars, array, nested, slots
     for leaf in leaves.iter().filter(|l| wide || l.width < 16) {
         // Values are one word; the type may be two (`[u8; 8]`): count from the end.
@@ -235,7 +232,7 @@ fn inspect_json_has_stable_keys_and_typed_values() {
     assert!(doc["created"].as_str().unwrap().ends_with('Z'));
 
     let fields = doc["fields"].as_array().expect("fields array");
-    let leaves = atomics::Descriptor::from_desc(&Board::DESC).leaves();
+    let leaves = shm_atomics::Descriptor::from_desc(&Board::DESC).leaves();
     assert_eq!(fields.len(), leaves.len());
     for (field, leaf) in fields.iter().zip(&leaves) {
         let mut k: Vec<&str> = field
@@ -518,13 +515,13 @@ fn every_refusal_is_one_line_and_exit_code_2() {
     let has = |msg: String, want: &str| assert!(msg.contains(want), "{msg:?} lacks {want:?}");
     for cmd in ["inspect", "header"] {
         has(refused(&[cmd, p(&text)]), "too short");
-        has(refused(&[cmd, p(&zeros)]), "not an atomics segment");
+        has(refused(&[cmd, p(&zeros)]), "not a shm-atomics segment");
         has(refused(&[cmd, p(&truncated)]), "truncated");
         has(refused(&[cmd, p(&missing)]), "does not exist");
     }
     has(
         refused(&["get", p(&zeros), "hits"]),
-        "not an atomics segment",
+        "not a shm-atomics segment",
     );
     has(refused(&["set", p(&truncated), "hits", "1"]), "truncated");
     has(
@@ -606,7 +603,7 @@ fn read_only_files_are_read_and_refused_for_writes() {
 
 #[test]
 fn bare_names_resolve_in_the_default_directory() {
-    let name = format!("atomics-cli-test-{}", std::process::id());
+    let name = format!("shma-cli-test-{}", std::process::id());
     let seg = Segment::<Net>::create(&name).unwrap();
     seg.rx().store(11);
     assert_eq!(ok(&["get", &name, "rx"]), "11\n");
@@ -631,7 +628,7 @@ fn reads_a_segment_made_by_another_program() {
     // The counters example, which `cargo test` builds beside this binary (README's test
     // command). Run alone (`cargo test --test cli`), build it first:
     // `cargo build --example counters`.
-    let bin = Path::new(env!("CARGO_BIN_EXE_atomics"));
+    let bin = Path::new(env!("CARGO_BIN_EXE_shma"));
     let counters = bin.with_file_name("examples").join("counters");
     assert!(
         counters.exists(),

@@ -1,7 +1,7 @@
 #![allow(missing_docs)]
 //! `#[atomic_layout]` in Rust: offsets, accessors, snapshots, Debug, views, fingerprints.
 
-use atomics::{Error, FieldType, Kind, Layout, OpType, Region, atomic_layout};
+use shm_atomics::{Error, FieldType, Kind, Layout, OpType, Region, atomic_layout};
 
 #[atomic_layout]
 pub struct Net {
@@ -108,7 +108,7 @@ fn snapshot_round_trip_nested_and_arrays() {
 
 #[test]
 fn snapshot_bytes_are_the_layout_bytes() {
-    use atomics::__private::zerocopy::IntoBytes;
+    use shm_atomics::__private::zerocopy::IntoBytes;
     #[repr(C, align(64))]
     struct Buf([u8; 128]);
     let mut buf = Buf([0; 128]);
@@ -200,7 +200,7 @@ fn layouts_are_send_sync_and_usable_in_statics() {
 
 /// Variants of one layout: the fingerprint follows the memory layout.
 mod fp {
-    use atomics::atomic_layout;
+    use shm_atomics::atomic_layout;
 
     #[atomic_layout]
     pub struct Base {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use atomics::{Layout, atomic_layout};
+use shm_atomics::{Layout, atomic_layout};
 
 #[atomic_layout]
 pub struct AllInts {
@@ -121,8 +121,8 @@ pub struct OneBool {
 }
 
 /// (name, size, align, descriptor, header)
-fn layouts() -> Vec<(&'static str, usize, usize, atomics::LayoutDesc, String)> {
-    fn one<L: Layout>() -> (&'static str, usize, usize, atomics::LayoutDesc, String) {
+fn layouts() -> Vec<(&'static str, usize, usize, shm_atomics::LayoutDesc, String)> {
+    fn one<L: Layout>() -> (&'static str, usize, usize, shm_atomics::LayoutDesc, String) {
         (L::NAME, L::SIZE, L::ALIGN, L::DESC, L::c_header())
     }
     vec![
@@ -143,7 +143,7 @@ fn layouts() -> Vec<(&'static str, usize, usize, atomics::LayoutDesc, String)> {
     ]
 }
 
-fn program(name: &str, desc: &atomics::LayoutDesc, header: &str) -> String {
+fn program(name: &str, desc: &shm_atomics::LayoutDesc, header: &str) -> String {
     let mut p = format!("#include \"{header}\"\n#include <stdio.h>\nint main(void) {{\n");
     p += &format!("    printf(\"size %zu\\n\", sizeof(struct {name}));\n");
     p += &format!("    printf(\"align %zu\\n\", (size_t)ATOMICS_ALIGNOF(struct {name}));\n");
@@ -155,7 +155,7 @@ fn program(name: &str, desc: &atomics::LayoutDesc, header: &str) -> String {
     p
 }
 
-fn check_output(name: &str, size: usize, align: usize, desc: &atomics::LayoutDesc, out: &str) {
+fn check_output(name: &str, size: usize, align: usize, desc: &shm_atomics::LayoutDesc, out: &str) {
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),

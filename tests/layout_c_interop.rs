@@ -9,7 +9,7 @@ use std::fs::OpenOptions;
 use std::path::Path;
 use std::process::{Child, Command};
 
-use atomics::{Layout, Region, atomic_layout};
+use shm_atomics::{Layout, Region, atomic_layout};
 
 #[atomic_layout]
 pub struct Shared {
@@ -143,7 +143,7 @@ fn c_and_rust_processes_increment_one_file() {
     let bytes = std::fs::read(&path).expect("read back");
     let mut snap = SharedSnapshot::default();
     {
-        use atomics::__private::zerocopy::IntoBytes;
+        use shm_atomics::__private::zerocopy::IntoBytes;
         snap.as_mut_bytes().copy_from_slice(&bytes);
     }
     assert_eq!(snap.total, 4 * OPS);

@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use atomics::{
+use shm_atomics::{
     Error, FORMAT_VERSION, Layout, Segment, SegmentErrorKind, atomic_layout, default_dir,
     resolve_path,
 };
@@ -262,7 +262,7 @@ fn info_describes_the_segment() {
     assert_eq!(seg.region().as_ptr() as usize % Aligned::ALIGN, 0);
     assert_eq!(
         info.descriptor,
-        atomics::Descriptor::from_desc(&Aligned::DESC)
+        shm_atomics::Descriptor::from_desc(&Aligned::DESC)
     );
     // The same on disk, as another opener sees it.
     let ro = Segment::<Aligned>::open_readonly(seg.path()).expect("open_readonly");

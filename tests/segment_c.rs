@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Child, Command};
 
-use atomics::{Layout, Segment, atomic_layout};
+use shm_atomics::{Layout, Segment, atomic_layout};
 
 #[atomic_layout]
 pub struct SegInterop {
@@ -26,7 +26,7 @@ pub struct SegInterop {
 
 /// The same name and size, other fields: only the fingerprint tells them apart.
 mod other {
-    use atomics::atomic_layout;
+    use shm_atomics::atomic_layout;
 
     #[atomic_layout]
     pub struct SegInterop {

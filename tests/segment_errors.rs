@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use atomics::{
+use shm_atomics::{
     Error, FIXED_HEADER, RawSegment, Segment, SegmentError, SegmentErrorKind, UnsupportedOperation,
     atomic_layout,
 };
@@ -22,7 +22,7 @@ pub struct Stats {
 
 /// Same name, other fields: `misses` became an `i32` and a field was added.
 mod v2 {
-    use atomics::atomic_layout;
+    use shm_atomics::atomic_layout;
 
     #[atomic_layout]
     pub struct Stats {
@@ -250,7 +250,7 @@ fn another_layout_lists_the_differing_fields() {
     else {
         panic!("expected LayoutMismatch, got {kind:?}");
     };
-    use atomics::Layout;
+    use shm_atomics::Layout;
     assert_eq!(expected, "Stats");
     assert_eq!(found, "Stats");
     assert_eq!(expected_fingerprint, <Stats as Layout>::FINGERPRINT);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use atomics::{Layout, Segment, atomic_layout};
+use shm_atomics::{Layout, Segment, atomic_layout};
 
 /// Starts this test binary as a worker running only `test`, with `env = spec`.
 fn worker(test: &str, env: &str, spec: String) -> Command {

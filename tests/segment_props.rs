@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
-use atomics::{
+use proptest::prelude::*;
+use shm_atomics::{
     Descriptor, FORMAT_VERSION, Layout, MAGIC, READY, RawSegment, Segment, atomic_layout,
 };
-use proptest::prelude::*;
 
 #[atomic_layout]
 pub struct Inner {

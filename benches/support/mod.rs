@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use atomics::atomic_layout;
+use shm_atomics::atomic_layout;
 
 /// The segment that two worker processes (or two threads) share in the
 /// processes-vs-threads measurement.

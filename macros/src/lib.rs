@@ -1,6 +1,6 @@
 //! `#[atomic_layout]`: a struct of plain field types becomes a `#[repr(C)]` layout of
 //! atomics with an accessor per field, a plain snapshot twin, a field descriptor table, a
-//! fingerprint and a C header. Use it through the `atomics` crate, which re-exports it;
+//! fingerprint and a C header. Use it through the `shm-atomics` crate, which re-exports it;
 //! the attribute's documentation is there.
 #![forbid(unsafe_code)]
 
@@ -15,7 +15,7 @@ use proc_macro::TokenStream;
 /// Turns a struct of plain field types into a checked, C-compatible layout of atomics.
 ///
 /// ```
-/// use atomics::{Layout, atomic_layout};
+/// use shm_atomics::{Layout, atomic_layout};
 ///
 /// /// Per-connection counters.
 /// #[atomic_layout]

@@ -98,6 +98,6 @@ pub struct Model {
     pub attrs: Vec<TokenStream>,
     pub fields: Vec<Field>,
     pub align: Option<Align>,
-    /// The path of the runtime (`::atomics` unless `crate = "..."`).
+    /// The path of the runtime (`::shm_atomics` unless `crate = "..."`).
     pub krate: TokenStream,
 }

@@ -127,7 +127,7 @@ pub fn parse(args: TokenStream, item: TokenStream) -> Result<Model, syn::Error> 
         attrs,
         fields,
         align,
-        krate: krate.unwrap_or_else(|| quote!(::atomics)),
+        krate: krate.unwrap_or_else(|| quote!(::shm_atomics)),
     })
 }
 
@@ -183,7 +183,7 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<
                         lit.span(),
                         format!(
                             "`crate = {:?}` is not a path: name the runtime crate as it is \
-                             known to this crate, e.g. `crate = \"::atomics\"`",
+                             known to this crate, e.g. `crate = \"::shm_atomics\"`",
                             lit.value()
                         ),
                     );
@@ -236,7 +236,7 @@ fn align_value(meta: &ParseNestedMeta, attr: &str) -> syn::Result<LitInt> {
 /// The string of `crate = "path"`, with an error showing the expected form.
 fn crate_value(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
     const FORM: &str = "`crate` takes the runtime's path as a string: e.g. \
-                        #[atomic_layout(crate = \"::atomics\")]";
+                        #[atomic_layout(crate = \"::shm_atomics\")]";
     if !meta.input.peek(Token![=]) {
         return Err(meta.error(FORM));
     }

@@ -1,6 +1,6 @@
 //! Expansion snapshots: each `tests/expand/<case>.rs` input is expanded and compared with
 //! `tests/expand/<case>.expanded.rs`. Re-bless after a deliberate change with
-//! `ATOMICS_BLESS=1 cargo test -p atomics-macros`.
+//! `SHM_ATOMICS_BLESS=1 cargo test -p shm-atomics-macros`.
 
 use std::path::Path;
 
@@ -29,15 +29,15 @@ fn check(case: &str) {
     let input = std::fs::read_to_string(dir.join(format!("{case}.rs"))).expect("read input");
     let got = expand_file(&input);
     let path = dir.join(format!("{case}.expanded.rs"));
-    if std::env::var_os("ATOMICS_BLESS").is_some() {
+    if std::env::var_os("SHM_ATOMICS_BLESS").is_some() {
         std::fs::write(&path, &got).expect("write snapshot");
         return;
     }
     let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing {}; run with ATOMICS_BLESS=1", path.display()));
+        .unwrap_or_else(|_| panic!("missing {}; run with SHM_ATOMICS_BLESS=1", path.display()));
     if got != want {
         panic!(
-            "expansion of {case} changed; if intended, re-bless with ATOMICS_BLESS=1.\n--- got ---\n{got}"
+            "expansion of {case} changed; if intended, re-bless with SHM_ATOMICS_BLESS=1.\n--- got ---\n{got}"
         );
     }
 }

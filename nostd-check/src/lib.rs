@@ -4,7 +4,7 @@
 //! one of these stays supported.
 #![no_std]
 
-use atomics_runtime::{Atomic, MemoryOrder};
+use shm_atomics_runtime::{Atomic, MemoryOrder};
 
 /// A static counter, as firmware would keep one.
 pub static TICKS: Atomic<u32> = Atomic::new(0);
@@ -15,7 +15,7 @@ pub fn tick() -> u32 {
 }
 
 /// Reads the count with acquire order.
-pub fn ticks() -> Result<u32, atomics_runtime::Error> {
+pub fn ticks() -> Result<u32, shm_atomics_runtime::Error> {
     TICKS.load_explicit(MemoryOrder::Acquire)
 }
 
@@ -38,7 +38,7 @@ pub mod hygiene {
     pub trait Clone {}
 
     /// Nested layout.
-    #[::renamed_atomics::atomic_layout(crate = "::renamed_atomics")]
+    #[::renamed_shm_atomics::atomic_layout(crate = "::renamed_shm_atomics")]
     pub struct Inner {
         /// A counter.
         pub count: u64,
@@ -47,7 +47,7 @@ pub mod hygiene {
     }
 
     /// Outer layout with every shape of field.
-    #[::renamed_atomics::atomic_layout(crate = "::renamed_atomics", align = 32)]
+    #[::renamed_shm_atomics::atomic_layout(crate = "::renamed_shm_atomics", align = 32)]
     pub struct Outer {
         /// A flag.
         pub up: bool,

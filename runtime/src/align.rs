@@ -11,14 +11,14 @@ use crate::error::{Error, UnsupportedWidth, WidthReason};
 /// other instructions; this crate never does, so it reports the truth.
 ///
 /// ```
-/// use atomics::Alignment;
+/// use shm_atomics::Alignment;
 ///
 /// let a = Alignment::new(8)?;
 /// assert_eq!(a.recommended(), 8);
 /// assert!(a.is_valid(0x1000));
 /// assert!(!a.is_valid(0x1004));
 /// assert!(Alignment::new(3).is_err());
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Alignment {

@@ -76,7 +76,7 @@ impl<T> Clone for Meta<T> {
 /// that handles both can box them as `std::error::Error`.
 ///
 /// ```
-/// use atomics::{Atom, ValidationError};
+/// use shm_atomics::{Atom, ValidationError};
 ///
 /// let stock = Atom::with_validator(3u32, |n| *n <= 10)?;
 /// let err = stock.swap(|n| n + 20).unwrap_err();
@@ -129,7 +129,7 @@ impl core::error::Error for ValidationError {}
 /// [`AtomGuard::into_arc`] to keep the value longer or to send it to another thread.
 ///
 /// ```
-/// use atomics::Atom;
+/// use shm_atomics::Atom;
 ///
 /// let names = Atom::new(vec!["ada"]);
 /// let g = names.deref();
@@ -137,7 +137,7 @@ impl core::error::Error for ValidationError {}
 /// let kept = g.into_arc();
 /// names.swap(|v| [v.as_slice(), &["grace"]].concat())?;
 /// assert_eq!(*kept, ["ada"]); // the old value, unchanged
-/// # Ok::<(), atomics::ValidationError>(())
+/// # Ok::<(), shm_atomics::ValidationError>(())
 /// ```
 pub struct AtomGuard<T>(Guard<Arc<T>>);
 
@@ -146,7 +146,7 @@ impl<T> AtomGuard<T> {
     /// slot).
     ///
     /// ```
-    /// let a = atomics::Atom::new(5);
+    /// let a = shm_atomics::Atom::new(5);
     /// let v: std::sync::Arc<i32> = a.deref().into_arc();
     /// assert_eq!(*v, 5);
     /// ```
@@ -157,7 +157,7 @@ impl<T> AtomGuard<T> {
     /// The `Arc` behind the guard, e.g. for [`Atom::compare_and_set`].
     ///
     /// ```
-    /// let a = atomics::Atom::new(5);
+    /// let a = shm_atomics::Atom::new(5);
     /// let g = a.deref();
     /// assert!(a.compare_and_set(g.as_arc(), 6));
     /// ```
@@ -212,7 +212,7 @@ impl<T: fmt::Display> fmt::Display for AtomGuard<T> {
 ///
 /// ```
 /// use std::collections::BTreeSet;
-/// use atomics::Atom;
+/// use shm_atomics::Atom;
 ///
 /// #[derive(Clone, Default)]
 /// struct Chat { conns: u32, clients: BTreeSet<String> }
@@ -243,7 +243,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// An atom holding `v`, with no validator and no watches.
     ///
     /// ```
-    /// let a = atomics::Atom::new(String::from("hello"));
+    /// let a = shm_atomics::Atom::new(String::from("hello"));
     /// assert_eq!(*a.deref(), "hello");
     /// ```
     pub fn new(v: T) -> Self {
@@ -257,12 +257,12 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// returns [`ValidationError`] with `op == "with_validator"`.
     ///
     /// ```
-    /// use atomics::Atom;
+    /// use shm_atomics::Atom;
     ///
     /// let a = Atom::with_validator(1i64, |n| *n >= 0)?;
     /// assert!(a.reset(-1).is_err());
     /// assert!(Atom::with_validator(-1i64, |n| *n >= 0).is_err());
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn with_validator<F>(v: T, f: F) -> Result<Self, ValidationError>
     where
@@ -290,12 +290,12 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// a new value and leaves this one alive while anyone holds it.
     ///
     /// ```
-    /// let a = atomics::Atom::new(vec![1, 2, 3]);
+    /// let a = shm_atomics::Atom::new(vec![1, 2, 3]);
     /// let v = a.deref();
     /// a.reset(vec![])?;
     /// assert_eq!(*v, [1, 2, 3]);
     /// assert!(a.deref().is_empty());
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn deref(&self) -> AtomGuard<T> {
         AtomGuard(self.value.load())
@@ -305,7 +305,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// reference-count increment), to keep or send to another thread.
     ///
     /// ```
-    /// let a = atomics::Atom::new(7u8);
+    /// let a = shm_atomics::Atom::new(7u8);
     /// let v = a.deref_arc();
     /// std::thread::spawn(move || assert_eq!(*v, 7)).join().unwrap();
     /// ```
@@ -320,9 +320,9 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// value `f` computed. Watches run after the new value is installed.
     ///
     /// ```
-    /// let hits = atomics::Atom::new(0u64);
+    /// let hits = shm_atomics::Atom::new(0u64);
     /// assert_eq!(*hits.swap(|n| n + 1)?, 1);
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn swap<F>(&self, f: F) -> Result<Arc<T>, ValidationError>
     where
@@ -335,10 +335,10 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// the value installed (Clojure's `swap-vals!`).
     ///
     /// ```
-    /// let a = atomics::Atom::new(2);
+    /// let a = shm_atomics::Atom::new(2);
     /// let (old, new) = a.swap_vals(|n| n * 10)?;
     /// assert_eq!((*old, *new), (2, 20));
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn swap_vals<F>(&self, f: F) -> Result<(Arc<T>, Arc<T>), ValidationError>
     where
@@ -372,9 +372,9 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Returns [`ValidationError`] (and changes nothing) if the validator refuses `v`.
     ///
     /// ```
-    /// let a = atomics::Atom::new("idle");
+    /// let a = shm_atomics::Atom::new("idle");
     /// assert_eq!(*a.reset("busy")?, "busy");
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn reset(&self, v: T) -> Result<Arc<T>, ValidationError> {
         self.install(v, "reset").map(|(_, new)| new)
@@ -383,10 +383,10 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Like [`reset`](Self::reset), returning `(old, new)` (Clojure's `reset-vals!`).
     ///
     /// ```
-    /// let a = atomics::Atom::new(1);
+    /// let a = shm_atomics::Atom::new(1);
     /// let (old, new) = a.reset_vals(2)?;
     /// assert_eq!((*old, *new), (1, 2));
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn reset_vals(&self, v: T) -> Result<(Arc<T>, Arc<T>), ValidationError> {
         self.install(v, "reset_vals")
@@ -409,7 +409,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Watches run on success.
     ///
     /// ```
-    /// let a = atomics::Atom::new(String::from("a"));
+    /// let a = shm_atomics::Atom::new(String::from("a"));
     /// let seen = a.deref_arc();
     /// assert!(a.compare_and_set(&seen, "b".into()));
     /// // `seen` is no longer the value, even though an equal string might be.
@@ -437,7 +437,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// on success.
     ///
     /// ```
-    /// let a = atomics::Atom::new(String::from("a"));
+    /// let a = shm_atomics::Atom::new(String::from("a"));
     /// assert!(a.compare_and_set_value(&"a".to_string(), "b".into()));
     /// assert!(!a.compare_and_set_value(&"a".to_string(), "c".into()));
     /// assert_eq!(*a.deref(), "b");
@@ -475,12 +475,12 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// write already in flight may still be checked by the previous validator.
     ///
     /// ```
-    /// let a = atomics::Atom::new(5i32);
+    /// let a = shm_atomics::Atom::new(5i32);
     /// a.set_validator(Some(|n: &i32| *n > 0))?;
     /// assert!(a.reset(0).is_err());
     /// assert!(a.set_validator(Some(|n: &i32| *n > 10)).is_err());
     /// assert_eq!(*a.deref(), 5);
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn set_validator<F>(&self, f: Option<F>) -> Result<(), ValidationError>
     where
@@ -507,10 +507,10 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Removes the validator, if any.
     ///
     /// ```
-    /// let a = atomics::Atom::with_validator(1u8, |n| *n == 1)?;
+    /// let a = shm_atomics::Atom::with_validator(1u8, |n| *n == 1)?;
     /// a.clear_validator();
     /// assert_eq!(*a.reset(2)?, 2);
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn clear_validator(&self) {
         self.meta.rcu(|m| Meta {
@@ -522,7 +522,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Whether a validator is installed.
     ///
     /// ```
-    /// let a = atomics::Atom::new(0);
+    /// let a = shm_atomics::Atom::new(0);
     /// assert!(!a.has_validator());
     /// ```
     pub fn has_validator(&self) -> bool {
@@ -547,7 +547,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// ```
     /// use std::sync::{Arc, Mutex};
     /// let log = Arc::new(Mutex::new(Vec::new()));
-    /// let a = atomics::Atom::new(0);
+    /// let a = shm_atomics::Atom::new(0);
     /// let l = Arc::clone(&log);
     /// a.add_watch("log", move |_key, old: &i32, new: &i32| {
     ///     l.lock().unwrap().push((*old, *new));
@@ -555,7 +555,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// a.swap(|n| n + 1)?;
     /// a.reset(10)?;
     /// assert_eq!(*log.lock().unwrap(), [(0, 1), (1, 10)]);
-    /// # Ok::<(), atomics::ValidationError>(())
+    /// # Ok::<(), shm_atomics::ValidationError>(())
     /// ```
     pub fn add_watch<K, F>(&self, key: K, f: F) -> bool
     where
@@ -583,7 +583,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Removes the watch with this key; returns whether there was one.
     ///
     /// ```
-    /// let a = atomics::Atom::new(0);
+    /// let a = shm_atomics::Atom::new(0);
     /// a.add_watch("w", |_, _, _| {});
     /// assert!(a.remove_watch("w"));
     /// assert!(!a.remove_watch("w"));
@@ -603,7 +603,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// The keys of the watches, in the order they were added.
     ///
     /// ```
-    /// let a = atomics::Atom::new(0);
+    /// let a = shm_atomics::Atom::new(0);
     /// a.add_watch("b", |_, _, _| {});
     /// a.add_watch("a", |_, _, _| {});
     /// assert_eq!(a.watch_keys(), ["b", "a"]);

@@ -29,7 +29,7 @@ const SEQ: Ordering = Ordering::SeqCst;
 /// fail; each has an `_explicit` form taking a [`MemoryOrder`] that is validated first.
 ///
 /// ```
-/// use atomics::Atomic;
+/// use shm_atomics::Atomic;
 ///
 /// static HITS: Atomic<u64> = Atomic::new(0);
 ///
@@ -52,7 +52,7 @@ pub struct Atomic<T: Value> {
 /// the expected value on success).
 ///
 /// ```
-/// use atomics::Atomic;
+/// use shm_atomics::Atomic;
 ///
 /// let a = Atomic::new(5i32);
 /// let r = a.cmpxchg_strong(4, 6);
@@ -123,7 +123,7 @@ impl<T: Value> Atomic<T> {
     /// A new atomic holding `v`. `const`, so it can initialize a `static`.
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// static READY: Atomic<bool> = Atomic::new(false);
     /// let x = Atomic::new(1.5f64);
     /// assert_eq!(x.load(), 1.5);
@@ -148,7 +148,7 @@ impl<T: Value> Atomic<T> {
     /// Consumes the atomic and returns the value.
     ///
     /// ```
-    /// assert_eq!(atomics::Atomic::new(7u8).into_inner(), 7);
+    /// assert_eq!(shm_atomics::Atomic::new(7u8).into_inner(), 7);
     /// ```
     pub fn into_inner(self) -> T {
         T::from_raw(self.inner.load(Ordering::Relaxed))
@@ -160,7 +160,7 @@ impl<T: Value> Atomic<T> {
     /// lock-free.
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     ///
     /// #[repr(align(8))]
     /// struct Buf([u8; 8]);
@@ -168,7 +168,7 @@ impl<T: Value> Atomic<T> {
     /// let a = Atomic::<u64>::from_mut(&mut buf.0)?;
     /// a.store(0x0102_0304_0506_0708);
     /// assert_eq!(buf.0, 0x0102_0304_0506_0708u64.to_ne_bytes());
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn from_mut(buf: &mut [u8]) -> Result<&Self, Error> {
         if buf.len() != T::WIDTH {
@@ -198,14 +198,14 @@ impl<T: Value> Atomic<T> {
     ///    reads or writes, and no `&`/`&mut` references to the bytes themselves).
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     ///
     /// let cell = Atomic::new(1u32);
     /// // SAFETY: `cell` outlives `view` and is only accessed atomically.
     /// let view = unsafe { Atomic::<u32>::from_ptr(cell.as_ptr())? };
     /// view.inc();
     /// assert_eq!(cell.load(), 2);
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub unsafe fn from_ptr<'a>(ptr: *mut u8) -> Result<&'a Self, Error> {
         check_view::<T>(ptr as usize)?;
@@ -222,7 +222,7 @@ impl<T: Value> Atomic<T> {
     /// The width in bytes (`size_of::<Atomic<T>>()`).
     ///
     /// ```
-    /// assert_eq!(atomics::Atomic::<i16>::width(), 2);
+    /// assert_eq!(shm_atomics::Atomic::<i16>::width(), 2);
     /// ```
     pub const fn width() -> usize {
         T::WIDTH
@@ -236,7 +236,7 @@ impl<T: Value> Atomic<T> {
     /// Exactly the operations this type offers.
     ///
     /// ```
-    /// use atomics::{Atomic, OpType};
+    /// use shm_atomics::{Atomic, OpType};
     /// assert!(Atomic::<f32>::ops_supported().contains(OpType::FetchAdd));
     /// assert!(!Atomic::<f32>::ops_supported().contains(OpType::BinOr));
     /// ```
@@ -259,7 +259,7 @@ impl<T: Value> Atomic<T> {
     /// Loads the value (`SeqCst`).
     ///
     /// ```
-    /// assert_eq!(atomics::Atomic::new(-3i8).load(), -3);
+    /// assert_eq!(shm_atomics::Atomic::new(-3i8).load(), -3);
     /// ```
     #[inline]
     pub fn load(&self) -> T {
@@ -269,7 +269,7 @@ impl<T: Value> Atomic<T> {
     /// Loads the value with `order`: `Relaxed`, `Acquire` or `SeqCst`.
     ///
     /// ```
-    /// use atomics::{Atomic, MemoryOrder};
+    /// use shm_atomics::{Atomic, MemoryOrder};
     /// let a = Atomic::new(1u16);
     /// assert_eq!(a.load_explicit(MemoryOrder::Relaxed), Ok(1));
     /// assert!(a.load_explicit(MemoryOrder::AcqRel).is_err());
@@ -283,7 +283,7 @@ impl<T: Value> Atomic<T> {
     /// Stores `v` (`SeqCst`).
     ///
     /// ```
-    /// let a = atomics::Atomic::new(false);
+    /// let a = shm_atomics::Atomic::new(false);
     /// a.store(true);
     /// assert!(a.load());
     /// ```
@@ -303,7 +303,7 @@ impl<T: Value> Atomic<T> {
     /// Stores `v` and returns the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(*b"ab");
+    /// let a = shm_atomics::Atomic::new(*b"ab");
     /// assert_eq!(a.exchange(*b"cd"), *b"ab");
     /// ```
     #[inline]
@@ -322,7 +322,7 @@ impl<T: Value> Atomic<T> {
     /// loop). The result holds the value found.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(1u64);
+    /// let a = shm_atomics::Atomic::new(1u64);
     /// let mut cur = a.load();
     /// loop {
     ///     let r = a.cmpxchg_weak(cur, cur * 10);
@@ -362,7 +362,7 @@ impl<T: Value> Atomic<T> {
     /// matches `true`; floats compare by bits.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(3i32);
+    /// let a = shm_atomics::Atomic::new(3i32);
     /// assert!(a.cmpxchg_strong(3, 4).success);
     /// assert_eq!(a.cmpxchg_strong(3, 5).expected, 4);
     /// ```
@@ -397,7 +397,7 @@ impl<T: Value> Atomic<T> {
     /// should be free of side effects.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(3u32);
+    /// let a = shm_atomics::Atomic::new(3u32);
     /// assert_eq!(a.swap(|v| v * v), 9);
     /// ```
     #[inline]
@@ -416,7 +416,7 @@ impl<T: Value> Atomic<T> {
     /// Like [`swap`](Self::swap), returning `(old, new)`.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(2.0f32);
+    /// let a = shm_atomics::Atomic::new(2.0f32);
     /// assert_eq!(a.swap_vals(|v| v / 2.0), (2.0, 1.0));
     /// ```
     #[inline]
@@ -468,7 +468,7 @@ impl<T: Bitwise> Atomic<T> {
     /// `bit >= 8 * width`.
     ///
     /// ```
-    /// let a = atomics::Atomic::new([0b0000_0100u8, 0]);
+    /// let a = shm_atomics::Atomic::new([0b0000_0100u8, 0]);
     /// assert_eq!(a.bit_test(2), Ok(true));
     /// assert!(a.bit_test(16).is_err());
     /// ```
@@ -488,7 +488,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Sets bit `bit` and returns its previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0u8);
+    /// let a = shm_atomics::Atomic::new(0u8);
     /// assert_eq!(a.bit_set(7), Ok(false));
     /// assert_eq!(a.load(), 0x80);
     /// ```
@@ -507,7 +507,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Clears bit `bit` and returns its previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0xffu8);
+    /// let a = shm_atomics::Atomic::new(0xffu8);
     /// assert_eq!(a.bit_reset(0), Ok(true));
     /// assert_eq!(a.load(), 0xfe);
     /// ```
@@ -526,7 +526,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Flips bit `bit` and returns its previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0i32);
+    /// let a = shm_atomics::Atomic::new(0i32);
     /// assert_eq!(a.bit_compl(31), Ok(false));
     /// assert_eq!(a.load(), i32::MIN);
     /// ```
@@ -545,7 +545,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise or with `v`.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0b01u8);
+    /// let a = shm_atomics::Atomic::new(0b01u8);
     /// a.bin_or(0b10);
     /// assert_eq!(a.load(), 0b11);
     /// ```
@@ -564,7 +564,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise xor with `v`.
     ///
     /// ```
-    /// let a = atomics::Atomic::new([0xffu8; 2]);
+    /// let a = shm_atomics::Atomic::new([0xffu8; 2]);
     /// a.bin_xor([0x0f, 0xf0]);
     /// assert_eq!(a.load(), [0xf0, 0x0f]);
     /// ```
@@ -583,7 +583,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise and with `v`.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0b1100u16);
+    /// let a = shm_atomics::Atomic::new(0b1100u16);
     /// a.bin_and(0b0110);
     /// assert_eq!(a.load(), 0b0100);
     /// ```
@@ -602,7 +602,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise not (logical not for `bool`).
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0u8);
+    /// let a = shm_atomics::Atomic::new(0u8);
     /// a.bin_not();
     /// assert_eq!(a.load(), 0xff);
     /// ```
@@ -621,7 +621,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise or with `v`, returning the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(1u32);
+    /// let a = shm_atomics::Atomic::new(1u32);
     /// assert_eq!(a.bin_fetch_or(2), 1);
     /// assert_eq!(a.load(), 3);
     /// ```
@@ -643,7 +643,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise xor with `v`, returning the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(true);
+    /// let a = shm_atomics::Atomic::new(true);
     /// assert!(a.bin_fetch_xor(true));
     /// assert!(!a.load());
     /// ```
@@ -665,7 +665,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise and with `v`, returning the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0b11i8);
+    /// let a = shm_atomics::Atomic::new(0b11i8);
     /// assert_eq!(a.bin_fetch_and(0b10), 0b11);
     /// assert_eq!(a.load(), 0b10);
     /// ```
@@ -687,7 +687,7 @@ impl<T: Bitwise> Atomic<T> {
     /// Bitwise not, returning the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0x0fu8);
+    /// let a = shm_atomics::Atomic::new(0x0fu8);
     /// assert_eq!(a.bin_fetch_not(), 0x0f);
     /// assert_eq!(a.load(), 0xf0);
     /// ```
@@ -711,7 +711,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Adds `v`, wrapping on overflow.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(u8::MAX);
+    /// let a = shm_atomics::Atomic::new(u8::MAX);
     /// a.add(2);
     /// assert_eq!(a.load(), 1);
     /// ```
@@ -730,7 +730,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Subtracts `v`, wrapping on overflow.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(i16::MIN);
+    /// let a = shm_atomics::Atomic::new(i16::MIN);
     /// a.sub(1);
     /// assert_eq!(a.load(), i16::MAX);
     /// ```
@@ -749,7 +749,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Negates, wrapping (`MIN` stays `MIN`; unsigned values become `0 - v`).
     ///
     /// ```
-    /// let a = atomics::Atomic::new(5i64);
+    /// let a = shm_atomics::Atomic::new(5i64);
     /// a.neg();
     /// assert_eq!(a.load(), -5);
     /// ```
@@ -768,7 +768,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Adds `v`, wrapping, and returns the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(1u64);
+    /// let a = shm_atomics::Atomic::new(1u64);
     /// assert_eq!(a.fetch_add(1), 1);
     /// assert_eq!(a.load(), 2);
     /// ```
@@ -787,7 +787,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Subtracts `v`, wrapping, and returns the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0i8);
+    /// let a = shm_atomics::Atomic::new(0i8);
     /// assert_eq!(a.fetch_sub(1), 0);
     /// assert_eq!(a.load(), -1);
     /// ```
@@ -806,7 +806,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Negates, wrapping, and returns the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(1u8);
+    /// let a = shm_atomics::Atomic::new(1u8);
     /// assert_eq!(a.fetch_neg(), 1);
     /// assert_eq!(a.load(), 255);
     /// ```
@@ -828,7 +828,7 @@ impl<T: Integer> Atomic<T> {
     /// Adds one, wrapping.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(41u128);
+    /// let a = shm_atomics::Atomic::new(41u128);
     /// a.inc();
     /// assert_eq!(a.load(), 42);
     /// ```
@@ -848,7 +848,7 @@ impl<T: Integer> Atomic<T> {
     /// Subtracts one, wrapping.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(0u32);
+    /// let a = shm_atomics::Atomic::new(0u32);
     /// a.dec();
     /// assert_eq!(a.load(), u32::MAX);
     /// ```
@@ -868,7 +868,7 @@ impl<T: Integer> Atomic<T> {
     /// Adds one, wrapping, and returns the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(9u16);
+    /// let a = shm_atomics::Atomic::new(9u16);
     /// assert_eq!(a.fetch_inc(), 9);
     /// ```
     #[inline]
@@ -886,7 +886,7 @@ impl<T: Integer> Atomic<T> {
     /// Subtracts one, wrapping, and returns the previous value.
     ///
     /// ```
-    /// let a = atomics::Atomic::new(9i32);
+    /// let a = shm_atomics::Atomic::new(9i32);
     /// assert_eq!(a.fetch_dec(), 9);
     /// assert_eq!(a.load(), 8);
     /// ```

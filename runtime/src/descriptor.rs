@@ -21,7 +21,7 @@ pub const MAX_NAME: usize = 255;
 /// An owned layout descriptor.
 ///
 /// ```
-/// use atomics::{Descriptor, Layout, atomic_layout};
+/// use shm_atomics::{Descriptor, Layout, atomic_layout};
 ///
 /// #[atomic_layout]
 /// struct Pair { a: u32, b: [u8; 4] }
@@ -31,7 +31,7 @@ pub const MAX_NAME: usize = 255;
 /// let back = Descriptor::decode(&bytes)?;
 /// assert_eq!(back, d);
 /// assert_eq!(back.fingerprint(), Pair::FINGERPRINT);
-/// # Ok::<(), atomics::DescriptorError>(())
+/// # Ok::<(), shm_atomics::DescriptorError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Descriptor {

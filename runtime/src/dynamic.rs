@@ -30,7 +30,7 @@ use crate::value::{Kind, RawInt, RawOf, Value};
 /// [`DynAtomicView::with_kind`] take any [`Kind`] instead, including `bool` and floats.
 ///
 /// ```
-/// use atomics::{AType, Kind};
+/// use shm_atomics::{AType, Kind};
 /// assert_eq!(Kind::from(AType::Uint), Kind::Uint);
 /// assert_eq!(AType::from_kind(Kind::Float), None);
 /// assert_eq!(AType::Bytes.to_string(), "bytes");
@@ -94,14 +94,14 @@ impl fmt::Display for AType {
 /// | `float` | floats and integers the width represents exactly (NaN stays NaN) |
 ///
 /// ```
-/// use atomics::{AType, Operand, OperandValue, atomic};
+/// use shm_atomics::{AType, Operand, OperandValue, atomic};
 ///
 /// assert_eq!(Operand::from(-1i8).value(), OperandValue::Int(-1));
 /// let a = atomic(2, AType::Bytes)?;
 /// a.store(b"ab")?;
 /// a.store(&b"cd"[..])?;
 /// assert!(a.store(&b"abc"[..]).is_err());
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Operand(Repr);
@@ -318,7 +318,7 @@ fn bits_to_bytes(bits: u128, width: usize) -> [u8; 16] {
 /// Two `DynValue`s are equal when kind, width and bytes are (floats compare by bits).
 ///
 /// ```
-/// use atomics::{AType, atomic};
+/// use shm_atomics::{AType, atomic};
 ///
 /// let a = atomic(2, AType::Int)?;
 /// a.store(-2)?;
@@ -333,7 +333,7 @@ fn bits_to_bytes(bits: u128, width: usize) -> [u8; 16] {
 /// b.store([0, b'a'])?;
 /// assert_eq!(b.load()?.to_string(), r"b'\x00a'");
 /// assert_eq!(b.load()?, *b"\0a");
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DynValue {
@@ -373,11 +373,11 @@ impl DynValue {
     /// of an `int`.
     ///
     /// ```
-    /// let a = atomics::atomic(1, atomics::AType::Uint)?;
+    /// let a = shm_atomics::atomic(1, shm_atomics::AType::Uint)?;
     /// a.store(255)?;
     /// assert_eq!(a.load()?.as_i128(), -1);
     /// assert_eq!(a.load()?.as_u128(), 255);
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn as_i128(&self) -> i128 {
         let shift = 128 - 8 * self.width() as u32;
@@ -417,12 +417,12 @@ impl DynValue {
     /// The value as the typed `T`, if `T` has this width and kind.
     ///
     /// ```
-    /// let a = atomics::atomic(4, atomics::AType::Uint)?;
+    /// let a = shm_atomics::atomic(4, shm_atomics::AType::Uint)?;
     /// a.store(7)?;
     /// assert_eq!(a.load()?.get::<u32>(), Some(7));
     /// assert_eq!(a.load()?.get::<i32>(), None); // another kind
     /// assert_eq!(a.load()?.get::<u64>(), None); // another width
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn get<T: Value>(&self) -> Option<T> {
         (T::WIDTH == self.width() && T::KIND == self.kind).then(|| val::<T>(self.bits()))
@@ -1136,7 +1136,7 @@ enum Owned {
 /// memory. `Display` reads like Python's `repr`.
 ///
 /// ```
-/// use atomics::{AType, Error, OpType, atomic};
+/// use shm_atomics::{AType, Error, OpType, atomic};
 ///
 /// let a = atomic(4, AType::Int)?;
 /// assert_eq!(a.to_string(), "AtomicInt(value=0, width=4, readonly=false, signed=true)");
@@ -1150,7 +1150,7 @@ enum Owned {
 /// b.store(b"ok")?;
 /// assert_eq!(b.to_string(), "AtomicBytes(value=b'ok', width=2, readonly=false)");
 /// assert!(matches!(b.add(1), Err(Error::UnsupportedOperation(e)) if e.op == OpType::Add));
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 pub struct DynAtomic {
     cell: Owned,
@@ -1169,7 +1169,7 @@ impl DynAtomic {
     /// [`UnsupportedWidth`].
     ///
     /// ```
-    /// use atomics::{DynAtomic, Kind};
+    /// use shm_atomics::{DynAtomic, Kind};
     ///
     /// let x = DynAtomic::with_kind(8, Kind::Float)?;
     /// x.add(1.5)?;
@@ -1180,7 +1180,7 @@ impl DynAtomic {
     /// let up = DynAtomic::with_kind(1, Kind::Bool)?;
     /// assert_eq!(up.bin_fetch_or(true)?, false);
     /// assert_eq!(up.to_string(), "AtomicBool(value=true, width=1, readonly=false)");
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn with_kind(width: usize, kind: Kind) -> Result<DynAtomic, Error> {
         let cell = match (kind, width) {
@@ -1242,7 +1242,7 @@ fn not_a_width(width: usize) -> Error {
 /// for `'a`, so it cannot outlive it.
 ///
 /// ```
-/// use atomics::{AType, Error, Region, atomicview};
+/// use shm_atomics::{AType, Error, Region, atomicview};
 ///
 /// #[repr(C, align(8))]
 /// struct Buf([u8; 16]);
@@ -1259,7 +1259,7 @@ fn not_a_width(width: usize) -> Error {
 /// assert_eq!(ro.load()?, 42u64);
 /// assert!(matches!(ro.inc(), Err(Error::UnsupportedOperation(e)) if e.readonly));
 /// assert_eq!(ro.to_string(), "AtomicUint(value=42, width=8, readonly=true, signed=false)");
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct DynAtomicView<'a> {
@@ -1279,7 +1279,7 @@ impl<'a> DynAtomicView<'a> {
     /// the region is not aligned to its width.
     ///
     /// ```
-    /// use atomics::{DynAtomicView, Kind, Region};
+    /// use shm_atomics::{DynAtomicView, Kind, Region};
     ///
     /// #[repr(align(4))]
     /// struct Buf([u8; 4]);
@@ -1287,7 +1287,7 @@ impl<'a> DynAtomicView<'a> {
     /// let v = DynAtomicView::with_kind(Region::from_ref(&buf.0), Kind::Float)?;
     /// assert_eq!(v.load()?, 2.5f32);
     /// assert_eq!(v.to_string(), "AtomicFloat(value=2.5, width=4, readonly=true)");
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn with_kind(region: Region<'a>, kind: Kind) -> Result<DynAtomicView<'a>, Error> {
         let ro = region.is_readonly();
@@ -1329,7 +1329,7 @@ impl<'a> DynAtomicView<'a> {
 /// Python's `atomics.atomic(width=.., atype=..)`. See [`DynAtomic`].
 ///
 /// ```
-/// use atomics::{AType, Error, WidthReason, atomic};
+/// use shm_atomics::{AType, Error, WidthReason, atomic};
 ///
 /// let a = atomic(8, AType::Uint)?;
 /// a.store(u64::MAX)?;
@@ -1337,7 +1337,7 @@ impl<'a> DynAtomicView<'a> {
 /// assert_eq!(a.load()?, 0);
 /// assert!(matches!(atomic(3, AType::Uint),
 ///     Err(Error::UnsupportedWidth(e)) if e.reason == WidthReason::NotAWidth));
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 pub fn atomic(width: usize, atype: AType) -> Result<DynAtomic, Error> {
     DynAtomic::new(width, atype)
@@ -1347,7 +1347,7 @@ pub fn atomic(width: usize, atype: AType) -> Result<DynAtomic, Error> {
 /// Python's `atomics.atomicview(buffer=.., atype=..)`. See [`DynAtomicView`].
 ///
 /// ```
-/// use atomics::{AType, Region, atomicview};
+/// use shm_atomics::{AType, Region, atomicview};
 ///
 /// let mut byte = [0u8; 1];
 /// let v = atomicview(Region::new(&mut byte), AType::Int)?;
@@ -1355,7 +1355,7 @@ pub fn atomic(width: usize, atype: AType) -> Result<DynAtomic, Error> {
 /// assert_eq!(v.load()?, -1);
 /// assert!(v.store(128).is_err()); // does not fit a 1-byte int
 /// assert_eq!(byte, [0xff]);
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 pub fn atomicview(region: Region<'_>, atype: AType) -> Result<DynAtomicView<'_>, Error> {
     DynAtomicView::new(region, atype)

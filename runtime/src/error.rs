@@ -11,7 +11,7 @@ use crate::value::Kind;
 /// match on the variant and read the fields, and `Display` says what to do.
 ///
 /// ```
-/// use atomics::{Atomic, Error, MemoryOrder};
+/// use shm_atomics::{Atomic, Error, MemoryOrder};
 ///
 /// let a = Atomic::<u64>::new(0);
 /// match a.store_explicit(1, MemoryOrder::Acquire) {
@@ -52,7 +52,7 @@ pub enum Error {
 /// An address is not aligned as an atomic of this width requires.
 ///
 /// ```
-/// use atomics::{Atomic, Error};
+/// use shm_atomics::{Atomic, Error};
 ///
 /// #[repr(align(8))]
 /// struct Buf([u8; 16]);
@@ -78,7 +78,7 @@ pub struct AlignmentError {
 /// A memory order that the operation cannot take.
 ///
 /// ```
-/// use atomics::{Atomic, Error, MemoryOrder, OpType};
+/// use shm_atomics::{Atomic, Error, MemoryOrder, OpType};
 ///
 /// let a = Atomic::<u8>::new(0);
 /// let err = a
@@ -146,7 +146,7 @@ pub enum WidthReason {
 /// A width that is not supported here.
 ///
 /// ```
-/// use atomics::{AType, Error, atomic};
+/// use shm_atomics::{AType, Error, atomic};
 ///
 /// let err = atomic(3, AType::Int).unwrap_err();
 /// assert!(matches!(err, Error::UnsupportedWidth(e) if e.width == 3));
@@ -189,7 +189,7 @@ impl core::error::Error for UnsupportedWidth {}
 /// An operation that a kind of value, or a read-only view, does not offer.
 ///
 /// ```
-/// use atomics::{AType, Error, OpType, atomic};
+/// use shm_atomics::{AType, Error, OpType, atomic};
 ///
 /// let a = atomic(4, AType::Bytes).unwrap();
 /// let err = a.fetch_add(1).unwrap_err();
@@ -231,7 +231,7 @@ impl core::error::Error for UnsupportedOperation {}
 /// A buffer or region of the wrong size.
 ///
 /// ```
-/// use atomics::{Atomic, Error};
+/// use shm_atomics::{Atomic, Error};
 ///
 /// let mut buf = [0u8; 3];
 /// let err = Atomic::<u8>::from_mut(&mut buf).unwrap_err();
@@ -252,7 +252,7 @@ pub struct SizeError {
 /// A bit index past the width of the value.
 ///
 /// ```
-/// use atomics::{Atomic, Error};
+/// use shm_atomics::{Atomic, Error};
 ///
 /// let a = Atomic::<u16>::new(0);
 /// let err = a.bit_set(16).unwrap_err();
@@ -291,7 +291,7 @@ pub enum OperandValue {
 /// never truncates.
 ///
 /// ```
-/// use atomics::{AType, Error, atomic};
+/// use shm_atomics::{AType, Error, atomic};
 ///
 /// let a = atomic(1, AType::Uint).unwrap();
 /// assert!(matches!(a.store(256), Err(Error::Operand(_))));

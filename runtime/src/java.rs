@@ -13,7 +13,7 @@ impl<T: Value> Atomic<T> {
     /// Java's `get`: the value ([`load`](Self::load)).
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let counter = Atomic::<i32>::new(0); // atomos: AtomicInteger()
     /// assert_eq!(counter.get(), 0);
     /// ```
@@ -26,7 +26,7 @@ impl<T: Value> Atomic<T> {
     /// returns nothing: the caller already has `v`.
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let flag = Atomic::new(false); // atomos: AtomicBoolean()
     /// flag.set(true);
     /// assert!(flag.get());
@@ -40,7 +40,7 @@ impl<T: Value> Atomic<T> {
     /// ([`exchange`](Self::exchange)).
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let a = Atomic::new(1i64);
     /// assert_eq!(a.get_and_set(2), 1);
     /// assert_eq!(a.get(), 2);
@@ -56,7 +56,7 @@ impl<T: Value> Atomic<T> {
     /// `0.0`, and a NaN matches the same NaN), `bool` any non-zero byte as `true`.
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let a = Atomic::new(5u32);
     /// assert!(a.compare_and_set(5, 6));
     /// assert!(!a.compare_and_set(5, 7));
@@ -74,7 +74,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Java's `addAndGet`: adds `delta` (wrapping) and returns the new value.
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let counter = Atomic::<i32>::new(0);
     /// assert_eq!(counter.add_and_get(1), 1);
     /// assert_eq!(Atomic::new(i32::MAX).add_and_get(1), i32::MIN);
@@ -90,7 +90,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// ([`fetch_add`](Self::fetch_add)).
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let a = Atomic::new(10u8);
     /// assert_eq!(a.get_and_add(250), 10);
     /// assert_eq!(a.get(), 4);
@@ -104,7 +104,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// (wrapping) and returns the new value.
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let a = Atomic::new(0u64);
     /// assert_eq!(a.subtract_and_get(1), u64::MAX);
     /// assert_eq!(Atomic::new(1.0f32).subtract_and_get(0.5), 0.5);
@@ -119,7 +119,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// (wrapping) and returns the previous value ([`fetch_sub`](Self::fetch_sub)).
     ///
     /// ```
-    /// use atomics::Atomic;
+    /// use shm_atomics::Atomic;
     /// let a = Atomic::new(-5i16);
     /// assert_eq!(a.get_and_subtract(5), -5);
     /// assert_eq!(a.get(), -10);

@@ -17,7 +17,7 @@ use crate::value::Kind;
 /// snapshots, and (with `std`) the C header.
 ///
 /// ```
-/// use atomics::{Layout, atomic_layout};
+/// use shm_atomics::{Layout, atomic_layout};
 ///
 /// #[atomic_layout]
 /// pub struct Stats {
@@ -103,7 +103,7 @@ pub enum FieldType {
 /// The descriptor of one field of a layout.
 ///
 /// ```
-/// use atomics::{Kind, Layout, atomic_layout};
+/// use shm_atomics::{Kind, Layout, atomic_layout};
 ///
 /// #[atomic_layout]
 /// struct S { a: u8, b: [i32; 3] }
@@ -253,7 +253,7 @@ impl LayoutDesc {
     /// length, alignment). `const`, so `Layout::FINGERPRINT` costs nothing at run time.
     ///
     /// ```
-    /// use atomics::{Layout, atomic_layout};
+    /// use shm_atomics::{Layout, atomic_layout};
     /// #[atomic_layout]
     /// struct A { x: u32 }
     /// assert_eq!(A::DESC.fingerprint(), A::FINGERPRINT);
@@ -327,7 +327,7 @@ impl<'a> Region<'a> {
     /// ([`UnsupportedOperation`]). Use [`subregion`](Region::subregion) for an offset.
     ///
     /// ```
-    /// use atomics::{Layout, Region, atomic_layout};
+    /// use shm_atomics::{Layout, Region, atomic_layout};
     ///
     /// #[atomic_layout]
     /// struct Pair { a: u32, b: u32 }
@@ -339,7 +339,7 @@ impl<'a> Region<'a> {
     /// let pair = region.view::<Pair>()?;
     /// pair.b().store(7);
     /// assert_eq!(region.read_at::<u32>(4)?.load(), 7);
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn view<L: Layout>(&self) -> Result<&'a L, Error> {
         if self.is_readonly() {

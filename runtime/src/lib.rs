@@ -1,8 +1,8 @@
-//! Runtime of the [`atomics`](https://docs.rs/atomics) crate: lock-free, address-free
+//! Runtime of the [`shm-atomics`](https://docs.rs/shm-atomics) crate: lock-free, address-free
 //! atomics of widths 1, 2, 4, 8 and 16 bytes for memory shared between threads,
 //! processes and C code.
 //!
-//! Use it through the facade crate `atomics`, which re-exports everything here. The
+//! Use it through the facade crate `shm-atomics`, which re-exports everything here. The
 //! pieces:
 //!
 //! - [`Atomic<T>`]: an atomic `T` (integers, floats, `bool`, `[u8; N]`) with the whole
@@ -17,7 +17,7 @@
 //! [`UnsupportedWidth`] rather than served by a process-local lock.
 //!
 //! ```
-//! use atomics::{Atomic, MemoryOrder};
+//! use shm_atomics::{Atomic, MemoryOrder};
 //!
 //! let counter = Atomic::<u32>::new(0);
 //! std::thread::scope(|s| {

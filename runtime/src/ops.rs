@@ -9,7 +9,7 @@ macro_rules! op_types {
         /// the Python `atomics` package).
         ///
         /// ```
-        /// use atomics::OpType;
+        /// use shm_atomics::OpType;
         /// assert_eq!(OpType::FetchAdd.name(), "fetch_add");
         /// assert_eq!(OpType::from_name("bit_test"), Some(OpType::BitTest));
         /// ```
@@ -108,8 +108,8 @@ impl OpType {
     /// read-only view offers.
     ///
     /// ```
-    /// assert!(atomics::OpType::BitTest.is_read_only());
-    /// assert!(!atomics::OpType::Store.is_read_only());
+    /// assert!(shm_atomics::OpType::BitTest.is_read_only());
+    /// assert!(!shm_atomics::OpType::Store.is_read_only());
     /// ```
     pub const fn is_read_only(self) -> bool {
         matches!(self, OpType::Load | OpType::BitTest)
@@ -129,7 +129,7 @@ impl fmt::Display for OpType {
 /// A set of [`OpType`]s: what an atomic type or view supports.
 ///
 /// ```
-/// use atomics::{Atomic, OpSet, OpType};
+/// use shm_atomics::{Atomic, OpSet, OpType};
 ///
 /// let ops: OpSet = Atomic::<[u8; 4]>::ops_supported();
 /// assert!(ops.contains(OpType::BinFetchOr));

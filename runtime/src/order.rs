@@ -22,7 +22,7 @@ use crate::ops::OpType;
 /// C11's `consume` is not offered: every compiler implements it as `acquire`.
 ///
 /// ```
-/// use atomics::{Atomic, MemoryOrder};
+/// use shm_atomics::{Atomic, MemoryOrder};
 ///
 /// let a = Atomic::<u32>::new(1);
 /// assert_eq!(a.load_explicit(MemoryOrder::Acquire), Ok(1));
@@ -49,7 +49,7 @@ impl MemoryOrder {
     /// All five orders, weakest first.
     ///
     /// ```
-    /// assert_eq!(atomics::MemoryOrder::ALL.len(), 5);
+    /// assert_eq!(shm_atomics::MemoryOrder::ALL.len(), 5);
     /// ```
     pub const ALL: [MemoryOrder; 5] = [
         MemoryOrder::Relaxed,
@@ -62,7 +62,7 @@ impl MemoryOrder {
     /// Whether a store may use this order (`Relaxed`, `Release`, `SeqCst`).
     ///
     /// ```
-    /// use atomics::MemoryOrder;
+    /// use shm_atomics::MemoryOrder;
     /// assert!(MemoryOrder::Release.is_valid_store_order());
     /// assert!(!MemoryOrder::Acquire.is_valid_store_order());
     /// ```
@@ -73,7 +73,7 @@ impl MemoryOrder {
     /// Whether a load may use this order (`Relaxed`, `Acquire`, `SeqCst`).
     ///
     /// ```
-    /// use atomics::MemoryOrder;
+    /// use shm_atomics::MemoryOrder;
     /// assert!(MemoryOrder::Acquire.is_valid_load_order());
     /// assert!(!MemoryOrder::AcqRel.is_valid_load_order());
     /// ```
@@ -86,7 +86,7 @@ impl MemoryOrder {
     /// (an acquiring failure needs an acquiring success; `SeqCst` needs `SeqCst`).
     ///
     /// ```
-    /// use atomics::MemoryOrder::*;
+    /// use shm_atomics::MemoryOrder::*;
     /// assert!(Relaxed.is_valid_fail_order(Release));
     /// assert!(Acquire.is_valid_fail_order(AcqRel));
     /// assert!(!Acquire.is_valid_fail_order(Release));
@@ -105,7 +105,7 @@ impl MemoryOrder {
     /// order-only forms of `swap` use for their compare-exchange.
     ///
     /// ```
-    /// use atomics::MemoryOrder::*;
+    /// use shm_atomics::MemoryOrder::*;
     /// assert_eq!(AcqRel.strongest_fail_order(), Acquire);
     /// assert_eq!(Release.strongest_fail_order(), Relaxed);
     /// ```
@@ -120,7 +120,7 @@ impl MemoryOrder {
     /// The lower-case C11 name without the `memory_order_` prefix.
     ///
     /// ```
-    /// assert_eq!(atomics::MemoryOrder::AcqRel.name(), "acq_rel");
+    /// assert_eq!(shm_atomics::MemoryOrder::AcqRel.name(), "acq_rel");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {

@@ -23,7 +23,7 @@ use crate::value::{Bitwise, RawInt, RawOf, Storage, Value, storage_bit};
 /// written by other processes requires.
 ///
 /// ```
-/// use atomics::Region;
+/// use shm_atomics::Region;
 ///
 /// #[repr(C, align(16))]
 /// struct Buf([u8; 32]);
@@ -34,7 +34,7 @@ use crate::value::{Bitwise, RawInt, RawOf, Storage, Value, storage_bit};
 /// assert_eq!(region.read_at::<u64>(8)?.load(), 5);
 /// assert!(region.atomic_at::<u64>(4).is_err()); // misaligned
 /// assert!(region.atomic_at::<u64>(32).is_err()); // out of bounds
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Region<'a> {
@@ -55,7 +55,7 @@ impl<'a> Region<'a> {
     ///
     /// ```
     /// let mut buf = [0u8; 4];
-    /// let r = atomics::Region::new(&mut buf);
+    /// let r = shm_atomics::Region::new(&mut buf);
     /// assert_eq!(r.len(), 4);
     /// assert!(!r.is_readonly());
     /// ```
@@ -76,10 +76,10 @@ impl<'a> Region<'a> {
     /// let buf = 7u32.to_ne_bytes();
     /// # #[repr(align(4))] struct A([u8; 4]);
     /// # let buf = A(buf);
-    /// let r = atomics::Region::from_ref(&buf.0);
+    /// let r = shm_atomics::Region::from_ref(&buf.0);
     /// assert_eq!(r.read_at::<u32>(0)?.load(), 7);
     /// assert!(r.atomic_at::<u32>(0).is_err()); // writable view refused
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn from_ref(buf: &'a [u8]) -> Self {
         let len = buf.len();
@@ -158,10 +158,10 @@ impl<'a> Region<'a> {
     ///
     /// ```
     /// let mut buf = [0u8; 16];
-    /// let r = atomics::Region::new(&mut buf);
+    /// let r = shm_atomics::Region::new(&mut buf);
     /// assert_eq!(r.subregion(4, 8)?.len(), 8);
     /// assert!(r.subregion(12, 8).is_err());
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn subregion(&self, offset: usize, len: usize) -> Result<Region<'a>, Error> {
         let end = offset.checked_add(len).ok_or(SizeError {
@@ -214,11 +214,11 @@ impl<'a> Region<'a> {
     /// #[repr(align(8))]
     /// struct Buf([u8; 16]);
     /// let mut buf = Buf([0; 16]);
-    /// let r = atomics::Region::new(&mut buf.0);
+    /// let r = shm_atomics::Region::new(&mut buf.0);
     /// let flag = r.atomic_at::<bool>(3)?;
     /// flag.store(true);
     /// assert!(r.read_at::<bool>(3)?.load());
-    /// # Ok::<(), atomics::Error>(())
+    /// # Ok::<(), shm_atomics::Error>(())
     /// ```
     pub fn atomic_at<T: Value>(&self, offset: usize) -> Result<&'a Atomic<T>, Error> {
         if self.readonly {
@@ -295,11 +295,11 @@ impl<'a> From<&'a [u8]> for Region<'a> {
 /// let buf = [1u8, 0];
 /// # #[repr(align(2))] struct A([u8; 2]);
 /// # let buf = A(buf);
-/// let r = atomics::Region::from_ref(&buf.0);
+/// let r = shm_atomics::Region::from_ref(&buf.0);
 /// let v = r.read_at::<[u8; 2]>(0)?;
 /// assert_eq!(v.load(), [1, 0]);
 /// assert_eq!(v.bit_test(0), Ok(true));
-/// # Ok::<(), atomics::Error>(())
+/// # Ok::<(), shm_atomics::Error>(())
 /// ```
 pub struct ReadOnly<'a, T: Value> {
     ptr: NonNull<RawOf<T>>,

@@ -79,7 +79,7 @@ const MAX_DESCRIPTOR: usize = 1 << 20;
 /// exists (memory-backed on Linux), else the system's temporary directory.
 ///
 /// ```
-/// let dir = atomics::default_dir();
+/// let dir = shm_atomics::default_dir();
 /// assert!(dir.is_absolute());
 /// ```
 pub fn default_dir() -> PathBuf {
@@ -172,12 +172,12 @@ pub enum SegmentErrorKind {
 /// A segment could not be created or opened: the path and what is wrong.
 ///
 /// ```
-/// use atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
+/// use shm_atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
 ///
 /// #[atomic_layout]
 /// struct Counters { hits: u64 }
 ///
-/// let dir = std::env::temp_dir().join(format!("atomics-doc-{}", std::process::id()));
+/// let dir = std::env::temp_dir().join(format!("shm-atomics-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir)?;
 /// let path = dir.join("not-a-segment");
 /// std::fs::write(&path, vec![0u8; 4096])?;
@@ -250,7 +250,7 @@ impl core::fmt::Display for SegmentError {
                 "{p} is {len} bytes, too short for a segment header ({FIXED_HEADER} bytes): not a segment, or truncated"
             ),
             SegmentErrorKind::Foreign => {
-                write!(f, "{p} is not an atomics segment (wrong magic bytes)")
+                write!(f, "{p} is not a shm-atomics segment (wrong magic bytes)")
             }
             SegmentErrorKind::Version { found } => write!(
                 f,
@@ -622,7 +622,7 @@ impl Mapping {
 /// `&[u8]`. The file stays after the handle drops, until [`Segment::remove`].
 ///
 /// ```
-/// use atomics::{Segment, atomic_layout};
+/// use shm_atomics::{Segment, atomic_layout};
 ///
 /// #[atomic_layout]
 /// pub struct Counters {
@@ -649,7 +649,7 @@ pub struct Segment<L: Layout> {
 /// Options for creating a segment: file mode and initial contents.
 ///
 /// ```
-/// use atomics::{Segment, atomic_layout};
+/// use shm_atomics::{Segment, atomic_layout};
 ///
 /// #[atomic_layout]
 /// pub struct Config { pub limit: u32 }
@@ -908,7 +908,7 @@ fn write_image<L: Layout>(file: &File, path: &Path, payload: &[u8]) -> Result<()
 /// store through it: it does not dereference to `&L`.
 ///
 /// ```
-/// use atomics::{Segment, atomic_layout};
+/// use shm_atomics::{Segment, atomic_layout};
 ///
 /// #[atomic_layout]
 /// pub struct Counters { pub hits: u64, pub up: bool }
@@ -1019,7 +1019,7 @@ pub(crate) fn read_snapshot<L: Layout>(
 /// descriptor, and every field through the dynamic API.
 ///
 /// ```
-/// use atomics::{RawSegment, Segment, atomic_layout};
+/// use shm_atomics::{RawSegment, Segment, atomic_layout};
 ///
 /// #[atomic_layout]
 /// pub struct Net { pub rx: u64, pub tx: u64 }

@@ -16,7 +16,7 @@ use crate::ops::OpSet;
 /// The kind of a value: what operations it offers and how its bytes read.
 ///
 /// ```
-/// use atomics::{Atomic, Kind};
+/// use shm_atomics::{Atomic, Kind};
 /// assert_eq!(Atomic::<i16>::kind(), Kind::Int);
 /// assert_eq!(Atomic::<[u8; 2]>::kind(), Kind::Bytes);
 /// assert_eq!(Kind::Float.to_string(), "float");
@@ -43,7 +43,7 @@ impl Kind {
     /// The operations a value of this kind offers.
     ///
     /// ```
-    /// use atomics::{Kind, OpType};
+    /// use shm_atomics::{Kind, OpType};
     /// assert!(Kind::Float.ops_supported().contains(OpType::FetchAdd));
     /// assert!(!Kind::Float.ops_supported().contains(OpType::BitSet));
     /// ```
@@ -69,7 +69,7 @@ impl Kind {
     /// The kind with this name.
     ///
     /// ```
-    /// assert_eq!(atomics::Kind::from_name("uint"), Some(atomics::Kind::Uint));
+    /// assert_eq!(shm_atomics::Kind::from_name("uint"), Some(shm_atomics::Kind::Uint));
     /// ```
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
@@ -304,7 +304,7 @@ pub(crate) type RawOf<T> = <<T as Value>::Storage as Storage>::Raw;
 /// a valid value.
 ///
 /// ```
-/// use atomics::{Kind, Value};
+/// use shm_atomics::{Kind, Value};
 /// assert_eq!(<[u8; 16] as Value>::WIDTH, 16);
 /// assert_eq!(<bool as Value>::KIND, Kind::Bool);
 /// ```

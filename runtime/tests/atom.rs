@@ -7,7 +7,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use atomics_runtime::{Atom, Atomic, ValidationError};
+use shm_atomics_runtime::{Atom, Atomic, ValidationError};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Counter {

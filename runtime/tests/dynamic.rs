@@ -1,11 +1,11 @@
 //! The dynamic API: every operation on every width and atype with exact values, every
 //! error, Display, and a differential property test against the typed `Atomic<T>`.
 
-use atomics_runtime::{
+use proptest::prelude::*;
+use shm_atomics_runtime::{
     AType, Atomic, Bitwise, DynAtomic, DynAtomicView, DynValue, Error, Integer, Kind, MemoryOrder,
     OpSet, OpType, Operand, OperandValue, Region, WidthReason, atomic, atomicview,
 };
-use proptest::prelude::*;
 
 const WIDTHS: [usize; 5] = [1, 2, 4, 8, 16];
 const ATYPES: [AType; 3] = [AType::Int, AType::Uint, AType::Bytes];

@@ -1,7 +1,7 @@
 //! Exact values at the edges: MIN/MAX and wraparound for every integer, bit positions in
 //! memory for every bitwise type, IEEE corner cases for floats, non-canonical `bool` bytes.
 
-use atomics_runtime::{Atomic, BitIndexError, Error, Region};
+use shm_atomics_runtime::{Atomic, BitIndexError, Error, Region};
 
 macro_rules! int_edges {
     ($($name:ident: $t:ident $u:ident;)*) => {$(

@@ -1,7 +1,7 @@
 //! Every error the typed runtime returns, with its exact fields, and messages that are
 //! not empty and name the numbers.
 
-use atomics_runtime::{
+use shm_atomics_runtime::{
     Alignment, AlignmentError, Atomic, BitIndexError, Error, Kind, OpType, Region, SizeError,
     UnsupportedOperation, UnsupportedWidth, Value, WidthReason,
 };
@@ -75,7 +75,7 @@ fn wrong_size<T: Value>() {
     }
 }
 
-fn out_of_range_bits<T: atomics_runtime::Bitwise>(v: T) {
+fn out_of_range_bits<T: shm_atomics_runtime::Bitwise>(v: T) {
     let w = T::WIDTH;
     let a = Atomic::new(v);
     for bit in [8 * w as u32, 8 * w as u32 + 1, 1000, u32::MAX] {

@@ -7,7 +7,7 @@
 use std::sync::atomic::Ordering;
 
 use MemoryOrder::{AcqRel, Acquire, Relaxed, Release, SeqCst};
-use atomics_runtime::{
+use shm_atomics_runtime::{
     Atomic, Bitwise, Error, Float, Integer, MemoryOrder, MemoryOrderError, OpType, Value,
 };
 
@@ -109,7 +109,7 @@ fn bit_rows<T: Bitwise>(v: T, bit: u32) -> Vec<Row<T>> {
     rows
 }
 
-fn arith_rows<T: atomics_runtime::Arithmetic>(v: T) -> Vec<Row<T>> {
+fn arith_rows<T: shm_atomics_runtime::Arithmetic>(v: T) -> Vec<Row<T>> {
     vec![
         row!(Add, any, |a, o| a.add_explicit(v, o), |b| b.add(v)),
         row!(Sub, any, |a, o| a.sub_explicit(v, o), |b| b.sub(v)),

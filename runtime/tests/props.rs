@@ -9,13 +9,13 @@
 
 use std::fmt::Debug;
 
-use atomics_runtime::{
-    Atomic, BitIndexError, Bitwise, CmpxchgResult, Error, Float, Integer, MemoryOrder,
-    MemoryOrderError, OpType, Region, Value,
-};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::{BoxedStrategy, Union};
+use shm_atomics_runtime::{
+    Atomic, BitIndexError, Bitwise, CmpxchgResult, Error, Float, Integer, MemoryOrder,
+    MemoryOrderError, OpType, Region, Value,
+};
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -694,7 +694,7 @@ fn model_bit<T: Model>(s: &mut T::S, k: u32, f: fn(u8, u8) -> u8) -> Result<bool
 }
 
 /// `add`/`sub`/`neg` and their fetch forms (integers and floats).
-fn step_arith<T: ArithModel + atomics_runtime::Arithmetic>(
+fn step_arith<T: ArithModel + shm_atomics_runtime::Arithmetic>(
     a: &Atomic<T>,
     s: &mut T::S,
     op: &Op<T>,

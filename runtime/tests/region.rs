@@ -3,7 +3,7 @@
 
 use core::mem::{align_of, size_of};
 
-use atomics_runtime::{
+use shm_atomics_runtime::{
     Atomic, Error, Kind, MemoryOrder, MemoryOrderError, OpSet, OpType, ReadOnly, Region, SizeError,
     Value,
 };
@@ -182,7 +182,7 @@ fn bit_test_on_read_only() {
     assert_eq!(v.bit_test_explicit(31, MemoryOrder::Acquire), Ok(true));
     assert_eq!(
         v.bit_test(32),
-        Err(Error::BitIndex(atomics_runtime::BitIndexError {
+        Err(Error::BitIndex(shm_atomics_runtime::BitIndexError {
             bit: 32,
             width: 4
         }))
@@ -264,7 +264,7 @@ fn base_table<T: Value>(v: T) -> Table<T> {
     ]
 }
 
-fn bit_table<T: atomics_runtime::Bitwise>(v: T) -> Table<T> {
+fn bit_table<T: shm_atomics_runtime::Bitwise>(v: T) -> Table<T> {
     let mut t = base_table(v);
     t.extend::<[Entry<T>; 12]>([
         (
@@ -323,7 +323,7 @@ fn bit_table<T: atomics_runtime::Bitwise>(v: T) -> Table<T> {
     t
 }
 
-fn arith_table<T: atomics_runtime::Arithmetic>(v: T) -> Table<T> {
+fn arith_table<T: shm_atomics_runtime::Arithmetic>(v: T) -> Table<T> {
     vec![
         (OpType::Add, Box::new(move |a| a.add(v))),
         (OpType::Sub, Box::new(move |a| a.sub(v))),
@@ -349,7 +349,7 @@ fn arith_table<T: atomics_runtime::Arithmetic>(v: T) -> Table<T> {
     ]
 }
 
-fn int_table<T: atomics_runtime::Integer>(v: T) -> Table<T> {
+fn int_table<T: shm_atomics_runtime::Integer>(v: T) -> Table<T> {
     let mut t = bit_table(v);
     t.extend(arith_table(v));
     t.extend::<[Entry<T>; 4]>([

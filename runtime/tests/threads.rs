@@ -5,7 +5,7 @@
 
 use std::thread;
 
-use atomics_runtime::{Atomic, MemoryOrder, Region};
+use shm_atomics_runtime::{Atomic, MemoryOrder, Region};
 
 const THREADS: [usize; 2] = [2, 8];
 /// Fetch-add steps per thread.

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use atomics::{FieldType, LayoutDesc};
+use shm_atomics::{FieldType, LayoutDesc};
 
 /// A C or C++ compiler run that must succeed; the panic message carries its output.
 pub fn compile(compiler: &str, args: &[&str], dir: &Path) -> PathBuf {

@@ -1,9 +1,9 @@
 #[repr(C, align(64))]
 pub(crate) struct Stats {
-    hist: [::atomics::Atomic<u32>; 4],
-    __atomics_pad_0: ::atomics::__private::Pad<{ __AtomicsLayout_Stats::PAD_0 }>,
+    hist: [::shm_atomics::Atomic<u32>; 4],
+    __atomics_pad_0: ::shm_atomics::__private::Pad<{ __AtomicsLayout_Stats::PAD_0 }>,
     net: NetStats,
-    __atomics_pad_1: ::atomics::__private::Pad<{ __AtomicsLayout_Stats::PAD_1 }>,
+    __atomics_pad_1: ::shm_atomics::__private::Pad<{ __AtomicsLayout_Stats::PAD_1 }>,
 }
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
@@ -15,42 +15,42 @@ impl __AtomicsLayout_Stats {
     const OFF_0: usize = 0;
     const END_0: usize = Self::OFF_0 + Self::SIZE_0;
     const PAD_0: usize = Self::OFF_1 - Self::END_0;
-    const SIZE_1: usize = <NetStats as ::atomics::Layout>::SIZE * (1);
-    const ALIGN_1: usize = ::atomics::__private::max(
-        <NetStats as ::atomics::Layout>::ALIGN,
+    const SIZE_1: usize = <NetStats as ::shm_atomics::Layout>::SIZE * (1);
+    const ALIGN_1: usize = ::shm_atomics::__private::max(
+        <NetStats as ::shm_atomics::Layout>::ALIGN,
         64,
     );
-    const OFF_1: usize = ::atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
+    const OFF_1: usize = ::shm_atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
     const END_1: usize = Self::OFF_1 + Self::SIZE_1;
     const PAD_1: usize = Self::SIZE - Self::END_1;
-    const ALIGN: usize = ::atomics::__private::max(
-        ::atomics::__private::max(1, Self::ALIGN_0),
+    const ALIGN: usize = ::shm_atomics::__private::max(
+        ::shm_atomics::__private::max(1, Self::ALIGN_0),
         Self::ALIGN_1,
     );
-    const SIZE: usize = ::atomics::__private::align_up(Self::END_1, Self::ALIGN);
+    const SIZE: usize = ::shm_atomics::__private::align_up(Self::END_1, Self::ALIGN);
 }
 ///The plain twin of [`Stats`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Stats::snapshot`] and for [`Stats::store_snapshot`].
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
     ::core::cmp::PartialEq,
-    ::atomics::__private::zerocopy::FromZeros,
-    ::atomics::__private::zerocopy::IntoBytes,
-    ::atomics::__private::zerocopy::KnownLayout,
-    ::atomics::__private::zerocopy::Immutable
+    ::shm_atomics::__private::zerocopy::FromZeros,
+    ::shm_atomics::__private::zerocopy::IntoBytes,
+    ::shm_atomics::__private::zerocopy::KnownLayout,
+    ::shm_atomics::__private::zerocopy::Immutable
 )]
-#[zerocopy(crate = "::atomics::__private::zerocopy")]
+#[zerocopy(crate = "::shm_atomics::__private::zerocopy")]
 #[repr(C)]
 pub(crate) struct StatsSnapshot {
     pub hist: [u32; 4],
     __atomics_pad_0: [u8; __AtomicsLayout_Stats::PAD_0],
-    pub net: <NetStats as ::atomics::Layout>::Snapshot,
+    pub net: <NetStats as ::shm_atomics::Layout>::Snapshot,
     __atomics_pad_1: [u8; __AtomicsLayout_Stats::PAD_1],
 }
 impl ::core::default::Default for StatsSnapshot {
     /// All fields zero.
     fn default() -> Self {
-        <Self as ::atomics::__private::zerocopy::FromZeros>::new_zeroed()
+        <Self as ::shm_atomics::__private::zerocopy::FromZeros>::new_zeroed()
     }
 }
 impl ::core::fmt::Debug for StatsSnapshot {
@@ -63,7 +63,7 @@ impl ::core::fmt::Debug for StatsSnapshot {
 }
 impl Stats {
     #[inline(always)]
-    pub fn hist(&self) -> &[::atomics::Atomic<u32>; 4] {
+    pub fn hist(&self) -> &[::shm_atomics::Atomic<u32>; 4] {
         &self.hist
     }
     #[inline(always)]
@@ -73,21 +73,21 @@ impl Stats {
     /// A layout with every field zero (`const`: usable in a `static`).
     #[inline]
     pub(crate) const fn new() -> Self {
-        ::atomics::__private::zeroed::<Self>()
+        ::shm_atomics::__private::zeroed::<Self>()
     }
     /// A checked view of this layout over a buffer of exactly `SIZE` bytes aligned
     /// to `ALIGN`.
     pub(crate) fn from_mut(
         buf: &mut [u8],
-    ) -> ::core::result::Result<&Self, ::atomics::Error> {
-        ::atomics::__private::from_mut::<Self>(buf)
+    ) -> ::core::result::Result<&Self, ::shm_atomics::Error> {
+        ::shm_atomics::__private::from_mut::<Self>(buf)
     }
     /// Loads every field into a plain snapshot (each field atomically, not the
     /// whole as one step).
     pub(crate) fn snapshot(&self) -> StatsSnapshot {
         let mut s = <StatsSnapshot as ::core::default::Default>::default();
         s.hist = ::core::array::from_fn(|i| self.hist[i].load());
-        s.net = <NetStats as ::atomics::Layout>::snapshot(&self.net);
+        s.net = <NetStats as ::shm_atomics::Layout>::snapshot(&self.net);
         s
     }
     /// Stores every field of `snapshot` (each atomically, not as one step).
@@ -97,7 +97,7 @@ impl Stats {
             self.hist[i].store(snapshot.hist[i]);
             i += 1;
         }
-        <NetStats as ::atomics::Layout>::store_snapshot(&self.net, &snapshot.net);
+        <NetStats as ::shm_atomics::Layout>::store_snapshot(&self.net, &snapshot.net);
     }
 }
 impl ::core::default::Default for Stats {
@@ -106,38 +106,38 @@ impl ::core::default::Default for Stats {
         Self::new()
     }
 }
-unsafe impl ::atomics::Layout for Stats {
+unsafe impl ::shm_atomics::Layout for Stats {
     const NAME: &'static str = "Stats";
     const SIZE: usize = __AtomicsLayout_Stats::SIZE;
     const ALIGN: usize = __AtomicsLayout_Stats::ALIGN;
-    const FIELDS: &'static [::atomics::FieldDesc] = &[
-        ::atomics::__private::FieldDesc {
+    const FIELDS: &'static [::shm_atomics::FieldDesc] = &[
+        ::shm_atomics::__private::FieldDesc {
             name: "hist",
             offset: __AtomicsLayout_Stats::OFF_0,
-            ty: ::atomics::__private::FieldType::Value {
-                kind: ::atomics::Kind::Uint,
+            ty: ::shm_atomics::__private::FieldType::Value {
+                kind: ::shm_atomics::Kind::Uint,
                 width: 4,
             },
             array_len: ::core::option::Option::Some(4),
             align: __AtomicsLayout_Stats::ALIGN_0,
         },
-        ::atomics::__private::FieldDesc {
+        ::shm_atomics::__private::FieldDesc {
             name: "net",
             offset: __AtomicsLayout_Stats::OFF_1,
-            ty: ::atomics::__private::FieldType::Layout(
-                &<NetStats as ::atomics::Layout>::DESC,
+            ty: ::shm_atomics::__private::FieldType::Layout(
+                &<NetStats as ::shm_atomics::Layout>::DESC,
             ),
             array_len: ::core::option::Option::None,
             align: __AtomicsLayout_Stats::ALIGN_1,
         },
     ];
-    const DESC: ::atomics::LayoutDesc = ::atomics::LayoutDesc {
+    const DESC: ::shm_atomics::LayoutDesc = ::shm_atomics::LayoutDesc {
         name: "Stats",
         size: __AtomicsLayout_Stats::SIZE,
         align: __AtomicsLayout_Stats::ALIGN,
-        fields: <Self as ::atomics::Layout>::FIELDS,
+        fields: <Self as ::shm_atomics::Layout>::FIELDS,
     };
-    const FINGERPRINT: u64 = <Self as ::atomics::Layout>::DESC.fingerprint();
+    const FINGERPRINT: u64 = <Self as ::shm_atomics::Layout>::DESC.fingerprint();
     type Snapshot = StatsSnapshot;
     fn snapshot(&self) -> StatsSnapshot {
         Stats::snapshot(self)
@@ -165,9 +165,9 @@ const _: () = {
         ::core::mem::offset_of!(StatsSnapshot, hist) == __AtomicsLayout_Stats::OFF_0,
         "field `hist` of `Stats` is not at the offset #[atomic_layout] computed"
     );
-    ::atomics::__private::assert_layout::<NetStats>();
+    ::shm_atomics::__private::assert_layout::<NetStats>();
     ::core::assert!(
-        64 >= < NetStats as ::atomics::Layout > ::ALIGN,
+        64 >= < NetStats as ::shm_atomics::Layout > ::ALIGN,
         "align = 64 on field `net` is below the alignment of its layout type `NetStats`: use at least `<NetStats as Layout>::ALIGN`, or remove the attribute"
     );
     ::core::assert!(

@@ -1,10 +1,10 @@
 /// Two counters.
 #[repr(C, align(8))]
 pub struct Pair {
-    hits: ::atomics::Atomic<u64>,
-    __atomics_pad_0: ::atomics::__private::Pad<{ __AtomicsLayout_Pair::PAD_0 }>,
-    up: ::atomics::Atomic<bool>,
-    __atomics_pad_1: ::atomics::__private::Pad<{ __AtomicsLayout_Pair::PAD_1 }>,
+    hits: ::shm_atomics::Atomic<u64>,
+    __atomics_pad_0: ::shm_atomics::__private::Pad<{ __AtomicsLayout_Pair::PAD_0 }>,
+    up: ::shm_atomics::Atomic<bool>,
+    __atomics_pad_1: ::shm_atomics::__private::Pad<{ __AtomicsLayout_Pair::PAD_1 }>,
 }
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
@@ -18,26 +18,26 @@ impl __AtomicsLayout_Pair {
     const PAD_0: usize = Self::OFF_1 - Self::END_0;
     const SIZE_1: usize = 1 * (1);
     const ALIGN_1: usize = 1;
-    const OFF_1: usize = ::atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
+    const OFF_1: usize = ::shm_atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
     const END_1: usize = Self::OFF_1 + Self::SIZE_1;
     const PAD_1: usize = Self::SIZE - Self::END_1;
-    const ALIGN: usize = ::atomics::__private::max(
-        ::atomics::__private::max(1, Self::ALIGN_0),
+    const ALIGN: usize = ::shm_atomics::__private::max(
+        ::shm_atomics::__private::max(1, Self::ALIGN_0),
         Self::ALIGN_1,
     );
-    const SIZE: usize = ::atomics::__private::align_up(Self::END_1, Self::ALIGN);
+    const SIZE: usize = ::shm_atomics::__private::align_up(Self::END_1, Self::ALIGN);
 }
 ///The plain twin of [`Pair`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Pair::snapshot`] and for [`Pair::store_snapshot`].
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
     ::core::cmp::PartialEq,
-    ::atomics::__private::zerocopy::FromZeros,
-    ::atomics::__private::zerocopy::IntoBytes,
-    ::atomics::__private::zerocopy::KnownLayout,
-    ::atomics::__private::zerocopy::Immutable
+    ::shm_atomics::__private::zerocopy::FromZeros,
+    ::shm_atomics::__private::zerocopy::IntoBytes,
+    ::shm_atomics::__private::zerocopy::KnownLayout,
+    ::shm_atomics::__private::zerocopy::Immutable
 )]
-#[zerocopy(crate = "::atomics::__private::zerocopy")]
+#[zerocopy(crate = "::shm_atomics::__private::zerocopy")]
 #[repr(C)]
 pub struct PairSnapshot {
     /// Hits.
@@ -49,7 +49,7 @@ pub struct PairSnapshot {
 impl ::core::default::Default for PairSnapshot {
     /// All fields zero.
     fn default() -> Self {
-        <Self as ::atomics::__private::zerocopy::FromZeros>::new_zeroed()
+        <Self as ::shm_atomics::__private::zerocopy::FromZeros>::new_zeroed()
     }
 }
 impl ::core::fmt::Debug for PairSnapshot {
@@ -63,22 +63,22 @@ impl ::core::fmt::Debug for PairSnapshot {
 impl Pair {
     /// Hits.
     #[inline(always)]
-    pub fn hits(&self) -> &::atomics::Atomic<u64> {
+    pub fn hits(&self) -> &::shm_atomics::Atomic<u64> {
         &self.hits
     }
     #[inline(always)]
-    pub fn up(&self) -> &::atomics::Atomic<bool> {
+    pub fn up(&self) -> &::shm_atomics::Atomic<bool> {
         &self.up
     }
     /// A layout with every field zero (`const`: usable in a `static`).
     #[inline]
     pub const fn new() -> Self {
-        ::atomics::__private::zeroed::<Self>()
+        ::shm_atomics::__private::zeroed::<Self>()
     }
     /// A checked view of this layout over a buffer of exactly `SIZE` bytes aligned
     /// to `ALIGN`.
-    pub fn from_mut(buf: &mut [u8]) -> ::core::result::Result<&Self, ::atomics::Error> {
-        ::atomics::__private::from_mut::<Self>(buf)
+    pub fn from_mut(buf: &mut [u8]) -> ::core::result::Result<&Self, ::shm_atomics::Error> {
+        ::shm_atomics::__private::from_mut::<Self>(buf)
     }
     /// Loads every field into a plain snapshot (each field atomically, not the
     /// whole as one step).
@@ -100,39 +100,39 @@ impl ::core::default::Default for Pair {
         Self::new()
     }
 }
-unsafe impl ::atomics::Layout for Pair {
+unsafe impl ::shm_atomics::Layout for Pair {
     const NAME: &'static str = "Pair";
     const SIZE: usize = __AtomicsLayout_Pair::SIZE;
     const ALIGN: usize = __AtomicsLayout_Pair::ALIGN;
-    const FIELDS: &'static [::atomics::FieldDesc] = &[
-        ::atomics::__private::FieldDesc {
+    const FIELDS: &'static [::shm_atomics::FieldDesc] = &[
+        ::shm_atomics::__private::FieldDesc {
             name: "hits",
             offset: __AtomicsLayout_Pair::OFF_0,
-            ty: ::atomics::__private::FieldType::Value {
-                kind: ::atomics::Kind::Uint,
+            ty: ::shm_atomics::__private::FieldType::Value {
+                kind: ::shm_atomics::Kind::Uint,
                 width: 8,
             },
             array_len: ::core::option::Option::None,
             align: __AtomicsLayout_Pair::ALIGN_0,
         },
-        ::atomics::__private::FieldDesc {
+        ::shm_atomics::__private::FieldDesc {
             name: "up",
             offset: __AtomicsLayout_Pair::OFF_1,
-            ty: ::atomics::__private::FieldType::Value {
-                kind: ::atomics::Kind::Bool,
+            ty: ::shm_atomics::__private::FieldType::Value {
+                kind: ::shm_atomics::Kind::Bool,
                 width: 1,
             },
             array_len: ::core::option::Option::None,
             align: __AtomicsLayout_Pair::ALIGN_1,
         },
     ];
-    const DESC: ::atomics::LayoutDesc = ::atomics::LayoutDesc {
+    const DESC: ::shm_atomics::LayoutDesc = ::shm_atomics::LayoutDesc {
         name: "Pair",
         size: __AtomicsLayout_Pair::SIZE,
         align: __AtomicsLayout_Pair::ALIGN,
-        fields: <Self as ::atomics::Layout>::FIELDS,
+        fields: <Self as ::shm_atomics::Layout>::FIELDS,
     };
-    const FINGERPRINT: u64 = <Self as ::atomics::Layout>::DESC.fingerprint();
+    const FINGERPRINT: u64 = <Self as ::shm_atomics::Layout>::DESC.fingerprint();
     type Snapshot = PairSnapshot;
     fn snapshot(&self) -> PairSnapshot {
         Pair::snapshot(self)

@@ -1,6 +1,6 @@
-use atomics::atomic_layout;
+use shm_atomics::atomic_layout;
 
-#[atomic_layout(align = 8, crate = "::atomics", align = 64, crate = "::atomics")]
+#[atomic_layout(align = 8, crate = "::shm_atomics", align = 64, crate = "::shm_atomics")]
 struct Counters {
     hits: u64,
 }

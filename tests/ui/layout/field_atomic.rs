@@ -1,8 +1,8 @@
-use atomics::atomic_layout;
+use shm_atomics::atomic_layout;
 
 #[atomic_layout]
 struct Stats {
-    hits: atomics::Atomic<u64>,
+    hits: shm_atomics::Atomic<u64>,
 }
 
 fn main() {}

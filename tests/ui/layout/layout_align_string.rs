@@ -1,4 +1,4 @@
-use atomics::atomic_layout;
+use shm_atomics::atomic_layout;
 
 #[atomic_layout(align = "x")]
 struct Counters {

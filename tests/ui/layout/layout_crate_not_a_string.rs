@@ -1,6 +1,6 @@
-use atomics::atomic_layout;
+use shm_atomics::atomic_layout;
 
-#[atomic_layout(crate = atomics)]
+#[atomic_layout(crate = shm_atomics)]
 struct Counters {
     hits: u64,
 }

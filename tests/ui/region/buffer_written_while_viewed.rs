@@ -1,4 +1,4 @@
-use atomics::Region;
+use shm_atomics::Region;
 
 fn main() {
     let mut buf = [0u8; 4];

@@ -1,4 +1,4 @@
-use atomics::Atomic;
+use shm_atomics::Atomic;
 
 fn main() {
     let view: &Atomic<u32>;

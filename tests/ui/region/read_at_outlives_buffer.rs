@@ -1,4 +1,4 @@
-use atomics::{ReadOnly, Region};
+use shm_atomics::{ReadOnly, Region};
 
 fn main() {
     let view: ReadOnly<'_, u32>;

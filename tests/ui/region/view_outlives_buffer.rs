@@ -1,4 +1,4 @@
-use atomics::{Atomic, Region};
+use shm_atomics::{Atomic, Region};
 
 fn main() {
     let view: &Atomic<u32>;

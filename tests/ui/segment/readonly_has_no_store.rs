@@ -1,6 +1,6 @@
 // A read-only segment handle offers loads only: it does not dereference to the layout,
 // so there is no field accessor to store through.
-use atomics::{Segment, atomic_layout};
+use shm_atomics::{Segment, atomic_layout};
 
 #[atomic_layout]
 pub struct Counters {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use atomics::{DynValue, Kind, Operand};
+use shm_atomics::{DynValue, Kind, Operand};
 
 use crate::Result;
 
@@ -189,7 +189,7 @@ pub fn delta(prev: &DynValue, now: &DynValue) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atomics::{AType, atomic};
+    use shm_atomics::{AType, atomic};
 
     #[test]
     fn integers() {
@@ -227,7 +227,7 @@ mod tests {
     }
 
     #[test]
-    fn rendering() -> std::result::Result<(), atomics::Error> {
+    fn rendering() -> std::result::Result<(), shm_atomics::Error> {
         let u = atomic(16, AType::Uint)?;
         u.store(1u128 << 53)?;
         assert_eq!(json(&u.load()?), "9007199254740992");

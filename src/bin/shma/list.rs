@@ -1,15 +1,15 @@
-//! `atomics list [DIR] [--json]`: the segments in a directory.
+//! `shma list [DIR] [--json]`: the segments in a directory.
 
 use std::fs;
 use std::path::PathBuf;
 
-use atomics::{RawSegment, default_dir};
+use shm_atomics::{RawSegment, default_dir};
 
 use crate::Result;
 use crate::json::{self, Object};
 use crate::out::{self, print};
 
-/// `atomics list [DIR] [--json]`.
+/// `shma list [DIR] [--json]`.
 pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
     let dir = dir.unwrap_or_else(default_dir);
     let entries =

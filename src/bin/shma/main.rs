@@ -1,8 +1,8 @@
-//! `atomics`: inspect, watch and change shared-memory segments from the command line.
+//! `shma`: inspect, watch and change shared-memory segments from the command line.
 //!
 //! It knows no Rust layout type: everything comes from the descriptor each segment
 //! stores. Bad input (not a segment, a missing or unreadable file, an unknown field, a
-//! value that does not fit) prints one line `atomics: <message>` on stderr and exits
+//! value that does not fit) prints one line `shma: <message>` on stderr and exits
 //! with code 2.
 
 use std::io::Write as _;
@@ -25,17 +25,17 @@ type Result<T, E = String> = std::result::Result<T, E>;
 
 #[derive(Parser, Debug)]
 #[command(
-    name = "atomics",
+    name = "shma",
     version,
-    about = "Inspect, watch and change atomics shared-memory segments",
-    long_about = "Inspect, watch and change atomics shared-memory segments.\n\n\
+    about = "Inspect, watch and change shm-atomics shared-memory segments",
+    long_about = "Inspect, watch and change shm-atomics shared-memory segments.\n\n\
         Everything comes from the layout descriptor each segment stores, so any segment \
         made by any program works. A PATH without a directory (just a name) is looked up \
         in the default segment directory (/dev/shm where it exists, else the temporary \
         directory).\n\n\
         Fields are named by paths: `hits`, nested `net.rx`, array elements \
         `latency_us[3]`, `slots[1].count`.\n\n\
-        Errors print one line `atomics: <message>` on stderr and exit with code 2."
+        Errors print one line `shma: <message>` on stderr and exit with code 2."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -161,7 +161,7 @@ fn main() -> ExitCode {
         Err(message) => {
             // One line, whatever the message holds.
             let line = message.replace(['\n', '\r'], " ");
-            let _ = writeln!(std::io::stderr(), "atomics: {line}");
+            let _ = writeln!(std::io::stderr(), "shma: {line}");
             ExitCode::from(2)
         }
     }

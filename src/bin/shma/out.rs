@@ -5,11 +5,11 @@ use std::io::{self, Write as _};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use atomics::RawSegment;
+use shm_atomics::RawSegment;
 
 use crate::Result;
 
-/// Writes `text` to stdout and flushes. A closed pipe (`atomics inspect x | head`) ends
+/// Writes `text` to stdout and flushes. A closed pipe (`shma inspect x | head`) ends
 /// the program quietly with success, as `cat` does; other write errors are reported.
 pub fn print(text: &str) -> Result<()> {
     let mut stdout = io::stdout().lock();

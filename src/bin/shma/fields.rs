@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use atomics::{DynAtomicView, Kind, RawSegment};
+use shm_atomics::{DynAtomicView, Kind, RawSegment};
 
 use crate::Result;
 use crate::out::{open_readonly, open_writable, print};
 use crate::values::{self, parse_f32, parse_f64, parse_int, parse_uint};
 
-/// `atomics header PATH`: the C header of the stored descriptor.
+/// `shma header PATH`: the C header of the stored descriptor.
 pub fn header(path: &Path) -> Result<()> {
     let seg = open_readonly(path)?;
     print(&seg.info().descriptor.c_header())
@@ -20,11 +20,11 @@ fn field<'a>(seg: &'a RawSegment, field: &str) -> Result<DynAtomicView<'a>> {
 }
 
 /// The library's message for an operation on `field`, prefixed with the field.
-fn op_error(field: &str, e: atomics::Error) -> String {
+fn op_error(field: &str, e: shm_atomics::Error) -> String {
     format!("field {field}: {e}")
 }
 
-/// `atomics get PATH FIELD`.
+/// `shma get PATH FIELD`.
 pub fn get(path: &Path, name: &str) -> Result<()> {
     let seg = open_readonly(path)?;
     let view = field(&seg, name)?;
@@ -32,7 +32,7 @@ pub fn get(path: &Path, name: &str) -> Result<()> {
     print(&format!("{}\n", values::text(&v)))
 }
 
-/// `atomics set PATH FIELD VALUE`.
+/// `shma set PATH FIELD VALUE`.
 pub fn set(path: &Path, name: &str, value: &str) -> Result<()> {
     let seg = open_writable(path)?;
     let view = field(&seg, name)?;
@@ -41,14 +41,14 @@ pub fn set(path: &Path, name: &str, value: &str) -> Result<()> {
     view.store(operand).map_err(|e| op_error(name, e))
 }
 
-/// `atomics add PATH FIELD N`: one `fetch_add` (or `fetch_sub` for a negative N on a
+/// `shma add PATH FIELD N`: one `fetch_add` (or `fetch_sub` for a negative N on a
 /// uint), printing the new value computed from the previous one as the operation did.
 pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
     let seg = open_writable(path)?;
     let view = field(&seg, name)?;
     let width = view.width();
     let bad = |e: String| format!("field {name} ({}): {e}", type_of(&view));
-    let err = |e: atomics::Error| op_error(name, e);
+    let err = |e: shm_atomics::Error| op_error(name, e);
     let new = match view.kind() {
         Kind::Int => {
             let n = parse_int(n).map_err(bad)?;
@@ -95,5 +95,5 @@ pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
 
 /// `u64`, `[u8; 16]`: the field's Rust type, for messages.
 fn type_of(view: &DynAtomicView<'_>) -> String {
-    atomics::value_type_name(view.kind(), view.width())
+    shm_atomics::value_type_name(view.kind(), view.width())
 }

@@ -1,11 +1,11 @@
-//! `atomics watch PATH`: a live view with rates.
+//! `shma watch PATH`: a live view with rates.
 
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use atomics::{DynValue, Leaf};
+use shm_atomics::{DynValue, Leaf};
 
 use crate::out::{self, open_readonly, print};
 use crate::{Result, glob, values};
@@ -21,7 +21,7 @@ fn rate(prev: Option<&DynValue>, now: &DynValue, secs: f64) -> String {
     }
 }
 
-/// `atomics watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
+/// `shma watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
 pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();

@@ -1,8 +1,8 @@
-//! `atomics inspect PATH [--json]`: the header and every field with its value.
+//! `shma inspect PATH [--json]`: the header and every field with its value.
 
 use std::path::Path;
 
-use atomics::{Leaf, RawSegment, value_type_name};
+use shm_atomics::{Leaf, RawSegment, value_type_name};
 
 use crate::json::{self, Object};
 use crate::out::{self, open_readonly, print};
@@ -38,13 +38,13 @@ pub const LONG_ABOUT: &str = "Show a segment's header (format version, layout na
 
 /// One field's value as text or JSON, or the reason it cannot be loaded (a 16-byte
 /// field is loaded read-only only where that is write-free).
-fn load(seg: &RawSegment, leaf: &Leaf) -> Result<atomics::DynValue> {
+fn load(seg: &RawSegment, leaf: &Leaf) -> Result<shm_atomics::DynValue> {
     seg.field(&leaf.path)
         .and_then(|f| f.load())
         .map_err(|e| e.to_string())
 }
 
-/// `atomics inspect PATH [--json]`.
+/// `shma inspect PATH [--json]`.
 pub fn run(path: &Path, as_json: bool) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
