@@ -262,7 +262,7 @@ fn info_describes_the_segment() {
     assert_eq!(seg.region().as_ptr() as usize % Aligned::ALIGN, 0);
     assert_eq!(
         info.descriptor,
-        shm_atomics::Descriptor::from_desc(&Aligned::DESC)
+        shm_atomics::LayoutDescBuf::from_desc(&Aligned::DESC)
     );
     // The same on disk, as another opener sees it.
     let ro = Segment::<Aligned>::open_readonly(seg.path()).expect("open_readonly");

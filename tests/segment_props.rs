@@ -3,7 +3,7 @@
 //! descriptor especially). Each opener returns `Ok` only for a valid segment (of the
 //! expected layout, for the typed openers) and `Err` otherwise: it never panics, never
 //! hangs, and never crashes the process with SIGBUS (lengths are checked before mapping,
-//! and every field of an accepted segment is read here). `Descriptor::decode` never
+//! and every field of an accepted segment is read here). `LayoutDescBuf::decode` never
 //! panics on any bytes either.
 #![allow(missing_docs)]
 
@@ -11,7 +11,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use shm_atomics::{
-    Descriptor, FORMAT_VERSION, Layout, MAGIC, READY, RawSegment, Segment, atomic_layout,
+    FORMAT_VERSION, Layout, LayoutDescBuf, MAGIC, READY, RawSegment, Segment, atomic_layout,
 };
 
 #[atomic_layout]
@@ -238,8 +238,8 @@ proptest! {
 
     #[test]
     fn descriptor_decode_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        if let Ok(d) = Descriptor::decode(&bytes) {
-            prop_assert_eq!(Descriptor::decode(&d.encode()), Ok(d.clone()));
+        if let Ok(d) = LayoutDescBuf::decode(&bytes) {
+            prop_assert_eq!(LayoutDescBuf::decode(&d.encode()), Ok(d.clone()));
         }
     }
 
@@ -249,7 +249,7 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         truncate in any::<bool>(),
     ) {
-        let mut enc = Descriptor::from_desc(&Fuzzed::DESC).encode();
+        let mut enc = LayoutDescBuf::from_desc(&Fuzzed::DESC).encode();
         for (i, v) in muts {
             let at = i.index(enc.len());
             enc[at] = v;
@@ -257,8 +257,8 @@ proptest! {
         if truncate {
             enc.truncate(cut.index(enc.len()));
         }
-        if let Ok(d) = Descriptor::decode(&enc) {
-            prop_assert_eq!(Descriptor::decode(&d.encode()), Ok(d.clone()));
+        if let Ok(d) = LayoutDescBuf::decode(&enc) {
+            prop_assert_eq!(LayoutDescBuf::decode(&d.encode()), Ok(d.clone()));
             let _ = d.leaves();
             let _ = d.fingerprint();
         }

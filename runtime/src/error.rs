@@ -3,9 +3,9 @@
 
 use core::fmt;
 
-use crate::ops::OpType;
-use crate::order::MemoryOrder;
-use crate::value::Kind;
+use crate::cell::ops::OpType;
+use crate::cell::order::MemoryOrder;
+use crate::cell::value::Kind;
 
 /// Every error of this crate. Each variant wraps a struct with the details, so code can
 /// match on the variant and read the fields, and `Display` says what to do.

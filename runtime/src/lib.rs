@@ -1,16 +1,29 @@
-//! Runtime of the [`shm-atomics`](https://docs.rs/shm-atomics) crate: lock-free, address-free
-//! atomics of widths 1, 2, 4, 8 and 16 bytes for memory shared between threads,
-//! processes and C code.
+//! Runtime of the [`shm-atomics`](https://docs.rs/shm-atomics) crate: lock-free,
+//! address-free atomics of widths 1, 2, 4, 8 and 16 bytes for memory shared between
+//! threads, processes and C code. Use it through the facade crate `shm-atomics`, which
+//! re-exports everything here and adds the `#[atomic_layout]` attribute.
 //!
-//! Use it through the facade crate `shm-atomics`, which re-exports everything here. The
-//! pieces:
+//! # Module map
 //!
-//! - [`Atomic<T>`]: an atomic `T` (integers, floats, `bool`, `[u8; N]`) with the whole
-//!   C++ `std::atomic` operation set under the reference design's names, and
-//!   `_explicit` variants taking a validated [`MemoryOrder`];
-//! - [`Region`]: borrowed memory shared with others, with checked views of atomics in it;
-//! - [`atomic`] / [`atomicview`]: the dynamic API for widths and kinds known at run time;
-//! - [`Error`]: every refusal as a value, never a panic.
+//! One folder per layer; a layer uses only the layers above it in this list (and the
+//! crate's error vocabulary, [`Error`], which names them all):
+//!
+//! | layer | owns |
+//! |---|---|
+//! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
+//! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
+//! | `layout/` | [`Layout`] and its static field table, the fingerprint, the owned descriptor (encode/decode), the C header |
+//! | `segment/` | (feature `shm`) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
+//! | `atom.rs` | (feature `atom`) Clojure-style `Atom<T>` for in-process state |
+//! | `error.rs` | every refusal as a value |
+//!
+//! # The data path
+//!
+//! A declaration (`#[atomic_layout] struct Stats`) becomes a **layout** (`impl Layout`:
+//! offsets, widths, kinds, fingerprint); a **view** places it over memory (a
+//! [`Region`] or a segment's mapping) after checking size and alignment; each field is a
+//! **cell** (`&Atomic<u64>`), whose operation, order validated, is one **instruction**
+//! (`lock xadd`, `cmpxchg16b`, ...) on the shared bytes.
 //!
 //! Everything that can reach shared memory is lock-free and address-free: where the CPU
 //! has no lock-free 16-byte atomic, views of that width are refused with
@@ -34,44 +47,37 @@
 #[cfg(feature = "std")]
 extern crate std;
 
-mod align;
 #[cfg(feature = "atom")]
 mod atom;
-mod atomic;
-#[cfg(feature = "std")]
-mod cheader;
-#[cfg(feature = "std")]
-mod descriptor;
-mod dynamic;
+mod cell;
 mod error;
-mod java;
 mod layout;
-mod ops;
-mod order;
-mod region;
 #[cfg(feature = "shm")]
 mod segment;
-mod value;
+mod view;
 
-pub use align::Alignment;
 #[cfg(feature = "atom")]
 pub use atom::{Atom, AtomGuard, ValidationError};
-pub use atomic::{Atomic, CmpxchgResult};
-#[cfg(feature = "std")]
-pub use descriptor::{DescField, DescType, Descriptor, DescriptorError, Leaf, value_type_name};
-pub use dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
+pub use cell::align::Alignment;
+pub use cell::atomic::{Atomic, CmpxchgResult};
+pub use cell::ops::{OpSet, OpType};
+pub use cell::order::MemoryOrder;
+pub use cell::value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
 pub use error::{
     AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
     UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
-pub use layout::{__private, FieldDesc, FieldType, Layout, LayoutDesc};
-pub use ops::{OpSet, OpType};
-pub use order::MemoryOrder;
-pub use region::{ReadOnly, Region};
+#[cfg(feature = "std")]
+pub use layout::descriptor::{
+    DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, Leaf, value_type_name,
+};
+pub use layout::private::__private;
+pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc};
 #[cfg(feature = "shm")]
 pub use segment::{
     FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
     Segment, SegmentError, SegmentErrorKind, SegmentInfo, SegmentOptions, default_dir,
     resolve_path,
 };
-pub use value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
+pub use view::dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
+pub use view::region::{ReadOnly, Region};

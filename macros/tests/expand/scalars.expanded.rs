@@ -77,7 +77,9 @@ impl Pair {
     }
     /// A checked view of this layout over a buffer of exactly `SIZE` bytes aligned
     /// to `ALIGN`.
-    pub fn from_mut(buf: &mut [u8]) -> ::core::result::Result<&Self, ::shm_atomics::Error> {
+    pub fn from_mut(
+        buf: &mut [u8],
+    ) -> ::core::result::Result<&Self, ::shm_atomics::Error> {
         ::shm_atomics::__private::from_mut::<Self>(buf)
     }
     /// Loads every field into a plain snapshot (each field atomically, not the

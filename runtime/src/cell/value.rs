@@ -11,7 +11,7 @@
 use core::fmt;
 use core::sync::atomic::Ordering;
 
-use crate::ops::OpSet;
+use crate::cell::ops::OpSet;
 
 /// The kind of a value: what operations it offers and how its bytes read.
 ///
@@ -633,7 +633,7 @@ impl Bitwise for bool {
         }
     }
     fn fetch_not(s: &Self::Storage, o: Ordering) -> bool {
-        let fail = crate::order::fail_of(o);
+        let fail = crate::cell::order::fail_of(o);
         let mut raw = s.load(fail);
         loop {
             match s.cas_weak(raw, (raw == 0) as u8, o, fail) {

@@ -16,14 +16,14 @@
 
 use core::fmt;
 
-use crate::atomic::{Atomic, CmpxchgResult};
+use crate::cell::atomic::{Atomic, CmpxchgResult};
+use crate::cell::ops::{OpSet, OpType};
+use crate::cell::order::MemoryOrder;
+use crate::cell::value::{Kind, RawInt, RawOf, Value};
 use crate::error::{
     Error, OperandError, OperandValue, UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
-use crate::ops::{OpSet, OpType};
-use crate::order::MemoryOrder;
-use crate::region::{ReadOnly, Region};
-use crate::value::{Kind, RawInt, RawOf, Value};
+use crate::view::region::{ReadOnly, Region};
 
 /// The kind of a dynamic atomic, as the Python `atomics` package names them (its
 /// `INT`, `UINT` and `BYTES` markers). [`DynAtomic::with_kind`] and

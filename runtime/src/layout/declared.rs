@@ -1,14 +1,14 @@
-//! Layouts: structs declared with `#[atomic_layout]`, their field descriptors, their
-//! fingerprint and their C header.
+//! The `Layout` trait and its static field table (`FieldDesc`, `FieldType`,
+//! `LayoutDesc`): what `#[atomic_layout]` generates, and checked views of a layout in a
+//! [`Region`].
 
-use core::cell::UnsafeCell;
 use core::fmt;
-use core::mem::MaybeUninit;
 
-use crate::error::{Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason};
-use crate::ops::{OpSet, OpType};
-use crate::region::Region;
-use crate::value::Kind;
+use crate::cell::ops::{OpSet, OpType};
+use crate::cell::value::Kind;
+use crate::error::{Error, UnsupportedOperation, UnsupportedWidth, WidthReason};
+use crate::layout::fingerprint::fp;
+use crate::view::region::Region;
 
 /// A `#[repr(C)]` struct of atomics declared with `#[atomic_layout]`.
 ///
@@ -38,7 +38,7 @@ use crate::value::Kind;
 /// 1. `Self` is `#[repr(C)]` with `size_of::<Self>() == SIZE` and
 ///    `align_of::<Self>() == ALIGN`;
 /// 2. every byte of `Self` belongs to an atomic field (an [`Atomic`](crate::Atomic) or a
-///    nested layout) or to a [`Pad`](crate::__private::Pad), so every bit pattern is a
+///    nested layout) or to a padding (`__private::Pad`, never read or written), so every bit pattern is a
 ///    valid `Self`, all-zero included, and a `&Self` over memory that others write
 ///    atomically is sound;
 /// 3. `FIELDS` describes every field with its true offset, width, kind and length.
@@ -182,71 +182,6 @@ pub struct LayoutDesc {
     pub fields: &'static [FieldDesc],
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-const fn fnv_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    let mut i = 0;
-    while i < bytes.len() {
-        h ^= bytes[i] as u64;
-        h = h.wrapping_mul(FNV_PRIME);
-        i += 1;
-    }
-    h
-}
-
-const fn fnv_u64(h: u64, v: u64) -> u64 {
-    fnv_bytes(h, &v.to_le_bytes())
-}
-
-/// The fingerprint primitives, shared by [`LayoutDesc::fingerprint`] (const) and the
-/// owned descriptor read from a segment, so both hash the same canonical sequence.
-pub(crate) mod fp {
-    use super::{FNV_OFFSET, fnv_bytes, fnv_u64};
-    use crate::value::Kind;
-
-    /// Starts a layout: format tag, size, alignment, field count.
-    pub(crate) const fn begin(size: usize, align: usize, nfields: usize) -> u64 {
-        let mut h = fnv_bytes(FNV_OFFSET, b"atomics-layout-v1");
-        h = fnv_u64(h, size as u64);
-        h = fnv_u64(h, align as u64);
-        fnv_u64(h, nfields as u64)
-    }
-
-    /// Adds one field; `ty` is `Ok((kind, width))` for a value, `Err(nested fingerprint)`
-    /// for a nested layout.
-    pub(crate) const fn field(
-        mut h: u64,
-        name: &str,
-        offset: usize,
-        ty: Result<(Kind, usize), u64>,
-        array_len: Option<usize>,
-        align: usize,
-    ) -> u64 {
-        h = fnv_u64(h, name.len() as u64);
-        h = fnv_bytes(h, name.as_bytes());
-        h = fnv_u64(h, offset as u64);
-        match ty {
-            Ok((kind, width)) => {
-                h = fnv_u64(h, kind as u64);
-                h = fnv_u64(h, width as u64);
-            }
-            Err(nested) => {
-                h = fnv_u64(h, 0xff);
-                h = fnv_u64(h, nested);
-            }
-        }
-        h = fnv_u64(
-            h,
-            match array_len {
-                Some(n) => n as u64,
-                None => u64::MAX,
-            },
-        );
-        fnv_u64(h, align as u64)
-    }
-}
-
 impl LayoutDesc {
     /// The fingerprint: 64-bit FNV-1a over the canonical descriptor (format tag, size,
     /// alignment, then per field: name, offset, kind or nested fingerprint, width, array
@@ -303,7 +238,7 @@ impl LayoutDesc {
     /// of its bytes is the array's), floats to `float`/`double`.
     #[cfg(feature = "std")]
     pub fn c_header(&self) -> std::string::String {
-        crate::descriptor::Descriptor::from_desc(self).c_header()
+        crate::layout::descriptor::LayoutDescBuf::from_desc(self).c_header()
     }
 }
 
@@ -322,7 +257,7 @@ pub(crate) fn check_layout_lock_free<L: Layout>() -> Result<(), Error> {
 
 impl<'a> Region<'a> {
     /// A checked view of layout `L` at the start of the region: the region must hold
-    /// at least `L::SIZE` bytes ([`SizeError`]), start at an address aligned to
+    /// at least `L::SIZE` bytes ([`SizeError`](crate::SizeError)), start at an address aligned to
     /// `L::ALIGN` ([`AlignmentError`](crate::AlignmentError)) and be writable
     /// ([`UnsupportedOperation`]). Use [`subregion`](Region::subregion) for an offset.
     ///
@@ -356,68 +291,5 @@ impl<'a> Region<'a> {
         // are accessed only atomically (the region's contract); by the `Layout` contract
         // 1 and 2 every bit pattern is a valid L made only of atomics and padding.
         Ok(unsafe { &*(ptr as *const L) })
-    }
-}
-
-/// Items used by code that `#[atomic_layout]` generates. Not public API: they may
-/// change in any release.
-#[doc(hidden)]
-pub mod __private {
-    pub use super::{FieldDesc, FieldType, LayoutDesc};
-    pub use zerocopy;
-
-    use super::*;
-
-    /// `N` bytes of padding in a layout: never read or written by this crate, and
-    /// `UnsafeCell` so that a `&Layout` makes no claim that others do not write them.
-    #[repr(transparent)]
-    pub struct Pad<const N: usize>(UnsafeCell<[MaybeUninit<u8>; N]>);
-
-    // SAFETY: the padding is never accessed through a `Pad`.
-    unsafe impl<const N: usize> Sync for Pad<N> {}
-
-    impl<const N: usize> Pad<N> {
-        /// Zeroed padding.
-        pub const fn new() -> Self {
-            Pad(UnsafeCell::new([MaybeUninit::new(0); N]))
-        }
-    }
-
-    impl<const N: usize> Default for Pad<N> {
-        fn default() -> Self {
-            Self::new()
-        }
-    }
-
-    /// A layout with every byte zero.
-    pub const fn zeroed<L: Layout>() -> L {
-        // SAFETY: by the `Layout` contract 2, every bit pattern (all-zero included) is a
-        // valid `L`.
-        unsafe { core::mem::zeroed() }
-    }
-
-    /// `offset` rounded up to a multiple of `align` (a power of two).
-    pub const fn align_up(offset: usize, align: usize) -> usize {
-        (offset + align - 1) & !(align - 1)
-    }
-
-    /// The larger of two alignments.
-    pub const fn max(a: usize, b: usize) -> usize {
-        if a > b { a } else { b }
-    }
-
-    /// Compile-time proof that `T` is a layout; the error names the field's type.
-    pub const fn assert_layout<T: Layout>() {}
-
-    /// A checked view of `L` over an exclusively borrowed buffer of exactly `L::SIZE` bytes.
-    pub fn from_mut<L: Layout>(buf: &mut [u8]) -> Result<&L, Error> {
-        if buf.len() != L::SIZE {
-            return Err(SizeError {
-                needed: L::SIZE,
-                got: buf.len(),
-            }
-            .into());
-        }
-        Region::new(buf).view::<L>()
     }
 }

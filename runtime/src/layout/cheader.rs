@@ -6,8 +6,8 @@ use std::format;
 use std::string::String;
 use std::vec::Vec;
 
-use crate::descriptor::{DescType, Descriptor};
-use crate::value::Kind;
+use crate::cell::value::Kind;
+use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
 
 /// `NetStats` -> `NET_STATS`.
 pub(crate) fn upper_snake(name: &str) -> String {
@@ -47,9 +47,9 @@ fn c_value_type(kind: Kind, width: usize) -> &'static str {
 }
 
 /// Every layout reachable from `desc`, nested ones first, each once.
-fn collect<'a>(desc: &'a Descriptor, out: &mut Vec<&'a Descriptor>) {
+fn collect<'a>(desc: &'a LayoutDescBuf, out: &mut Vec<&'a LayoutDescBuf>) {
     for f in &desc.fields {
-        if let DescType::Layout(d) = &f.ty {
+        if let FieldTypeBuf::Layout(d) = &f.ty {
             collect(d, out);
         }
     }
@@ -58,7 +58,7 @@ fn collect<'a>(desc: &'a Descriptor, out: &mut Vec<&'a Descriptor>) {
     }
 }
 
-fn render_struct(h: &mut String, d: &Descriptor) {
+fn render_struct(h: &mut String, d: &LayoutDescBuf) {
     let guard = upper_snake(&d.name);
     // Infallible: writing to a String.
     let _ = writeln!(h, "#ifndef ATOMICS_LAYOUT_{guard}_DEFINED");
@@ -73,8 +73,8 @@ fn render_struct(h: &mut String, d: &Descriptor) {
             pad += 1;
         }
         let natural = match &f.ty {
-            DescType::Value { width, .. } => *width,
-            DescType::Layout(n) => n.align,
+            FieldTypeBuf::Value { width, .. } => *width,
+            FieldTypeBuf::Layout(n) => n.align,
         };
         let mut align = if f.align > natural { f.align } else { 0 };
         if i == 0 && d.align > max_field_align {
@@ -86,17 +86,17 @@ fn render_struct(h: &mut String, d: &Descriptor) {
             String::new()
         };
         let ty = match &f.ty {
-            DescType::Value { kind, width } => {
+            FieldTypeBuf::Value { kind, width } => {
                 format!("ATOMICS_ATOMIC({})", c_value_type(*kind, *width))
             }
-            DescType::Layout(n) => format!("struct {}", n.name),
+            FieldTypeBuf::Layout(n) => format!("struct {}", n.name),
         };
         let dims = f.array_len.map(|n| format!("[{n}]")).unwrap_or_default();
         let what = match &f.ty {
-            &DescType::Value { kind, width } => {
+            &FieldTypeBuf::Value { kind, width } => {
                 format!("{kind}, {width} byte{}", if width == 1 { "" } else { "s" })
             }
-            DescType::Layout(n) => format!("layout {}", n.name),
+            FieldTypeBuf::Layout(n) => format!("layout {}", n.name),
         };
         let _ = writeln!(
             h,
@@ -152,7 +152,7 @@ return (struct {n} *)atomics_segment_payload(map, map_len, {guard}_FINGERPRINT, 
     let _ = writeln!(h, "#endif /* ATOMICS_LAYOUT_{guard}_DEFINED */");
 }
 
-pub(crate) fn render(desc: &Descriptor) -> String {
+pub(crate) fn render(desc: &LayoutDescBuf) -> String {
     let guard = upper_snake(&desc.name);
     let mut h = String::new();
     let _ = writeln!(

@@ -20,7 +20,7 @@
 //! | 60     | 4    | descriptor length |
 //! | 64     | 8    | ready word: `0` while being built, [`READY`] once complete (release store) |
 //! | 72     | 56   | reserved, zero |
-//! | 128    | n    | canonical layout descriptor ([`Descriptor::encode`]); its name is `L::NAME` |
+//! | 128    | n    | canonical layout descriptor ([`LayoutDescBuf::encode`]); its name is `L::NAME` |
 //! | offset | size | payload: the layout's bytes |
 //!
 //! # Creating
@@ -54,11 +54,11 @@ use std::{format, fs, vec};
 use memmap2::{MmapOptions, MmapRaw};
 use zerocopy::{IntoBytes, TryFromBytes};
 
-use crate::descriptor::Descriptor;
+use crate::cell::value::{Kind, Value};
 use crate::error::Error;
+use crate::layout::descriptor::LayoutDescBuf;
 use crate::layout::{Layout, check_layout_lock_free};
-use crate::region::Region;
-use crate::value::{Kind, Value};
+use crate::view::region::Region;
 
 /// The first 8 bytes of every segment.
 pub const MAGIC: [u8; 8] = *b"\x89ATOMSEG";
@@ -321,7 +321,7 @@ pub struct SegmentInfo {
     /// When the segment was created.
     pub created: SystemTime,
     /// The layout descriptor (its name is the layout's name).
-    pub descriptor: Descriptor,
+    pub descriptor: LayoutDescBuf,
 }
 
 impl SegmentInfo {
@@ -351,7 +351,7 @@ fn payload_offset(desc_len: usize, align: usize) -> usize {
 }
 
 /// The bytes of a new segment, ready word zero.
-fn image(desc: &Descriptor, fingerprint: u64, payload: &[u8]) -> Vec<u8> {
+fn image(desc: &LayoutDescBuf, fingerprint: u64, payload: &[u8]) -> Vec<u8> {
     let d = desc.encode();
     let header_len = (FIXED_HEADER + d.len()).div_ceil(PAYLOAD_ALIGN) * PAYLOAD_ALIGN;
     let off = payload_offset(d.len(), desc.align);
@@ -458,7 +458,7 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
     let mut d = vec![0u8; desc_len as usize];
     file.read_exact_at(&mut d, desc_off)
         .map_err(|e| SegmentError::io(path, "read descriptor", e))?;
-    let descriptor = Descriptor::decode(&d).map_err(|e| malformed(e.to_string()))?;
+    let descriptor = LayoutDescBuf::decode(&d).map_err(|e| malformed(e.to_string()))?;
     if descriptor.fingerprint() != fingerprint {
         return Err(malformed(format!(
             "the descriptor's fingerprint {:#018x} is not the header's {fingerprint:#018x}",
@@ -491,7 +491,7 @@ pub(crate) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
 
 fn check_layout<L: Layout>(info: &SegmentInfo, path: &Path) -> Result<(), Error> {
     if info.fingerprint != L::FINGERPRINT {
-        let expected = Descriptor::from_desc(&L::DESC);
+        let expected = LayoutDescBuf::from_desc(&L::DESC);
         return Err(SegmentError::make(
             path,
             SegmentErrorKind::LayoutMismatch {
@@ -603,7 +603,7 @@ impl Mapping {
     }
 
     /// The leaf value at a field path.
-    fn leaf(&self, field: &str) -> Result<crate::descriptor::Leaf, Error> {
+    fn leaf(&self, field: &str) -> Result<crate::layout::descriptor::Leaf, Error> {
         self.info
             .descriptor
             .leaves()
@@ -885,7 +885,7 @@ fn zerocopy_zeroed<L: Layout>() -> Vec<u8> {
 /// Writes a complete segment image to `file`, then sets the ready word with release
 /// order through a shared mapping, as the last step.
 fn write_image<L: Layout>(file: &File, path: &Path, payload: &[u8]) -> Result<(), Error> {
-    let desc = Descriptor::from_desc(&L::DESC);
+    let desc = LayoutDescBuf::from_desc(&L::DESC);
     let img = image(&desc, L::FINGERPRINT, payload);
     let mut w = file;
     w.write_all(&img)
@@ -965,7 +965,7 @@ impl<L: Layout> ReadOnlySegment<L> {
         let leaf = self.m.leaf(field)?;
         if leaf.kind != T::KIND || leaf.width != T::WIDTH {
             return Err(crate::error::UnsupportedOperation {
-                op: crate::ops::OpType::Load,
+                op: crate::cell::ops::OpType::Load,
                 kind: leaf.kind,
                 readonly: false,
             }
@@ -988,7 +988,7 @@ impl<L: Layout> core::fmt::Debug for ReadOnlySegment<L> {
 /// loads; `bool` bytes are normalized to 0 or 1 so the snapshot is valid.
 pub(crate) fn read_snapshot<L: Layout>(
     region: Region<'_>,
-    desc: &Descriptor,
+    desc: &LayoutDescBuf,
 ) -> Result<L::Snapshot, Error> {
     let mut buf = vec![0u8; L::SIZE];
     for leaf in desc.leaves() {
@@ -1079,10 +1079,10 @@ impl RawSegment {
     }
 
     /// The dynamic view of the value at a field path (`hits`, `net.rx`, `hist[3]`).
-    pub fn field(&self, path: &str) -> Result<crate::dynamic::DynAtomicView<'_>, Error> {
+    pub fn field(&self, path: &str) -> Result<crate::view::dynamic::DynAtomicView<'_>, Error> {
         let leaf = self.m.leaf(path)?;
         let region = self.region().subregion(leaf.offset, leaf.width)?;
-        crate::dynamic::DynAtomicView::with_kind(region, leaf.kind)
+        crate::view::dynamic::DynAtomicView::with_kind(region, leaf.kind)
     }
 }
 

@@ -5,13 +5,13 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
-use crate::atomic::Atomic;
+use crate::cell::atomic::Atomic;
+use crate::cell::ops::{OpSet, OpType};
+use crate::cell::order::MemoryOrder;
+use crate::cell::value::{Bitwise, RawInt, RawOf, Storage, Value, storage_bit};
 use crate::error::{
     AlignmentError, Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
-use crate::ops::{OpSet, OpType};
-use crate::order::MemoryOrder;
-use crate::value::{Bitwise, RawInt, RawOf, Storage, Value, storage_bit};
 
 /// A span of memory that others may access atomically at the same time: a pointer, a
 /// length, a lifetime and a read-only flag.

@@ -6,8 +6,8 @@
 //! `store`, `exchange`, `cmpxchg_strong`, `fetch_add`, ...), `SeqCst` like them. Prefer
 //! those names in new code; these exist so that ported code reads like the original.
 
-use crate::atomic::Atomic;
-use crate::value::{Arithmetic, Value};
+use crate::cell::atomic::Atomic;
+use crate::cell::value::{Arithmetic, Value};
 
 impl<T: Value> Atomic<T> {
     /// Java's `get`: the value ([`load`](Self::load)).

@@ -8,8 +8,9 @@ use std::format;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use crate::layout::{FieldType, LayoutDesc, fp};
-use crate::value::Kind;
+use crate::cell::value::Kind;
+use crate::layout::fingerprint::fp;
+use crate::layout::{FieldType, LayoutDesc};
 
 /// Nesting deeper than this is refused when decoding (a bound against hostile input).
 pub const MAX_DEPTH: usize = 16;
@@ -21,20 +22,20 @@ pub const MAX_NAME: usize = 255;
 /// An owned layout descriptor.
 ///
 /// ```
-/// use shm_atomics::{Descriptor, Layout, atomic_layout};
+/// use shm_atomics::{LayoutDescBuf, Layout, atomic_layout};
 ///
 /// #[atomic_layout]
 /// struct Pair { a: u32, b: [u8; 4] }
 ///
-/// let d = Descriptor::from_desc(&Pair::DESC);
+/// let d = LayoutDescBuf::from_desc(&Pair::DESC);
 /// let bytes = d.encode();
-/// let back = Descriptor::decode(&bytes)?;
+/// let back = LayoutDescBuf::decode(&bytes)?;
 /// assert_eq!(back, d);
 /// assert_eq!(back.fingerprint(), Pair::FINGERPRINT);
 /// # Ok::<(), shm_atomics::DescriptorError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Descriptor {
+pub struct LayoutDescBuf {
     /// The layout's name.
     pub name: String,
     /// Its size in bytes.
@@ -42,27 +43,27 @@ pub struct Descriptor {
     /// Its alignment in bytes.
     pub align: usize,
     /// Its fields in declaration order.
-    pub fields: Vec<DescField>,
+    pub fields: Vec<FieldDescBuf>,
 }
 
-/// One field of a [`Descriptor`].
+/// One field of a [`LayoutDescBuf`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DescField {
+pub struct FieldDescBuf {
     /// The field's name.
     pub name: String,
     /// Its offset in the layout.
     pub offset: usize,
     /// A value or a nested layout.
-    pub ty: DescType,
+    pub ty: FieldTypeBuf,
     /// `Some(n)` for an array of `n` elements.
     pub array_len: Option<usize>,
     /// The field's alignment.
     pub align: usize,
 }
 
-/// The type of a [`DescField`].
+/// The type of a [`FieldDescBuf`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DescType {
+pub enum FieldTypeBuf {
     /// An atomic value.
     Value {
         /// Its kind.
@@ -71,15 +72,15 @@ pub enum DescType {
         width: usize,
     },
     /// A nested layout.
-    Layout(Box<Descriptor>),
+    Layout(Box<LayoutDescBuf>),
 }
 
-impl DescField {
+impl FieldDescBuf {
     /// The width of one element (a nested layout's size).
     pub fn width(&self) -> usize {
         match &self.ty {
-            DescType::Value { width, .. } => *width,
-            DescType::Layout(d) => d.size,
+            FieldTypeBuf::Value { width, .. } => *width,
+            FieldTypeBuf::Layout(d) => d.size,
         }
     }
 
@@ -91,16 +92,16 @@ impl DescField {
     /// The kind of a value field.
     pub fn kind(&self) -> Option<Kind> {
         match &self.ty {
-            DescType::Value { kind, .. } => Some(*kind),
-            DescType::Layout(_) => None,
+            FieldTypeBuf::Value { kind, .. } => Some(*kind),
+            FieldTypeBuf::Layout(_) => None,
         }
     }
 
     /// A short description of the type, e.g. `u64`, `[u32; 8]`, `NetStats`, `[u8; 16]`.
     pub fn type_name(&self) -> String {
         let elem = match &self.ty {
-            DescType::Value { kind, width } => value_type_name(*kind, *width),
-            DescType::Layout(d) => d.name.clone(),
+            FieldTypeBuf::Value { kind, width } => value_type_name(*kind, *width),
+            FieldTypeBuf::Layout(d) => d.name.clone(),
         };
         match self.array_len {
             Some(n) => format!("[{elem}; {n}]"),
@@ -143,23 +144,23 @@ pub struct DescriptorError {
     pub what: String,
 }
 
-impl Descriptor {
+impl LayoutDescBuf {
     /// The owned copy of a static descriptor.
-    pub fn from_desc(d: &LayoutDesc) -> Descriptor {
-        Descriptor {
+    pub fn from_desc(d: &LayoutDesc) -> LayoutDescBuf {
+        LayoutDescBuf {
             name: d.name.to_string(),
             size: d.size,
             align: d.align,
             fields: d
                 .fields
                 .iter()
-                .map(|f| DescField {
+                .map(|f| FieldDescBuf {
                     name: f.name.to_string(),
                     offset: f.offset,
                     ty: match f.ty {
-                        FieldType::Value { kind, width } => DescType::Value { kind, width },
+                        FieldType::Value { kind, width } => FieldTypeBuf::Value { kind, width },
                         FieldType::Layout(n) => {
-                            DescType::Layout(Box::new(Descriptor::from_desc(n)))
+                            FieldTypeBuf::Layout(Box::new(LayoutDescBuf::from_desc(n)))
                         }
                     },
                     array_len: f.array_len,
@@ -174,8 +175,8 @@ impl Descriptor {
         let mut h = fp::begin(self.size, self.align, self.fields.len());
         for f in &self.fields {
             let ty = match &f.ty {
-                DescType::Value { kind, width } => Ok((*kind, *width)),
-                DescType::Layout(d) => Err(d.fingerprint()),
+                FieldTypeBuf::Value { kind, width } => Ok((*kind, *width)),
+                FieldTypeBuf::Layout(d) => Err(d.fingerprint()),
             };
             h = fp::field(h, &f.name, f.offset, ty, f.array_len, f.align);
         }
@@ -200,13 +201,13 @@ impl Descriptor {
                 };
                 let off = base + f.offset + i * f.width();
                 match &f.ty {
-                    DescType::Value { kind, width } => out.push(Leaf {
+                    FieldTypeBuf::Value { kind, width } => out.push(Leaf {
                         path,
                         offset: off,
                         kind: *kind,
                         width: *width,
                     }),
-                    DescType::Layout(d) => d.walk(&format!("{path}."), off, out),
+                    FieldTypeBuf::Layout(d) => d.walk(&format!("{path}."), off, out),
                 }
             }
         }
@@ -231,12 +232,12 @@ impl Descriptor {
             put_str(out, &f.name);
             out.extend_from_slice(&(f.offset as u64).to_le_bytes());
             match &f.ty {
-                DescType::Value { kind, width } => {
+                FieldTypeBuf::Value { kind, width } => {
                     out.push(0);
                     out.push(*kind as u8);
                     out.push(*width as u8);
                 }
-                DescType::Layout(d) => {
+                FieldTypeBuf::Layout(d) => {
                     out.push(1);
                     d.encode_into(out);
                 }
@@ -252,7 +253,7 @@ impl Descriptor {
     /// UTF-8 and at most 255 bytes, at most 4096 fields per layout, nesting at most 16 deep,
     /// and no bytes left over.
     /// Never panics, whatever the input.
-    pub fn decode(bytes: &[u8]) -> Result<Descriptor, DescriptorError> {
+    pub fn decode(bytes: &[u8]) -> Result<LayoutDescBuf, DescriptorError> {
         let mut r = Reader { bytes, at: 0 };
         let d = r.layout(0)?;
         if r.at != bytes.len() {
@@ -266,13 +267,13 @@ impl Descriptor {
 
     /// Field-level differences from `other`, one line each (`field b: u64 at 8 -> i64 at 8`),
     /// for error messages when a segment's layout is not the expected one.
-    pub fn diff(&self, other: &Descriptor) -> Vec<String> {
+    pub fn diff(&self, other: &LayoutDescBuf) -> Vec<String> {
         let mut out = Vec::new();
         self.diff_into(other, "", &mut out);
         out
     }
 
-    fn diff_into(&self, other: &Descriptor, prefix: &str, out: &mut Vec<String>) {
+    fn diff_into(&self, other: &LayoutDescBuf, prefix: &str, out: &mut Vec<String>) {
         if self.size != other.size {
             out.push(format!(
                 "{}size {} -> {}",
@@ -298,7 +299,7 @@ impl Descriptor {
                     f.offset
                 )),
                 Some(g) => {
-                    if let (DescType::Layout(a), DescType::Layout(b)) = (&f.ty, &g.ty) {
+                    if let (FieldTypeBuf::Layout(a), FieldTypeBuf::Layout(b)) = (&f.ty, &g.ty) {
                         if f.offset != g.offset || f.array_len != g.array_len {
                             out.push(format!(
                                 "field {prefix}{}: {} at {} -> {} at {}",
@@ -339,7 +340,7 @@ impl Descriptor {
                 ));
             }
         }
-        let order = |d: &Descriptor| d.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        let order = |d: &LayoutDescBuf| d.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
         let (a, b) = (order(self), order(other));
         let mut sa = a.clone();
         let mut sb = b.clone();
@@ -357,7 +358,7 @@ impl Descriptor {
 
     /// The C11/C++ header of this layout; see [`LayoutDesc::c_header`].
     pub fn c_header(&self) -> String {
-        crate::cheader::render(self)
+        crate::layout::cheader::render(self)
     }
 }
 
@@ -445,7 +446,7 @@ impl Reader<'_> {
         Ok(s.to_string())
     }
 
-    fn layout(&mut self, depth: usize) -> Result<Descriptor, DescriptorError> {
+    fn layout(&mut self, depth: usize) -> Result<LayoutDescBuf, DescriptorError> {
         if depth > MAX_DEPTH {
             return Err(self.err(format!("layouts nested more than {MAX_DEPTH} deep")));
         }
@@ -464,7 +465,7 @@ impl Reader<'_> {
         if n == 0 || n > MAX_FIELDS {
             return Err(self.err(format!("{n} fields in {name} (1..={MAX_FIELDS} allowed)")));
         }
-        let mut fields: Vec<DescField> = Vec::with_capacity(n.min(64));
+        let mut fields: Vec<FieldDescBuf> = Vec::with_capacity(n.min(64));
         let mut end = 0usize;
         for _ in 0..n {
             let fname = self.name()?;
@@ -484,9 +485,9 @@ impl Reader<'_> {
                             "field {fname}: width {width} is not valid for kind {kind}"
                         )));
                     }
-                    DescType::Value { kind, width }
+                    FieldTypeBuf::Value { kind, width }
                 }
-                1 => DescType::Layout(Box::new(self.layout(depth + 1)?)),
+                1 => FieldTypeBuf::Layout(Box::new(self.layout(depth + 1)?)),
                 t => return Err(self.err(format!("field {fname}: unknown type tag {t}"))),
             };
             let len = self.u64()?;
@@ -502,8 +503,8 @@ impl Reader<'_> {
             };
             let falign = self.usize("alignment")?;
             let natural = match &ty {
-                DescType::Value { width, .. } => *width,
-                DescType::Layout(d) => d.align,
+                FieldTypeBuf::Value { width, .. } => *width,
+                FieldTypeBuf::Layout(d) => d.align,
             };
             if !falign.is_power_of_two()
                 || falign < natural
@@ -517,7 +518,7 @@ impl Reader<'_> {
             if fields.iter().any(|f| f.name == fname) {
                 return Err(self.err(format!("field {fname} appears twice")));
             }
-            let f = DescField {
+            let f = FieldDescBuf {
                 name: fname,
                 offset,
                 ty,
@@ -537,7 +538,7 @@ impl Reader<'_> {
             }
             fields.push(f);
         }
-        Ok(Descriptor {
+        Ok(LayoutDescBuf {
             name,
             size,
             align,

@@ -5,11 +5,11 @@ use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::sync::atomic::Ordering;
 
-use crate::align::Alignment;
+use crate::cell::align::Alignment;
+use crate::cell::ops::{OpSet, OpType};
+use crate::cell::order::{MemoryOrder, fail_of};
+use crate::cell::value::{Arithmetic, Bitwise, Integer, Kind, RawInt, Storage, Value, storage_bit};
 use crate::error::{BitIndexError, Error, SizeError, UnsupportedWidth, WidthReason};
-use crate::ops::{OpSet, OpType};
-use crate::order::{MemoryOrder, fail_of};
-use crate::value::{Arithmetic, Bitwise, Integer, Kind, RawInt, Storage, Value, storage_bit};
 
 const SEQ: Ordering = Ordering::SeqCst;
 

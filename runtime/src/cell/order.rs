@@ -3,8 +3,8 @@
 use core::fmt;
 use core::sync::atomic::Ordering;
 
+use crate::cell::ops::OpType;
 use crate::error::{Error, MemoryOrderError};
-use crate::ops::OpType;
 
 /// The memory order of an atomic operation, as in C11 / C++ `std::memory_order`.
 ///

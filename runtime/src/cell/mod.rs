@@ -1,0 +1,15 @@
+//! The atomic cell: one value of width 1, 2, 4, 8 or 16 bytes and everything that
+//! describes an operation on it.
+//!
+//! Owns: memory orders and their validation ([`MemoryOrder`](crate::MemoryOrder)),
+//! operation names and sets ([`OpType`](crate::OpType), [`OpSet`](crate::OpSet)),
+//! alignment, the sealed value traits and their lock-free storage (`value`), the typed
+//! cell [`Atomic<T>`](crate::Atomic) and its Java-style names.
+//! Uses: `core`, portable-atomic and the crate's error vocabulary; nothing above it.
+
+pub(crate) mod align;
+pub(crate) mod atomic;
+pub(crate) mod java;
+pub(crate) mod ops;
+pub(crate) mod order;
+pub(crate) mod value;

@@ -1,0 +1,20 @@
+//! Declared structs: the [`Layout`] trait that `#[atomic_layout]` implements, its static
+//! field table, the fingerprint, the owned descriptor that segments store (encode and
+//! decode), and the C header rendered from it.
+//!
+//! Owns: `Layout`, `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
+//! `LayoutDescBuf` (owned, decoded), `c_header()`, and `Region::view::<L>()`.
+//! Uses: `cell` (kinds, widths, operations) and `view` (a layout is viewed in a
+//! [`Region`](crate::Region)); never `segment` or `atom`.
+
+#[cfg(feature = "std")]
+pub(crate) mod cheader;
+mod declared;
+#[cfg(feature = "std")]
+pub(crate) mod descriptor;
+pub(crate) mod fingerprint;
+pub(crate) mod private;
+
+pub(crate) use crate::view::region::Region;
+pub(crate) use declared::check_layout_lock_free;
+pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc};

@@ -1,0 +1,68 @@
+//! Items used by code that `#[atomic_layout]` generates.
+
+/// Items used by code that `#[atomic_layout]` generates. Not public API: they may
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::layout::{FieldDesc, FieldType, LayoutDesc};
+    pub use zerocopy;
+
+    use core::cell::UnsafeCell;
+    use core::mem::MaybeUninit;
+
+    use crate::error::{Error, SizeError};
+    use crate::layout::{Layout, Region};
+
+    /// `N` bytes of padding in a layout: never read or written by this crate, and
+    /// `UnsafeCell` so that a `&Layout` makes no claim that others do not write them.
+    #[repr(transparent)]
+    pub struct Pad<const N: usize>(UnsafeCell<[MaybeUninit<u8>; N]>);
+
+    // SAFETY: the padding is never accessed through a `Pad`.
+    unsafe impl<const N: usize> Sync for Pad<N> {}
+
+    impl<const N: usize> Pad<N> {
+        /// Zeroed padding.
+        pub const fn new() -> Self {
+            Pad(UnsafeCell::new([MaybeUninit::new(0); N]))
+        }
+    }
+
+    impl<const N: usize> Default for Pad<N> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// A layout with every byte zero.
+    pub const fn zeroed<L: Layout>() -> L {
+        // SAFETY: by the `Layout` contract 2, every bit pattern (all-zero included) is a
+        // valid `L`.
+        unsafe { core::mem::zeroed() }
+    }
+
+    /// `offset` rounded up to a multiple of `align` (a power of two).
+    pub const fn align_up(offset: usize, align: usize) -> usize {
+        (offset + align - 1) & !(align - 1)
+    }
+
+    /// The larger of two alignments.
+    pub const fn max(a: usize, b: usize) -> usize {
+        if a > b { a } else { b }
+    }
+
+    /// Compile-time proof that `T` is a layout; the error names the field's type.
+    pub const fn assert_layout<T: Layout>() {}
+
+    /// A checked view of `L` over an exclusively borrowed buffer of exactly `L::SIZE` bytes.
+    pub fn from_mut<L: Layout>(buf: &mut [u8]) -> Result<&L, Error> {
+        if buf.len() != L::SIZE {
+            return Err(SizeError {
+                needed: L::SIZE,
+                got: buf.len(),
+            }
+            .into());
+        }
+        Region::new(buf).view::<L>()
+    }
+}
