@@ -75,8 +75,27 @@ impl<L: Layout> ReadOnlySegment<L> {
         read_snapshot::<L>(self.region(), &self.m.info.descriptor, &self.m.path)
     }
 
-    /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`); the type must match
-    /// the field's kind and width.
+    /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`). The type must be
+    /// the field's: another is refused with [`SegmentErrorKind::FieldType`], naming both;
+    /// a path that is not a field, with [`SegmentErrorKind::UnknownField`].
+    ///
+    /// ```
+    /// use shm_atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Counters { pub hits: u64 }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("load");
+    /// Segment::<Counters>::create(&path)?.hits().store(3);
+    /// let ro = Segment::<Counters>::open_readonly(&path)?;
+    /// assert_eq!(ro.load::<u64>("hits")?, 3);
+    /// match ro.load::<u32>("hits") {
+    ///     Err(Error::Segment(e)) => assert!(matches!(e.kind, SegmentErrorKind::FieldType { .. })),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load<T: Value>(&self, field: &str) -> Result<T, Error> {
         let leaf = self.m.leaf(field)?;
         if leaf.kind != T::KIND || leaf.width != T::WIDTH {
