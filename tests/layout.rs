@@ -154,8 +154,17 @@ fn views_are_checked() {
     assert!(
         matches!(Stats::from_mut(&mut buf.0[..127]), Err(Error::Size(e)) if e.needed == 128 && e.got == 127)
     );
+    let misaligned = Stats::from_mut(&mut buf.0[8..136]).map(|_| ()).unwrap_err();
     assert!(
-        matches!(Stats::from_mut(&mut buf.0[8..136]), Err(Error::Alignment(e)) if e.required == 64)
+        matches!(misaligned, Error::LayoutAlignment(e) if e.required == 64 && e.layout == "Stats" && e.size == 128),
+        "{misaligned:?}"
+    );
+    let msg = misaligned.to_string();
+    assert!(
+        msg.contains("not aligned for layout Stats (128 bytes)")
+            && msg.contains("multiple of 64")
+            && !msg.contains("atomic"),
+        "{msg}"
     );
     {
         let region = Region::new(&mut buf.0);
@@ -171,8 +180,20 @@ fn views_are_checked() {
             .and_then(|r| r.view::<Stats>())
             .expect("second slot");
         second.requests().store(1);
+        let readonly = region
+            .to_readonly()
+            .view::<Stats>()
+            .map(|_| ())
+            .unwrap_err();
         assert!(
-            matches!(region.to_readonly().view::<Stats>(), Err(Error::UnsupportedOperation(e)) if e.readonly)
+            matches!(readonly, Error::ReadOnlyRegion(e) if e.layout == "Stats"),
+            "{readonly:?}"
+        );
+        let msg = readonly.to_string();
+        assert!(
+            msg.contains("layout Stats cannot be viewed in a read-only region")
+                && msg.contains("read_at"),
+            "{msg}"
         );
     }
     assert_eq!(&buf.0[8..12], &3u32.to_ne_bytes());

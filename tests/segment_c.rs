@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Child, Command};
 
-use shm_atomics::{Layout, Segment, atomic_layout};
+use shm_atomics::{FIXED_HEADER, Layout, Segment, SegmentHeader, atomic_layout};
 
 #[atomic_layout]
 pub struct SegInterop {
@@ -229,25 +229,30 @@ fn the_header_helper_refuses_what_is_not_its_segment() {
     // Truncated: one byte of payload missing; only the fixed header; less than that.
     let t = write("truncated", &bytes[..bytes.len() - 1]);
     assert!(!c_accepts(&c_worker, &t), "truncated payload");
-    let t = write("header-only", &bytes[..128]);
+    let t = write("header-only", &bytes[..FIXED_HEADER]);
     assert!(!c_accepts(&c_worker, &t), "header only");
     let t = write("short", &bytes[..100]);
     assert!(!c_accepts(&c_worker, &t), "shorter than a header");
     // Foreign bytes of a plausible size.
     let f = write("foreign", &vec![0x5au8; bytes.len()]);
     assert!(!c_accepts(&c_worker, &f), "foreign file");
-    // Not ready, another version, another byte order.
-    let mut b = bytes.clone();
-    b[64..72].fill(0);
+    // Not ready, another version, another byte order: the header patched through the
+    // Rust statement of the format, so the C helper's offsets are checked against it.
+    let patched = |patch: &dyn Fn(&mut SegmentHeader)| {
+        let mut h = SegmentHeader::read(&bytes).expect("a whole header");
+        patch(&mut h);
+        let mut b = bytes.clone();
+        b[..FIXED_HEADER].copy_from_slice(&h.to_bytes());
+        b
+    };
+    let b = patched(&|h| h.ready.set(0));
     assert!(
         !c_accepts(&c_worker, &write("unready", &b)),
         "ready word zero"
     );
-    let mut b = bytes.clone();
-    b[8] = 2;
+    let b = patched(&|h| h.version.set(2));
     assert!(!c_accepts(&c_worker, &write("v2", &b)), "version 2");
-    let mut b = bytes.clone();
-    b[52..56].reverse();
+    let b = patched(&|h| h.byte_order.set(h.byte_order.get().swap_bytes()));
     assert!(!c_accepts(&c_worker, &write("bom", &b)), "byte order");
     // And the unmodified copy is still accepted (the copies above differ only as said).
     assert!(

@@ -9,8 +9,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use shm_atomics::{
-    Error, FIXED_HEADER, RawSegment, Segment, SegmentError, SegmentErrorKind, UnsupportedOperation,
-    atomic_layout,
+    Error, FIXED_HEADER, RawSegment, Segment, SegmentError, SegmentErrorKind, SegmentHeader,
+    UnsupportedOperation, atomic_layout,
 };
 
 #[atomic_layout]
@@ -82,6 +82,13 @@ fn valid(dir: &Path, name: &str) -> (PathBuf, Vec<u8>) {
     drop(seg);
     let bytes = std::fs::read(&path).expect("read");
     (path, bytes)
+}
+
+/// `patch` applied to the fixed header at the start of `bytes`.
+fn patch_header(bytes: &mut [u8], patch: impl FnOnce(&mut SegmentHeader)) {
+    let mut h = SegmentHeader::read(bytes).expect("a whole header");
+    patch(&mut h);
+    bytes[..FIXED_HEADER].copy_from_slice(&h.to_bytes());
 }
 
 /// A copy of a valid segment with `patch` applied to its bytes.
@@ -188,30 +195,34 @@ fn foreign_bytes_are_foreign() {
     std::fs::write(&path, vec![0xa5u8; 4096]).expect("write");
     assert_eq!(all_openers(&path), SegmentErrorKind::Foreign);
     // One wrong magic byte is enough.
-    let path = patched(dir.path(), "magic", |b| b[7] ^= 0x20);
+    let path = patched(dir.path(), "magic", |b| {
+        patch_header(b, |h| h.magic[7] ^= 0x20)
+    });
     assert_eq!(all_openers(&path), SegmentErrorKind::Foreign);
 }
 
 #[test]
 fn another_version_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = patched(dir.path(), "v2", |b| {
-        b[8..12].copy_from_slice(&2u32.to_le_bytes())
-    });
+    let path = patched(dir.path(), "v2", |b| patch_header(b, |h| h.version.set(2)));
     assert_eq!(all_openers(&path), SegmentErrorKind::Version { found: 2 });
 }
 
 #[test]
 fn another_byte_order_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = patched(dir.path(), "bom", |b| b[52..56].reverse());
+    let path = patched(dir.path(), "bom", |b| {
+        patch_header(b, |h| h.byte_order.set(h.byte_order.get().swap_bytes()))
+    });
     assert_eq!(all_openers(&path), SegmentErrorKind::ByteOrder);
 }
 
 #[test]
 fn ready_word_zero_is_not_ready() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = patched(dir.path(), "unready", |b| b[64..72].fill(0));
+    let path = patched(dir.path(), "unready", |b| {
+        patch_header(b, |h| h.ready.set(0))
+    });
     assert_eq!(all_openers(&path), SegmentErrorKind::NotReady);
 }
 
@@ -287,7 +298,10 @@ fn another_layout_lists_the_differing_fields() {
 fn a_corrupted_descriptor_is_malformed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (_, bytes) = valid(dir.path(), "model");
-    let desc_len = u32::from_le_bytes(bytes[60..64].try_into().expect("4 bytes")) as usize;
+    let desc_len = SegmentHeader::read(&bytes)
+        .expect("a whole header")
+        .descriptor_len
+        .get() as usize;
     let desc = FIXED_HEADER..FIXED_HEADER + desc_len;
     type Patch = Box<dyn Fn(&mut Vec<u8>)>;
     let cases: Vec<(&str, Patch)> = vec![
@@ -318,19 +332,24 @@ fn a_corrupted_descriptor_is_malformed() {
             Box::new(move |b: &mut Vec<u8>| b[end - 8] = 3)
         }),
         // The descriptor length in the header: zero, and one byte short.
-        ("len-zero", Box::new(|b: &mut Vec<u8>| b[60..64].fill(0))),
+        (
+            "len-zero",
+            Box::new(|b: &mut Vec<u8>| patch_header(b, |h| h.descriptor_len.set(0))),
+        ),
         ("len-short", {
             let n = (desc_len - 1) as u32;
-            Box::new(move |b: &mut Vec<u8>| b[60..64].copy_from_slice(&n.to_le_bytes()))
+            Box::new(move |b: &mut Vec<u8>| patch_header(b, |h| h.descriptor_len.set(n)))
         }),
         // The descriptor offset.
         (
             "desc-offset",
-            Box::new(|b: &mut Vec<u8>| b[56..60].copy_from_slice(&64u32.to_le_bytes())),
+            Box::new(|b: &mut Vec<u8>| patch_header(b, |h| h.descriptor_offset.set(64))),
         ),
         // The payload offset, off the 64-byte grid.
         ("payload-offset", {
-            Box::new(|b: &mut Vec<u8>| b[16] = b[16].wrapping_add(8))
+            Box::new(|b: &mut Vec<u8>| {
+                patch_header(b, |h| h.payload_offset.set(h.payload_offset.get() + 8))
+            })
         }),
     ];
     for (name, patch) in cases {
@@ -416,6 +435,33 @@ fn read_only_file_opens_readonly_and_refuses_read_write() {
         seg_err(ro.load::<u64>("nope"), &path),
         SegmentErrorKind::UnknownField("nope".into())
     );
+    // So is loading a field as another type: the error names both types.
+    let kind = seg_err(ro.load::<u32>("hits"), &path);
+    assert_eq!(
+        kind,
+        SegmentErrorKind::FieldType {
+            field: "hits".into(),
+            stored: "u64".into(),
+            requested: "u32".into(),
+        }
+    );
+    let msg = SegmentError {
+        path: path.clone(),
+        kind,
+    }
+    .to_string();
+    assert!(
+        msg.contains("\"hits\" holds a u64, not a u32") && msg.contains("load it as u64"),
+        "{msg}"
+    );
+    assert_eq!(
+        seg_err(ro.load::<i64>("hits"), &path),
+        SegmentErrorKind::FieldType {
+            field: "hits".into(),
+            stored: "u64".into(),
+            requested: "i64".into(),
+        }
+    );
     // The mapping really is PROT_READ (and shared).
     let perms = mapping_perms(ro.region().as_ptr() as usize);
     assert_eq!(perms, "r--s", "read-only segment mapping");
@@ -468,4 +514,24 @@ fn read_only_file_opens_readonly_and_refuses_read_write() {
             eprintln!("running as root and cannot switch to nobody ({e}): checked PROT_READ only")
         }
     }
+}
+
+#[test]
+fn an_invalid_snapshot_names_the_file_and_the_layout() {
+    // Not reachable through a valid file (the loads normalize every `bool`), so the
+    // message is checked on its own: a real path and the layout, no placeholder path.
+    let path = PathBuf::from("/dev/shm/stats");
+    let e = Error::Segment(SegmentError {
+        path: path.clone(),
+        kind: SegmentErrorKind::InvalidSnapshot {
+            layout: "Stats".into(),
+        },
+    });
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("segment /dev/shm/stats:")
+            && msg.contains("do not form a valid StatsSnapshot")
+            && !msg.contains("<snapshot>"),
+        "{msg}"
+    );
 }

@@ -22,9 +22,15 @@ use crate::cell::value::Kind;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An address is not aligned for the width. See [`AlignmentError`].
+    /// An address is not aligned for an atomic's width. See [`AlignmentError`].
     #[error(transparent)]
     Alignment(#[from] AlignmentError),
+    /// An address is not aligned for a layout. See [`LayoutAlignmentError`].
+    #[error(transparent)]
+    LayoutAlignment(#[from] LayoutAlignmentError),
+    /// A layout view was asked of read-only memory. See [`ReadOnlyRegionError`].
+    #[error(transparent)]
+    ReadOnlyRegion(#[from] ReadOnlyRegionError),
     /// A memory order is invalid for the operation. See [`MemoryOrderError`].
     #[error(transparent)]
     MemoryOrder(#[from] MemoryOrderError),
@@ -44,7 +50,7 @@ pub enum Error {
     #[error(transparent)]
     Operand(#[from] OperandError),
     /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
-    #[cfg(feature = "shm")]
+    #[cfg(all(feature = "shm", unix))]
     #[error(transparent)]
     Segment(#[from] crate::segment::SegmentError),
 }
@@ -73,6 +79,71 @@ pub struct AlignmentError {
     pub required: usize,
     /// The width of the atomic, in bytes.
     pub width: usize,
+}
+
+/// An address is not aligned as a layout (an `#[atomic_layout]` struct) requires: a
+/// view of the layout must start at a multiple of its alignment, `L::ALIGN`.
+///
+/// ```
+/// use shm_atomics::{Error, atomic_layout};
+///
+/// #[atomic_layout]
+/// struct Pair { a: u64, b: u64 }
+///
+/// #[repr(align(8))]
+/// struct Buf([u8; 24]);
+/// let mut buf = Buf([0; 24]);
+/// let err = Pair::from_mut(&mut buf.0[4..20]).unwrap_err();
+/// assert!(matches!(err, Error::LayoutAlignment(e) if e.layout == "Pair" && e.required == 8));
+/// assert!(err.to_string().contains("layout Pair"), "{err}");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "address {addr:#x} is not aligned for layout {layout} ({size} bytes): it must be a multiple \
+     of {required} (offset it by {} bytes, or align the buffer, e.g. with \
+     #[repr(align({required}))])",
+    (required - addr % required) % required
+)]
+pub struct LayoutAlignmentError {
+    /// The misaligned address.
+    pub addr: usize,
+    /// The alignment required (the layout's `ALIGN`), in bytes.
+    pub required: usize,
+    /// The layout's name (`L::NAME`).
+    pub layout: &'static str,
+    /// The layout's size (`L::SIZE`), in bytes.
+    pub size: usize,
+}
+
+/// A view of a layout was asked of a read-only region. A layout view hands out atomics
+/// that can store, so it needs writable memory; read-only memory is read field by field
+/// with [`Region::read_at`](crate::Region::read_at), or, for a segment, through
+/// `ReadOnlySegment::snapshot` and `ReadOnlySegment::load`.
+///
+/// ```
+/// use shm_atomics::{Error, Region, atomic_layout};
+///
+/// #[atomic_layout]
+/// struct Pair { a: u32, b: u32 }
+///
+/// #[repr(align(8))]
+/// struct Buf([u8; 8]);
+/// let buf = Buf([0; 8]);
+/// let region = Region::from_ref(&buf.0);
+/// let err = region.view::<Pair>().unwrap_err();
+/// assert!(matches!(err, Error::ReadOnlyRegion(e) if e.layout == "Pair"));
+/// assert_eq!(region.read_at::<u32>(4)?.load(), 0); // loads still work
+/// # Ok::<(), shm_atomics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "layout {layout} cannot be viewed in a read-only region: a layout view needs writable \
+     memory; load its fields with Region::read_at (a ReadOnly view) instead, or, for a \
+     segment, use ReadOnlySegment::snapshot or load"
+)]
+pub struct ReadOnlyRegionError {
+    /// The layout's name (`L::NAME`).
+    pub layout: &'static str,
 }
 
 /// A memory order that the operation cannot take.

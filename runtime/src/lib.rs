@@ -13,7 +13,7 @@
 //! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
 //! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
 //! | `layout/` | [`Layout`] and its static field table, the fingerprint, the owned descriptor (encode/decode), the C header |
-//! | `segment/` | (feature `shm`) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
+//! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
 //! | `atom.rs` | (feature `atom`) Clojure-style `Atom<T>` for in-process state |
 //! | `error.rs` | every refusal as a value |
 //!
@@ -52,8 +52,13 @@ mod atom;
 mod cell;
 mod error;
 mod layout;
-#[cfg(feature = "shm")]
+#[cfg(all(feature = "shm", unix))]
 mod segment;
+#[cfg(all(feature = "shm", not(unix)))]
+compile_error!(
+    "the `shm` feature (file-backed segments) needs a unix target: it relies on O_NOFOLLOW, \
+     pread and MAP_SHARED; build without it (default-features = false, features = [\"std\", \"atom\"])"
+);
 mod view;
 
 #[cfg(feature = "atom")]
@@ -64,8 +69,9 @@ pub use cell::ops::{OpSet, OpType};
 pub use cell::order::MemoryOrder;
 pub use cell::value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
 pub use error::{
-    AlignmentError, BitIndexError, Error, MemoryOrderError, OperandError, OperandValue, SizeError,
-    UnsupportedOperation, UnsupportedWidth, WidthReason,
+    AlignmentError, BitIndexError, Error, LayoutAlignmentError, MemoryOrderError, OperandError,
+    OperandValue, ReadOnlyRegionError, SizeError, UnsupportedOperation, UnsupportedWidth,
+    WidthReason,
 };
 #[cfg(feature = "std")]
 pub use layout::descriptor::{
@@ -73,11 +79,11 @@ pub use layout::descriptor::{
 };
 pub use layout::private::__private;
 pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc};
-#[cfg(feature = "shm")]
+#[cfg(all(feature = "shm", unix))]
 pub use segment::{
     FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
-    Segment, SegmentError, SegmentErrorKind, SegmentInfo, SegmentOptions, default_dir,
-    resolve_path,
+    Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo, SegmentOptions,
+    default_dir, resolve_path,
 };
 pub use view::dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
 pub use view::region::{ReadOnly, Region};

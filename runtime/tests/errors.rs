@@ -2,9 +2,18 @@
 //! not empty and name the numbers.
 
 use shm_atomics_runtime::{
-    Alignment, AlignmentError, Atomic, BitIndexError, Error, Kind, OpType, Region, SizeError,
-    UnsupportedOperation, UnsupportedWidth, Value, WidthReason,
+    Alignment, AlignmentError, Atomic, BitIndexError, Error, Kind, LayoutAlignmentError, OpType,
+    ReadOnlyRegionError, Region, SizeError, UnsupportedOperation, UnsupportedWidth, Value,
+    WidthReason,
 };
+
+/// A 24-byte layout: no atomic has that width, so its errors must speak of a layout.
+#[shm_atomics::atomic_layout]
+struct Triple {
+    a: u64,
+    b: u64,
+    c: u64,
+}
 
 #[repr(C, align(32))]
 struct Buf([u8; 64]);
@@ -223,4 +232,46 @@ fn other_messages_name_their_numbers() {
     assert_eq!(Error::from(inner).to_string(), inner.to_string());
     let boxed: Box<dyn std::error::Error> = Box::new(Error::from(inner));
     assert!(!boxed.to_string().is_empty());
+}
+
+#[test]
+fn layout_views_name_the_layout() {
+    let mut buf = Buf([0; 64]);
+    let base = buf.0.as_ptr() as usize;
+    for off in 1..8 {
+        let addr = base + off;
+        let want = Error::LayoutAlignment(LayoutAlignmentError {
+            addr,
+            required: 8,
+            layout: "Triple",
+            size: 24,
+        });
+        let region = Region::new(&mut buf.0[off..off + 24]);
+        assert_eq!(region.view::<Triple>().map(|_| ()), Err(want.clone()));
+        mentions(&want, &[24, 8]);
+        let msg = want.to_string();
+        assert!(msg.contains(&format!("{addr:#x}")), "{msg}");
+        assert!(msg.contains(&format!("by {} bytes", 8 - off)), "{msg}");
+        assert!(
+            msg.contains("layout Triple (24 bytes)") && !msg.contains("atomic"),
+            "{msg}"
+        );
+    }
+    assert!(Region::new(&mut buf.0[8..32]).view::<Triple>().is_ok());
+    // A read-only region refuses a layout view (it would hand out stores), whatever the
+    // alignment, and says what to use instead.
+    let buf2 = Buf([0; 64]);
+    let want = Error::ReadOnlyRegion(ReadOnlyRegionError { layout: "Triple" });
+    for off in [0, 1, 8] {
+        let ro = Region::from_ref(&buf2.0[off..]);
+        assert_eq!(ro.view::<Triple>().map(|_| ()), Err(want.clone()));
+    }
+    let msg = want.to_string();
+    assert!(
+        msg.contains("layout Triple")
+            && msg.contains("read-only")
+            && msg.contains("writable")
+            && msg.contains("read_at"),
+        "{msg}"
+    );
 }

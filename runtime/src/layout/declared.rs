@@ -4,9 +4,11 @@
 
 use core::fmt;
 
-use crate::cell::ops::{OpSet, OpType};
+use crate::cell::ops::OpSet;
 use crate::cell::value::Kind;
-use crate::error::{Error, UnsupportedOperation, UnsupportedWidth, WidthReason};
+use crate::error::{
+    Error, LayoutAlignmentError, ReadOnlyRegionError, UnsupportedWidth, WidthReason,
+};
 use crate::layout::fingerprint::fp;
 use crate::view::region::Region;
 
@@ -257,9 +259,9 @@ pub(crate) fn check_layout_lock_free<L: Layout>() -> Result<(), Error> {
 
 impl<'a> Region<'a> {
     /// A checked view of layout `L` at the start of the region: the region must hold
-    /// at least `L::SIZE` bytes ([`SizeError`](crate::SizeError)), start at an address aligned to
-    /// `L::ALIGN` ([`AlignmentError`](crate::AlignmentError)) and be writable
-    /// ([`UnsupportedOperation`]). Use [`subregion`](Region::subregion) for an offset.
+    /// at least `L::SIZE` bytes ([`SizeError`](crate::SizeError)), start at an address
+    /// aligned to `L::ALIGN` ([`LayoutAlignmentError`]) and be writable
+    /// ([`ReadOnlyRegionError`]). Use [`subregion`](Region::subregion) for an offset.
     ///
     /// ```
     /// use shm_atomics::{Layout, Region, atomic_layout};
@@ -278,14 +280,19 @@ impl<'a> Region<'a> {
     /// ```
     pub fn view<L: Layout>(&self) -> Result<&'a L, Error> {
         if self.is_readonly() {
-            return Err(UnsupportedOperation {
-                op: OpType::Store,
-                kind: Kind::Bytes,
-                readonly: true,
+            return Err(ReadOnlyRegionError { layout: L::NAME }.into());
+        }
+        let ptr = self.subregion(0, L::SIZE)?.as_ptr();
+        let addr = ptr as usize;
+        if addr % L::ALIGN != 0 {
+            return Err(LayoutAlignmentError {
+                addr,
+                required: L::ALIGN,
+                layout: L::NAME,
+                size: L::SIZE,
             }
             .into());
         }
-        let ptr = self.checked_ptr(0, L::SIZE, L::ALIGN)?;
         check_layout_lock_free::<L>()?;
         // SAFETY: `ptr` is aligned to L::ALIGN and has L::SIZE valid bytes for 'a, which
         // are accessed only atomically (the region's contract); by the `Layout` contract

@@ -1,0 +1,239 @@
+//! [`SegmentError`]: what is wrong with a segment file, with the path, and a message
+//! that says how to fix it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+use super::format::{FIXED_HEADER, FORMAT_VERSION};
+use crate::error::Error;
+
+/// What is wrong with a segment file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SegmentErrorKind {
+    /// The file does not exist.
+    NotFound,
+    /// `create` found a file with that name.
+    AlreadyExists,
+    /// The path is a symbolic link (refused so a link cannot redirect the mapping).
+    Symlink,
+    /// The path is not a regular file.
+    NotRegularFile,
+    /// Permission denied.
+    PermissionDenied,
+    /// Shorter than a segment header.
+    TooShort {
+        /// The file's length.
+        len: u64,
+    },
+    /// The magic bytes are not a segment's.
+    Foreign,
+    /// Another format version.
+    Version {
+        /// The version found.
+        found: u32,
+    },
+    /// Made on a machine with the other byte order.
+    ByteOrder,
+    /// The ready word is not set: the creator did not finish.
+    NotReady,
+    /// The file ends before the payload does.
+    Truncated {
+        /// The file's length.
+        len: u64,
+        /// The length the header requires.
+        needed: u64,
+    },
+    /// The header or descriptor is inconsistent.
+    Malformed(String),
+    /// The segment holds another layout.
+    LayoutMismatch {
+        /// The layout the caller expects.
+        expected: String,
+        /// Its fingerprint.
+        expected_fingerprint: u64,
+        /// The layout the file holds.
+        found: String,
+        /// The file's fingerprint.
+        found_fingerprint: u64,
+        /// Field-level differences, expected -> found.
+        differences: Vec<String>,
+    },
+    /// No field has this path in the segment's layout.
+    UnknownField(String),
+    /// A field was loaded as a type other than the one it holds
+    /// ([`ReadOnlySegment::load`](crate::ReadOnlySegment::load)).
+    FieldType {
+        /// The field's path.
+        field: String,
+        /// The type it holds, as Rust spells it (`u64`, `[u8; 16]`).
+        stored: String,
+        /// The type it was loaded as.
+        requested: String,
+    },
+    /// The bytes loaded for a snapshot do not form a valid snapshot of the layout
+    /// ([`ReadOnlySegment::snapshot`](crate::ReadOnlySegment::snapshot)).
+    InvalidSnapshot {
+        /// The layout's name.
+        layout: String,
+    },
+    /// Another I/O error.
+    Io {
+        /// What was being done.
+        op: &'static str,
+        /// The error kind.
+        kind: io::ErrorKind,
+        /// The OS message.
+        message: String,
+    },
+}
+
+/// A segment could not be created or opened: the path and what is wrong.
+///
+/// ```
+/// use shm_atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
+///
+/// #[atomic_layout]
+/// struct Counters { hits: u64 }
+///
+/// let dir = std::env::temp_dir().join(format!("shm-atomics-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("not-a-segment");
+/// std::fs::write(&path, vec![0u8; 4096])?;
+/// match Segment::<Counters>::open(&path) {
+///     Err(Error::Segment(e)) => assert_eq!(e.kind, SegmentErrorKind::Foreign),
+///     other => panic!("{other:?}"),
+/// }
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentError {
+    /// The file (or `<file descriptor>` for `from_file`).
+    pub path: PathBuf,
+    /// What is wrong.
+    pub kind: SegmentErrorKind,
+}
+
+impl SegmentError {
+    pub(super) fn make(path: &Path, kind: SegmentErrorKind) -> Error {
+        Error::Segment(SegmentError {
+            path: path.to_path_buf(),
+            kind,
+        })
+    }
+
+    pub(super) fn io(path: &Path, op: &'static str, e: io::Error) -> Error {
+        let kind = match e.kind() {
+            io::ErrorKind::NotFound => SegmentErrorKind::NotFound,
+            io::ErrorKind::AlreadyExists => SegmentErrorKind::AlreadyExists,
+            io::ErrorKind::PermissionDenied => SegmentErrorKind::PermissionDenied,
+            _ if e.raw_os_error() == Some(libc::ELOOP) => SegmentErrorKind::Symlink,
+            // Opening a directory for writing fails before `read_info` can stat it.
+            _ if e.raw_os_error() == Some(libc::EISDIR) => SegmentErrorKind::NotRegularFile,
+            k => SegmentErrorKind::Io {
+                op,
+                kind: k,
+                message: e.to_string(),
+            },
+        };
+        Self::make(path, kind)
+    }
+}
+
+impl core::fmt::Display for SegmentError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let p = self.path.display();
+        match &self.kind {
+            SegmentErrorKind::NotFound => write!(
+                f,
+                "segment {p} does not exist: create it first (Segment::create or open_or_create)"
+            ),
+            SegmentErrorKind::AlreadyExists => write!(
+                f,
+                "segment {p} already exists: open it, or remove it first (Segment::remove)"
+            ),
+            SegmentErrorKind::Symlink => write!(
+                f,
+                "{p} is a symbolic link: segments are opened without following links; use the real path"
+            ),
+            SegmentErrorKind::NotRegularFile => {
+                write!(f, "{p} is not a regular file, so it is not a segment")
+            }
+            SegmentErrorKind::PermissionDenied => write!(
+                f,
+                "permission denied for segment {p}: check its mode (open_readonly needs only read permission)"
+            ),
+            SegmentErrorKind::TooShort { len } => write!(
+                f,
+                "{p} is {len} bytes, too short for a segment header ({FIXED_HEADER} bytes): not a segment, or truncated"
+            ),
+            SegmentErrorKind::Foreign => {
+                write!(f, "{p} is not a shm-atomics segment (wrong magic bytes)")
+            }
+            SegmentErrorKind::Version { found } => write!(
+                f,
+                "segment {p} has format version {found}; this build reads version {FORMAT_VERSION}"
+            ),
+            SegmentErrorKind::ByteOrder => write!(
+                f,
+                "segment {p} was made on a machine of the other byte order; its values cannot be read here"
+            ),
+            SegmentErrorKind::NotReady => write!(
+                f,
+                "segment {p} is not ready: its creator did not finish writing it; remove it and create it again"
+            ),
+            SegmentErrorKind::Truncated { len, needed } => write!(
+                f,
+                "segment {p} is truncated: {len} bytes, but its header needs {needed}"
+            ),
+            SegmentErrorKind::Malformed(what) => write!(f, "segment {p} is malformed: {what}"),
+            SegmentErrorKind::LayoutMismatch {
+                expected,
+                expected_fingerprint,
+                found,
+                found_fingerprint,
+                differences,
+            } => {
+                write!(
+                    f,
+                    "segment {p} holds layout {found} (fingerprint {found_fingerprint:#018x}), not {expected} ({expected_fingerprint:#018x})"
+                )?;
+                if differences.is_empty() {
+                    write!(f, "; the descriptors differ")
+                } else {
+                    write!(
+                        f,
+                        "; differences ({expected} -> {found}): {}",
+                        differences.join("; ")
+                    )
+                }
+            }
+            SegmentErrorKind::UnknownField(field) => write!(
+                f,
+                "segment {p} has no field {field:?}: use a path like `hits`, `net.rx` or `hist[3]`"
+            ),
+            SegmentErrorKind::FieldType {
+                field,
+                stored,
+                requested,
+            } => write!(
+                f,
+                "segment {p}: field {field:?} holds a {stored}, not a {requested}: load it as {stored}"
+            ),
+            SegmentErrorKind::InvalidSnapshot { layout } => write!(
+                f,
+                "segment {p}: the bytes loaded for a {layout} snapshot do not form a valid \
+                 {layout}Snapshot (a field holds a value its type does not allow); this is a \
+                 bug, please report it"
+            ),
+            SegmentErrorKind::Io { op, message, .. } => {
+                write!(f, "segment {p}: {op} failed: {message}")
+            }
+        }
+    }
+}
+
+impl core::error::Error for SegmentError {}

@@ -1,0 +1,116 @@
+//! [`Mapping`]: an open, checked segment file mapped `MAP_SHARED`, which every segment
+//! handle holds; the payload is reached only through [`Region`]s of raw pointers.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use memmap2::{MmapOptions, MmapRaw};
+
+use super::error::{SegmentError, SegmentErrorKind};
+use super::info::SegmentInfo;
+use super::open::{check_layout, open_file, read_info};
+use crate::error::{Error, LayoutAlignmentError};
+use crate::layout::Layout;
+use crate::layout::descriptor::Leaf;
+use crate::view::region::Region;
+
+/// Maps the first `len` bytes of `file`, read-write or read-only, `MAP_SHARED`.
+pub(super) fn map(file: &File, path: &Path, len: u64, write: bool) -> Result<MmapRaw, Error> {
+    let len = usize::try_from(len).map_err(|_| {
+        SegmentError::make(path, SegmentErrorKind::Malformed("too large to map".into()))
+    })?;
+    let mut opts = MmapOptions::new();
+    opts.len(len);
+    let r = if write {
+        opts.map_raw(file)
+    } else {
+        opts.map_raw_read_only(file)
+    };
+    r.map_err(|e| SegmentError::io(path, "mmap", e))
+}
+
+/// An open, validated segment file mapped `MAP_SHARED`: what every segment handle holds.
+pub(super) struct Mapping {
+    pub(super) map: MmapRaw,
+    pub(super) path: PathBuf,
+    pub(super) info: SegmentInfo,
+    pub(super) writable: bool,
+}
+
+// `MmapRaw` is Send and Sync (it hands out only raw pointers), and so is every other
+// field, so `Mapping` is too, with no `unsafe impl`: the handles use the mapping only
+// through atomic views that borrow it. This stops compiling if that ever changes.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Mapping>();
+};
+
+impl Mapping {
+    /// Opens `path` (already resolved), checks its header and maps header and payload.
+    pub(super) fn open(path: PathBuf, writable: bool) -> Result<Mapping, Error> {
+        let file = open_file(&path, writable)?;
+        Mapping::from_file(&file, path, writable)
+    }
+
+    /// Checks the header of an open file and maps header and payload.
+    pub(super) fn from_file(file: &File, path: PathBuf, writable: bool) -> Result<Mapping, Error> {
+        let info = read_info(file, &path)?;
+        let map = map(
+            file,
+            &path,
+            info.payload_offset + info.payload_size,
+            writable,
+        )?;
+        Ok(Mapping {
+            map,
+            path,
+            info,
+            writable,
+        })
+    }
+
+    /// Refuses a segment that does not hold an `L` at an address aligned for it.
+    pub(super) fn check<L: Layout>(&self) -> Result<(), Error> {
+        check_layout::<L>(&self.info, &self.path)?;
+        let addr = self.region().as_ptr() as usize;
+        if addr % L::ALIGN != 0 {
+            return Err(LayoutAlignmentError {
+                addr,
+                required: L::ALIGN,
+                layout: L::NAME,
+                size: L::SIZE,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The payload: writable or read-only as the file was opened.
+    pub(super) fn region(&self) -> Region<'_> {
+        let base = self.map.as_mut_ptr();
+        let off = self.info.payload_offset as usize;
+        let len = self.info.payload_size as usize;
+        if self.writable {
+            // SAFETY: a read-write shared mapping valid while `self` lives, holding the
+            // payload (`read_info` checked offset + size against the file, and exactly that
+            // much was mapped), accessed only atomically.
+            unsafe { Region::from_raw_parts(base.wrapping_add(off), len) }
+        } else {
+            // SAFETY: a read-only mapping valid while `self` lives, holding the payload;
+            // others write it only atomically.
+            unsafe { Region::from_raw_parts_readonly(base.wrapping_add(off), len) }
+        }
+    }
+
+    /// The leaf value at a field path.
+    pub(super) fn leaf(&self, field: &str) -> Result<Leaf, Error> {
+        self.info
+            .descriptor
+            .leaves()
+            .into_iter()
+            .find(|l| l.path == field)
+            .ok_or_else(|| {
+                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
+            })
+    }
+}

@@ -1,0 +1,92 @@
+//! [`RawSegment`]: any segment opened without its layout type, for tools: the header,
+//! the descriptor, and every field through the dynamic API.
+
+use std::path::Path;
+
+use super::info::SegmentInfo;
+use super::mapping::Mapping;
+use super::paths::resolve_path;
+use crate::error::Error;
+use crate::view::dynamic::DynAtomicView;
+use crate::view::region::Region;
+
+/// A segment opened without knowing its layout type, for tools: the header, the
+/// descriptor, and every field through the dynamic API.
+///
+/// ```
+/// use shm_atomics::{RawSegment, Segment, atomic_layout};
+///
+/// #[atomic_layout]
+/// pub struct Net { pub rx: u64, pub tx: u64 }
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("net");
+/// Segment::<Net>::create(&path)?.rx().add(1500);
+///
+/// let raw = RawSegment::open(&path)?;
+/// assert_eq!(raw.info().layout_name(), "Net");
+/// let rx = raw.field("rx")?;
+/// assert_eq!(rx.load()?.as_u128(), 1500);
+/// rx.fetch_add(1)?;
+/// assert_eq!(raw.field("rx")?.load()?.as_u128(), 1501);
+/// assert!(raw.field("nope").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct RawSegment {
+    m: Mapping,
+}
+
+impl RawSegment {
+    /// Opens any segment read-write; only its own header and descriptor are checked.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::open_with(path, true)
+    }
+
+    /// Opens any segment read-only (mapped `PROT_READ`; fields offer load and bit_test).
+    pub fn open_readonly(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: impl AsRef<Path>, writable: bool) -> Result<Self, Error> {
+        Ok(RawSegment {
+            m: Mapping::open(resolve_path(path), writable)?,
+        })
+    }
+
+    /// The segment's path.
+    pub fn path(&self) -> &Path {
+        &self.m.path
+    }
+
+    /// The parsed header, with the layout descriptor.
+    pub fn info(&self) -> &SegmentInfo {
+        &self.m.info
+    }
+
+    /// Whether fields can be written.
+    pub fn is_writable(&self) -> bool {
+        self.m.writable
+    }
+
+    /// The payload as a region (read-only unless opened with [`RawSegment::open`]).
+    pub fn region(&self) -> Region<'_> {
+        self.m.region()
+    }
+
+    /// The dynamic view of the value at a field path (`hits`, `net.rx`, `hist[3]`).
+    pub fn field(&self, path: &str) -> Result<DynAtomicView<'_>, Error> {
+        let leaf = self.m.leaf(path)?;
+        let region = self.region().subregion(leaf.offset, leaf.width)?;
+        DynAtomicView::with_kind(region, leaf.kind)
+    }
+}
+
+impl core::fmt::Debug for RawSegment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RawSegment")
+            .field("path", &self.m.path)
+            .field("layout", &self.m.info.descriptor.name)
+            .field("writable", &self.m.writable)
+            .finish()
+    }
+}

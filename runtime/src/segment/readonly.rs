@@ -1,0 +1,154 @@
+//! [`ReadOnlySegment<L>`]: the typed handle mapped `PROT_READ`, which only loads, with
+//! loads that never write.
+
+use core::marker::PhantomData;
+use std::path::Path;
+use std::vec;
+
+use zerocopy::TryFromBytes;
+
+use super::error::{SegmentError, SegmentErrorKind};
+use super::info::SegmentInfo;
+use super::mapping::Mapping;
+use super::paths::resolve_path;
+use crate::cell::value::{Kind, Value};
+use crate::error::Error;
+use crate::layout::Layout;
+use crate::layout::descriptor::{LayoutDescBuf, value_type_name};
+use crate::view::region::Region;
+
+/// A read-only segment handle: the file opened `O_RDONLY` and mapped `PROT_READ`. It
+/// offers loads only, and only loads that never write: widths up to 8 bytes are plain
+/// loads; a 16-byte field is loaded only where that is write-free (x86_64 with AVX),
+/// and refused with `UnsupportedWidth` elsewhere instead of faulting. There is no way to
+/// store through it: it does not dereference to `&L`.
+///
+/// ```
+/// use shm_atomics::{Segment, atomic_layout};
+///
+/// #[atomic_layout]
+/// pub struct Counters { pub hits: u64, pub up: bool }
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("ro");
+/// let rw = Segment::<Counters>::create(&path)?;
+/// rw.hits().add(7);
+/// let ro = Segment::<Counters>::open_readonly(&path)?;
+/// assert_eq!(ro.snapshot()?.hits, 7);
+/// assert_eq!(ro.load::<u64>("hits")?, 7);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ReadOnlySegment<L: Layout> {
+    m: Mapping,
+    _layout: PhantomData<L>,
+}
+
+impl<L: Layout> ReadOnlySegment<L> {
+    /// Opens `path` read-only (a bare name resolves under [`default_dir`](crate::default_dir)); the file
+    /// needs only read permission.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let m = Mapping::open(resolve_path(path), false)?;
+        m.check::<L>()?;
+        Ok(ReadOnlySegment {
+            m,
+            _layout: PhantomData,
+        })
+    }
+
+    /// The segment's path.
+    pub fn path(&self) -> &Path {
+        &self.m.path
+    }
+
+    /// The parsed header.
+    pub fn info(&self) -> &SegmentInfo {
+        &self.m.info
+    }
+
+    /// The payload as a read-only [`Region`]: `read_at` works, writable views are refused.
+    pub fn region(&self) -> Region<'_> {
+        self.m.region()
+    }
+
+    /// Loads every field into a snapshot (each field atomically), with write-free loads.
+    pub fn snapshot(&self) -> Result<L::Snapshot, Error> {
+        read_snapshot::<L>(self.region(), &self.m.info.descriptor, &self.m.path)
+    }
+
+    /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`). The type must be
+    /// the field's: another is refused with [`SegmentErrorKind::FieldType`], naming both;
+    /// a path that is not a field, with [`SegmentErrorKind::UnknownField`].
+    ///
+    /// ```
+    /// use shm_atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Counters { pub hits: u64 }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("load");
+    /// Segment::<Counters>::create(&path)?.hits().store(3);
+    /// let ro = Segment::<Counters>::open_readonly(&path)?;
+    /// assert_eq!(ro.load::<u64>("hits")?, 3);
+    /// match ro.load::<u32>("hits") {
+    ///     Err(Error::Segment(e)) => assert!(matches!(e.kind, SegmentErrorKind::FieldType { .. })),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load<T: Value>(&self, field: &str) -> Result<T, Error> {
+        let leaf = self.m.leaf(field)?;
+        if leaf.kind != T::KIND || leaf.width != T::WIDTH {
+            return Err(SegmentError::make(
+                &self.m.path,
+                SegmentErrorKind::FieldType {
+                    field: field.into(),
+                    stored: value_type_name(leaf.kind, leaf.width),
+                    requested: value_type_name(T::KIND, T::WIDTH),
+                },
+            ));
+        }
+        Ok(self.region().read_at::<T>(leaf.offset)?.load())
+    }
+}
+
+impl<L: Layout> core::fmt::Debug for ReadOnlySegment<L> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReadOnlySegment")
+            .field("path", &self.m.path)
+            .field("layout", &L::NAME)
+            .finish()
+    }
+}
+
+/// Reads a whole layout from a (possibly read-only) region leaf by leaf with write-free
+/// loads; `bool` bytes are normalized to 0 or 1 so the snapshot is valid. `path` names
+/// the segment in errors.
+fn read_snapshot<L: Layout>(
+    region: Region<'_>,
+    desc: &LayoutDescBuf,
+    path: &Path,
+) -> Result<L::Snapshot, Error> {
+    let mut buf = vec![0u8; L::SIZE];
+    for leaf in desc.leaves() {
+        let bytes = &mut buf[leaf.offset..leaf.offset + leaf.width];
+        match leaf.width {
+            1 => bytes.copy_from_slice(&region.read_at::<[u8; 1]>(leaf.offset)?.load()),
+            2 => bytes.copy_from_slice(&region.read_at::<[u8; 2]>(leaf.offset)?.load()),
+            4 => bytes.copy_from_slice(&region.read_at::<[u8; 4]>(leaf.offset)?.load()),
+            8 => bytes.copy_from_slice(&region.read_at::<[u8; 8]>(leaf.offset)?.load()),
+            _ => bytes.copy_from_slice(&region.read_at::<[u8; 16]>(leaf.offset)?.load()),
+        }
+        if leaf.kind == Kind::Bool {
+            bytes[0] = (bytes[0] != 0) as u8;
+        }
+    }
+    L::Snapshot::try_read_from_bytes(&buf).map_err(|_| {
+        SegmentError::make(
+            path,
+            SegmentErrorKind::InvalidSnapshot {
+                layout: L::NAME.into(),
+            },
+        )
+    })
+}

@@ -1,0 +1,170 @@
+//! [`Segment<L>`]: the typed, read-write handle, which dereferences to `&L`.
+
+use core::marker::PhantomData;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use super::create::{write_image, zeroed_payload};
+use super::error::SegmentError;
+use super::info::SegmentInfo;
+use super::mapping::Mapping;
+use super::options::SegmentOptions;
+use super::paths::resolve_path;
+use super::readonly::ReadOnlySegment;
+use crate::error::Error;
+use crate::layout::{Layout, check_layout_lock_free};
+use crate::view::region::Region;
+
+/// A file-backed shared segment holding one `L`, mapped `MAP_SHARED` read-write.
+///
+/// It dereferences to `&L`, so fields are used directly: `seg.hits().inc()`. The
+/// mapping is reached only through raw pointers and atomics (`MmapRaw`), never as
+/// `&[u8]`. The file stays after the handle drops, until [`Segment::remove`].
+///
+/// ```
+/// use shm_atomics::{Segment, atomic_layout};
+///
+/// #[atomic_layout]
+/// pub struct Counters {
+///     pub hits: u64,
+///     pub last: [u8; 16],
+/// }
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("counters");
+/// let a = Segment::<Counters>::create(&path)?;
+/// let b = Segment::<Counters>::open(&path)?; // another process would do the same
+/// a.hits().add(2);
+/// b.hits().inc();
+/// assert_eq!(a.hits().load(), 3);
+/// assert!(Segment::<Counters>::create(&path).is_err()); // exists
+/// Segment::<Counters>::remove(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Segment<L: Layout> {
+    pub(super) m: Mapping,
+    pub(super) _layout: PhantomData<L>,
+}
+
+impl<L: Layout> Segment<L> {
+    /// Options for creating a segment (mode, initial contents).
+    pub fn options<'a>() -> SegmentOptions<'a, L> {
+        SegmentOptions {
+            mode: 0o600,
+            initial: None,
+        }
+    }
+
+    /// Creates a zeroed segment at `path` (a bare name goes under [`default_dir`](crate::default_dir));
+    /// `AlreadyExists` if the file exists.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::options().create(path)
+    }
+
+    /// Opens an existing segment holding an `L`, with every check of the module docs.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::open_impl(&resolve_path(path))
+    }
+
+    /// Opens the segment, or creates a zeroed one if it does not exist.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::options().open_or_create(path)
+    }
+
+    /// Opens `path` read-only: a handle that maps `PROT_READ` and only loads.
+    pub fn open_readonly(path: impl AsRef<Path>) -> Result<ReadOnlySegment<L>, Error> {
+        ReadOnlySegment::open(path)
+    }
+
+    /// Uses an open file (a memfd, a file from another API): an empty file is initialized
+    /// as a zeroed segment in place; a non-empty one is checked like [`Segment::open`].
+    /// The file must be open for reading and writing. Initialize an empty shared file
+    /// from one process only (e.g. the one that called `memfd_create`), then pass it on:
+    /// two processes initializing the same empty file at once would both write it. Named
+    /// files get race-free creation from [`Segment::open_or_create`].
+    pub fn from_file(file: File) -> Result<Self, Error> {
+        let path = PathBuf::from("<file descriptor>");
+        let len = file
+            .metadata()
+            .map_err(|e| SegmentError::io(&path, "stat", e))?
+            .len();
+        if len == 0 {
+            let payload = zeroed_payload::<L>();
+            write_image::<L>(&file, &path, &payload)?;
+        }
+        Self::from_checked_file(file, path)
+    }
+
+    /// Removes the segment file (a bare name resolves under [`default_dir`](crate::default_dir)). Processes
+    /// that have it mapped keep their mapping.
+    pub fn remove(path: impl AsRef<Path>) -> Result<(), Error> {
+        let p = resolve_path(path);
+        fs::remove_file(&p).map_err(|e| SegmentError::io(&p, "remove", e))
+    }
+
+    /// The segment's path.
+    pub fn path(&self) -> &Path {
+        &self.m.path
+    }
+
+    /// The parsed header.
+    pub fn info(&self) -> &SegmentInfo {
+        &self.m.info
+    }
+
+    /// The payload as a writable [`Region`] (for views by offset or the dynamic API).
+    pub fn region(&self) -> Region<'_> {
+        self.m.region()
+    }
+
+    /// The length of the mapping: header, descriptor and payload.
+    pub fn len(&self) -> usize {
+        self.m.map.len()
+    }
+
+    /// Never true: a segment always has a header.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    pub(super) fn open_impl(path: &Path) -> Result<Self, Error> {
+        Self::from_mapping(Mapping::open(path.to_path_buf(), true)?)
+    }
+
+    pub(super) fn from_checked_file(file: File, path: PathBuf) -> Result<Self, Error> {
+        Self::from_mapping(Mapping::from_file(&file, path, true)?)
+    }
+
+    pub(super) fn from_mapping(m: Mapping) -> Result<Self, Error> {
+        m.check::<L>()?;
+        check_layout_lock_free::<L>()?;
+        let seg: Segment<L> = Segment {
+            m,
+            _layout: PhantomData,
+        };
+        // Alignment and size of the payload, as `view` checks them.
+        seg.region().view::<L>()?;
+        Ok(seg)
+    }
+}
+
+impl<L: Layout> core::ops::Deref for Segment<L> {
+    type Target = L;
+
+    fn deref(&self) -> &L {
+        let p = self.region().as_ptr();
+        // SAFETY: `from_mapping` verified through `Region::view` that the payload is
+        // aligned to L::ALIGN and holds L::SIZE bytes; by the `Layout` contract any bytes
+        // are a valid L made of atomics; the mapping lives as long as `self`.
+        unsafe { &*(p as *const L) }
+    }
+}
+
+impl<L: Layout> core::fmt::Debug for Segment<L> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Segment")
+            .field("path", &self.m.path)
+            .field("layout", &L::NAME)
+            .finish()
+    }
+}
