@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Plot the contention-scaling CSV of `examples/bench_report.rs`.
+"""Plot the contention-scaling CSV of `benches/report.rs`.
 
-    cargo run --release --example bench_report -- --csv target/contention.csv
+    cargo bench --bench report -- --csv target/contention.csv
     python3 scripts/plot_contention.py target/contention.csv docs/contention.png \
         [--note "8-core desktop, full run"]
 

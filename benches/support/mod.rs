@@ -1,6 +1,5 @@
 //! Measurement helpers shared by the criterion suites (`benches/`) and the one-run report
-//! (`examples/bench_report.rs`, which includes this file by path), so both measure the
-//! same way.
+//! (`benches/report.rs`), so both measure the same way.
 #![allow(dead_code)]
 
 use std::hint::black_box;

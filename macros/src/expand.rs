@@ -9,6 +9,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::model::{Elem, Field, Model};
+use crate::symbol::ATOMIC_LAYOUT;
 
 struct Names {
     consts: Ident,
@@ -252,6 +253,7 @@ fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
             #(#fields)*
         }
 
+        #[automatically_derived]
         impl ::core::default::Default for #snap {
             /// All fields zero.
             fn default() -> Self {
@@ -259,6 +261,7 @@ fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Debug for #snap {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#name_s) #(#debug_fields)* .finish()
@@ -359,6 +362,7 @@ fn expand_inherent(m: &Model, n: &Names) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::default::Default for #name {
             /// Every field zero.
             fn default() -> Self {
@@ -416,6 +420,7 @@ fn expand_layout_impl(m: &Model, n: &Names) -> TokenStream {
         quote!(.field(#s, &self.#fname))
     });
     quote! {
+        #[automatically_derived]
         // SAFETY: the struct is #[repr(C)], made only of atomics, nested layouts and
         // `Pad`s; its size and alignment are the computed SIZE and ALIGN and every field
         // sits at the offset FIELDS gives, all checked by the const assertions below.
@@ -442,6 +447,7 @@ fn expand_layout_impl(m: &Model, n: &Names) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Debug for #name {
             /// The field names and their values, each loaded with `Relaxed`.
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -467,8 +473,8 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
             quote_spanned!(f.ty_span=> ::core::assert!((#n) > 0, #msg);)
         });
         let msg = Literal::string(&format!(
-            "field `{}` of `{}` is not at the offset #[atomic_layout] computed",
-            f.name, m.name
+            "field `{}` of `{}` is not at the offset #[{}] computed",
+            f.name, m.name, ATOMIC_LAYOUT
         ));
         let nested = match &f.elem {
             Elem::Layout(p) => {
@@ -498,11 +504,11 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
         }
     });
     let size_msg = Literal::string(&format!(
-        "`{}` does not have the size #[atomic_layout] computed",
+        "`{}` does not have the size #[{ATOMIC_LAYOUT}] computed",
         m.name
     ));
     let align_msg = Literal::string(&format!(
-        "`{}` does not have the alignment #[atomic_layout] computed",
+        "`{}` does not have the alignment #[{ATOMIC_LAYOUT}] computed",
         m.name
     ));
     quote! {

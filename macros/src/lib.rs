@@ -4,9 +4,11 @@
 //! the attribute's documentation is there.
 #![forbid(unsafe_code)]
 
+mod errors;
 mod expand;
 mod model;
 mod parse;
+mod symbol;
 #[cfg(test)]
 mod tests;
 

@@ -1,98 +1,101 @@
 //! `syn` input to [`Model`], collecting every error with its span so the user sees all
 //! of them in one compile.
+//!
+//! Every function reports into the one [`Errors`] sink and goes on where it can; where it
+//! cannot (an enum, a field type it cannot read) it returns `None` after reporting, and
+//! only [`parse`] turns the sink into the result, so no return path drops an error.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Meta, Token, Type};
 
+use crate::errors::Errors;
 use crate::model::{Align, Elem, Field, Kind, Model, ValueType, Width};
+use crate::symbol::{ALIGN, ATOMIC, ATOMIC_LAYOUT, CRATE, DOC, RESERVED, Symbol};
 
-/// Keys of `#[atomic_layout(...)]`.
-const KEY_ALIGN: &str = "align";
-const KEY_CRATE: &str = "crate";
-/// The field attribute and its keys.
-const FIELD_ATTR: &str = "atomic";
-/// Names of generated inherent methods that a field accessor would clash with.
-const RESERVED: &[&str] = &["new", "from_mut", "snapshot", "store_snapshot"];
-
-/// Collects errors, merging them with `syn::Error::combine` (serde's `Ctxt`).
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub fn push(&mut self, e: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(e),
-            None => self.0 = Some(e),
-        }
-    }
-
-    pub fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
-        self.push(syn::Error::new(span, msg));
-    }
-
-    /// An error over all of `tokens` (not only their first token, as `span()` gives on
-    /// stable).
-    pub fn spanned(&mut self, tokens: impl ToTokens, msg: impl std::fmt::Display) {
-        self.push(syn::Error::new_spanned(tokens, msg));
-    }
-
-    pub fn finish(self) -> Result<(), syn::Error> {
-        match self.0 {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
+/// Parses the attribute arguments and the item into a model, or every error found.
+pub fn parse(args: TokenStream, item: TokenStream) -> syn::Result<Model> {
+    let mut errors = Errors::new();
+    let model = parse_model(args, item, &mut errors);
+    errors.check()?;
+    // Every `None` below reports an error first, so the check above has returned.
+    model.ok_or_else(|| {
+        syn::Error::new(
+            Span::call_site(),
+            format!(
+                "internal error: #[{ATOMIC_LAYOUT}] rejected this item without saying why; \
+                 please report it with the struct"
+            ),
+        )
+    })
 }
 
-/// Parses the attribute arguments and the item into a model.
-pub fn parse(args: TokenStream, item: TokenStream) -> Result<Model, syn::Error> {
-    let mut errors = Errors::default();
-    let (align, krate) = parse_args(args, &mut errors);
-    let item: Item = syn::parse2(item)?;
+/// The model, or `None` when the item is not a struct at all; every error goes to
+/// `errors`, the attribute's arguments checked even then.
+fn parse_model(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Option<Model> {
+    let (align, krate) = parse_args(args, errors);
+    let item: Item = match syn::parse2(item) {
+        Ok(item) => item,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
     let st = match item {
         Item::Struct(s) => s,
         Item::Enum(e) => {
-            return Err(syn::Error::new(
+            errors.error(
                 e.enum_token.span,
-                "#[atomic_layout] supports only structs with named fields, not enums: \
-                 store a discriminant in an integer field (e.g. `state: u8`)",
-            ));
+                format!(
+                    "#[{ATOMIC_LAYOUT}] supports only structs with named fields, not enums: \
+                     store a discriminant in an integer field (e.g. `state: u8`)"
+                ),
+            );
+            return None;
         }
         Item::Union(u) => {
-            return Err(syn::Error::new(
+            errors.error(
                 u.union_token.span,
-                "#[atomic_layout] supports only structs with named fields, not unions: \
-                 use a `[u8; N]` field for raw bytes",
-            ));
+                format!(
+                    "#[{ATOMIC_LAYOUT}] supports only structs with named fields, not unions: \
+                     use a `[u8; N]` field for raw bytes"
+                ),
+            );
+            return None;
         }
         other => {
-            return Err(syn::Error::new(
+            errors.error(
                 other.span(),
-                "#[atomic_layout] applies to a struct with named fields",
-            ));
+                format!("#[{ATOMIC_LAYOUT}] applies to a struct with named fields"),
+            );
+            return None;
         }
     };
 
-    check_no_generics(&st.generics, &mut errors);
+    check_no_generics(&st.generics, errors);
 
     let named = match &st.fields {
         Fields::Named(n) => Some(n),
         Fields::Unnamed(u) => {
             errors.error(
                 u.span(),
-                "#[atomic_layout] needs named fields, not a tuple struct: write \
-                 `struct Name { field: u64, .. }` so each field gets an accessor and a C name",
+                format!(
+                    "#[{ATOMIC_LAYOUT}] needs named fields, not a tuple struct: write \
+                     `struct Name {{ field: u64, .. }}` so each field gets an accessor and a \
+                     C name"
+                ),
             );
             None
         }
         Fields::Unit => {
             errors.error(
                 st.ident.span(),
-                "#[atomic_layout] needs at least one named field: a unit struct has no layout \
-                 (C has no empty structs)",
+                format!(
+                    "#[{ATOMIC_LAYOUT}] needs at least one named field: a unit struct has no \
+                     layout (C has no empty structs)"
+                ),
             );
             None
         }
@@ -103,11 +106,11 @@ pub fn parse(args: TokenStream, item: TokenStream) -> Result<Model, syn::Error> 
         if named.named.is_empty() {
             errors.error(
                 st.ident.span(),
-                "#[atomic_layout] needs at least one field (C has no empty structs)",
+                format!("#[{ATOMIC_LAYOUT}] needs at least one field (C has no empty structs)"),
             );
         }
         for f in &named.named {
-            if let Some(field) = parse_field(f, &mut errors) {
+            if let Some(field) = parse_field(f, errors) {
                 fields.push(field);
             }
         }
@@ -116,12 +119,11 @@ pub fn parse(args: TokenStream, item: TokenStream) -> Result<Model, syn::Error> 
     let attrs = st
         .attrs
         .iter()
-        .filter(|a| !a.path().is_ident("atomic_layout"))
+        .filter(|a| a.path() != ATOMIC_LAYOUT)
         .map(|a| a.to_token_stream())
         .collect();
 
-    errors.finish()?;
-    Ok(Model {
+    Some(Model {
         name: st.ident,
         vis: st.vis.to_token_stream(),
         attrs,
@@ -143,7 +145,7 @@ fn check_no_generics(generics: &syn::Generics, errors: &mut Errors) {
         errors.spanned(
             p,
             format!(
-                "#[atomic_layout] structs cannot have {what}: a layout is one fixed memory \
+                "#[{ATOMIC_LAYOUT}] structs cannot have {what}: a layout is one fixed memory \
                  layout shared with other processes and C; write a concrete struct"
             ),
         );
@@ -151,12 +153,17 @@ fn check_no_generics(generics: &syn::Generics, errors: &mut Errors) {
     if let Some(w) = &generics.where_clause {
         errors.spanned(
             w,
-            "#[atomic_layout] structs cannot have a where clause: a layout is one fixed memory \
-             layout shared with other processes and C; remove it and use concrete field types",
+            format!(
+                "#[{ATOMIC_LAYOUT}] structs cannot have a where clause: a layout is one fixed \
+                 memory layout shared with other processes and C; remove it and use concrete \
+                 field types"
+            ),
         );
     }
 }
 
+/// Parses `#[atomic_layout(...)]`'s arguments. A bad key or value is reported and the
+/// parse goes on with the next key, so every bad key shows in one compile.
 fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<TokenStream>) {
     let mut align: Option<(Option<Align>, Span)> = None;
     let mut krate: Option<(Option<TokenStream>, Span)> = None;
@@ -165,25 +172,28 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<
     }
     let parser = syn::meta::parser(|meta| {
         let key_span = meta.path.span();
-        if meta.path.is_ident(KEY_ALIGN) {
-            let lit = align_value(&meta, "atomic_layout")?;
+        if meta.path == ALIGN {
+            let Some(lit) = keep_going(align_value(&meta, ATOMIC_LAYOUT), &meta, errors)? else {
+                return Ok(());
+            };
             let parsed = parse_align(&lit, errors);
             if let Some((_, first)) = &align {
-                duplicate(errors, KEY_ALIGN, key_span, *first);
+                duplicate(errors, ALIGN, key_span, *first);
             } else {
                 align = Some((parsed, key_span));
             }
-            Ok(())
-        } else if meta.path.is_ident(KEY_CRATE) {
-            let lit = crate_value(&meta)?;
+        } else if meta.path == CRATE {
+            let Some(lit) = keep_going(crate_value(&meta), &meta, errors)? else {
+                return Ok(());
+            };
             let path = match lit.parse::<syn::Path>() {
                 Ok(p) => Some(p.to_token_stream()),
                 Err(_) => {
                     errors.error(
                         lit.span(),
                         format!(
-                            "`crate = {:?}` is not a path: name the runtime crate as it is \
-                             known to this crate, e.g. `crate = \"::shm_atomics\"`",
+                            "`{CRATE} = {:?}` is not a path: name the runtime crate as it is \
+                             known to this crate, e.g. `{CRATE} = \"::shm_atomics\"`",
                             lit.value()
                         ),
                     );
@@ -191,18 +201,19 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<
                 }
             };
             if let Some((_, first)) = &krate {
-                duplicate(errors, KEY_CRATE, key_span, *first);
+                duplicate(errors, CRATE, key_span, *first);
             } else {
                 krate = Some((path, key_span));
             }
-            Ok(())
         } else {
             let key = meta.path.to_token_stream().to_string().replace(' ', "");
-            Err(meta.error(format!(
-                "unknown key `{key}` in #[atomic_layout(..)]: supported keys are `align = N` \
-                 and `crate = \"path\"`"
-            )))
+            errors.push(meta.error(format!(
+                "unknown key `{key}` in #[{ATOMIC_LAYOUT}(..)]: supported keys are \
+                 `{ALIGN} = N` and `{CRATE} = \"path\"`"
+            )));
+            skip_value(&meta)?;
         }
+        Ok(())
     });
     if let Err(e) = syn::parse::Parser::parse2(parser, args) {
         errors.push(e);
@@ -210,13 +221,46 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> (Option<Align>, Option<
     (align.and_then(|a| a.0), krate.and_then(|k| k.0))
 }
 
+/// Reports a key's bad value and skips what is left of it, so that the parse of the
+/// attribute can go on with the next key (`parse_nested_meta` stops at the first `Err`,
+/// dropping the keys after it).
+fn keep_going<T>(
+    value: syn::Result<T>,
+    meta: &ParseNestedMeta,
+    errors: &mut Errors,
+) -> syn::Result<Option<T>> {
+    match value {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => {
+            errors.push(e);
+            skip_value(meta)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Skips the rest of one `key = value` or `key(...)` entry: every token up to the next
+/// top-level comma (a group is one token, so commas inside it do not count).
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    meta.input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            if matches!(&tt, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    })
+}
+
 /// The literal of `align = N`; a missing or non-integer value is an error showing the
 /// expected form (syn's own "expected `=`" points past the key and names no example).
-fn align_value(meta: &ParseNestedMeta, attr: &str) -> syn::Result<LitInt> {
+fn align_value(meta: &ParseNestedMeta, attr: Symbol) -> syn::Result<LitInt> {
     if !meta.input.peek(Token![=]) {
         return Err(meta.error(format!(
-            "`align` needs a value: write `align = N` with N a power of two, e.g. \
-             #[{attr}(align = 64)]"
+            "`{ALIGN}` needs a value: write `{ALIGN} = N` with N a power of two, e.g. \
+             #[{attr}({ALIGN} = 64)]"
         )));
     }
     match meta.value()?.parse::<Expr>()? {
@@ -226,8 +270,8 @@ fn align_value(meta: &ParseNestedMeta, attr: &str) -> syn::Result<LitInt> {
         other => Err(syn::Error::new_spanned(
             other,
             format!(
-                "`align` takes an integer literal, a power of two: e.g. \
-                 #[{attr}(align = 64)]"
+                "`{ALIGN}` takes an integer literal, a power of two: e.g. \
+                 #[{attr}({ALIGN} = 64)]"
             ),
         )),
     }
@@ -235,20 +279,24 @@ fn align_value(meta: &ParseNestedMeta, attr: &str) -> syn::Result<LitInt> {
 
 /// The string of `crate = "path"`, with an error showing the expected form.
 fn crate_value(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
-    const FORM: &str = "`crate` takes the runtime's path as a string: e.g. \
-                        #[atomic_layout(crate = \"::shm_atomics\")]";
+    let form = || {
+        format!(
+            "`{CRATE}` takes the runtime's path as a string: e.g. \
+             #[{ATOMIC_LAYOUT}({CRATE} = \"::shm_atomics\")]"
+        )
+    };
     if !meta.input.peek(Token![=]) {
-        return Err(meta.error(FORM));
+        return Err(meta.error(form()));
     }
     match meta.value()?.parse::<Expr>()? {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
         }) => Ok(lit),
-        other => Err(syn::Error::new_spanned(other, FORM)),
+        other => Err(syn::Error::new_spanned(other, form())),
     }
 }
 
-fn duplicate(errors: &mut Errors, key: &str, span: Span, first: Span) {
+fn duplicate(errors: &mut Errors, key: Symbol, span: Span, first: Span) {
     errors.error(span, format!("duplicate `{key}`: give it once"));
     errors.error(first, format!("`{key}` first given here"));
 }
@@ -261,7 +309,7 @@ fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
         Ok(n) if n.is_power_of_two() => {
             errors.error(
                 lit.span(),
-                format!("align = {n} is above Rust's limit: use at most 2^29 (536870912)"),
+                format!("{ALIGN} = {n} is above Rust's limit: use at most 2^29 (536870912)"),
             );
             None
         }
@@ -269,8 +317,8 @@ fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
             errors.error(
                 lit.span(),
                 format!(
-                    "align = {n} is not a power of two: use 1, 2, 4, 8, 16, 32, 64 (a cache line), \
-                     128, ... up to 2^29"
+                    "{ALIGN} = {n} is not a power of two: use 1, 2, 4, 8, 16, 32, 64 (a cache \
+                     line), 128, ... up to 2^29"
                 ),
             );
             None
@@ -288,15 +336,17 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
     let mut align: Option<(Option<Align>, Span)> = None;
     let mut align_lit_span = None;
     for attr in &f.attrs {
-        if attr.path().is_ident("doc") {
+        if attr.path() == DOC {
             docs.push(attr.to_token_stream());
-        } else if attr.path().is_ident(FIELD_ATTR) {
+        } else if attr.path() == ATOMIC {
             parse_field_attr(attr, &mut align, &mut align_lit_span, errors);
         } else {
             errors.spanned(
                 attr,
-                "only doc comments and #[atomic(align = N)] are allowed on fields of an \
-                 #[atomic_layout] struct",
+                format!(
+                    "only doc comments and #[{ATOMIC}({ALIGN} = N)] are allowed on fields of \
+                     an #[{ATOMIC_LAYOUT}] struct"
+                ),
             );
         }
     }
@@ -318,7 +368,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
             errors.error(
                 span,
                 format!(
-                    "align = {} is below the natural alignment {} of `{}`: use at least {}",
+                    "{ALIGN} = {} is below the natural alignment {} of `{}`: use at least {}",
                     a.0,
                     v.width.bytes(),
                     v.rust,
@@ -339,6 +389,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
     })
 }
 
+/// Parses one `#[atomic(...)]`; like [`parse_args`], it reports a bad key and goes on.
 fn parse_field_attr(
     attr: &Attribute,
     align: &mut Option<(Option<Align>, Span)>,
@@ -348,28 +399,33 @@ fn parse_field_attr(
     if !matches!(attr.meta, Meta::List(_)) {
         errors.spanned(
             attr,
-            "write #[atomic(align = N)] with N a power of two: `align` is the only key",
+            format!(
+                "write #[{ATOMIC}({ALIGN} = N)] with N a power of two: `{ALIGN}` is the only key"
+            ),
         );
         return;
     }
     let res = attr.parse_nested_meta(|meta| {
         let key_span = meta.path.span();
-        if meta.path.is_ident(KEY_ALIGN) {
-            let lit = align_value(&meta, FIELD_ATTR)?;
+        if meta.path == ALIGN {
+            let Some(lit) = keep_going(align_value(&meta, ATOMIC), &meta, errors)? else {
+                return Ok(());
+            };
             let parsed = parse_align(&lit, errors);
             if let Some((_, first)) = align {
-                duplicate(errors, KEY_ALIGN, key_span, *first);
+                duplicate(errors, ALIGN, key_span, *first);
             } else {
                 *align = Some((parsed, key_span));
                 *align_lit_span = Some(lit.span());
             }
-            Ok(())
         } else {
             let key = meta.path.to_token_stream().to_string().replace(' ', "");
-            Err(meta.error(format!(
-                "unknown key `{key}` in #[atomic(..)]: the supported key is `align = N`"
-            )))
+            errors.push(meta.error(format!(
+                "unknown key `{key}` in #[{ATOMIC}(..)]: the supported key is `{ALIGN} = N`"
+            )));
+            skip_value(&meta)?;
         }
+        Ok(())
     });
     if let Err(e) = res {
         errors.push(e);
@@ -412,8 +468,13 @@ fn not_a_value_type_hint(ident: &str) -> Option<&'static str> {
     })
 }
 
-const SUPPORTED: &str = "supported field types: i8..i128, u8..u128, f32, f64, bool, \
-    [u8; N] with N in 1, 2, 4, 8, 16, arrays [T; N] of those, and other #[atomic_layout] structs";
+/// The list of supported field types, ending every "not supported" message.
+fn supported() -> String {
+    format!(
+        "supported field types: i8..i128, u8..u128, f32, f64, bool, [u8; N] with N in 1, 2, 4, \
+         8, 16, arrays [T; N] of those, and other #[{ATOMIC_LAYOUT}] structs"
+    )
+}
 
 /// Parses a field type: a value type, `[u8; N]`, an array, or a nested layout path.
 fn parse_type(ty: &Type, errors: &mut Errors) -> Option<(Elem, Option<TokenStream>)> {
@@ -462,8 +523,11 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
                 _ => {
                     errors.spanned(
                         ty,
-                        "arrays of arrays are not supported (other than arrays of [u8; N]): \
-                         flatten the array or wrap the inner part in an #[atomic_layout] struct",
+                        format!(
+                            "arrays of arrays are not supported (other than arrays of \
+                             [u8; N]): flatten the array or wrap the inner part in an \
+                             #[{ATOMIC_LAYOUT}] struct"
+                        ),
                     );
                     None
                 }
@@ -498,13 +562,15 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
             {
                 let last = tp.path.segments.last().map(|s| s.ident.to_string());
                 let msg = if last.as_deref() == Some("Atomic") {
-                    "write the plain type (e.g. `u64`, not `Atomic<u64>`): #[atomic_layout] makes \
-                     every field atomic"
-                        .to_string()
+                    format!(
+                        "write the plain type (e.g. `u64`, not `Atomic<u64>`): \
+                         #[{ATOMIC_LAYOUT}] makes every field atomic"
+                    )
                 } else {
                     format!(
-                        "generic types are not supported in a layout (`{}`); {SUPPORTED}",
-                        seg.ident
+                        "generic types are not supported in a layout (`{}`); {}",
+                        seg.ident,
+                        supported()
                     )
                 };
                 errors.spanned(ty, msg);
@@ -516,17 +582,17 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
         }
         _ => {
             let what = match ty {
-                Type::Tuple(_) => {
+                Type::Tuple(_) => format!(
                     "a tuple cannot be a layout field (Rust does not fix its layout): give each \
-                     element its own field or use a nested #[atomic_layout] struct"
-                }
-                Type::Reference(_) | Type::Ptr(_) => {
-                    "a reference or pointer cannot be a layout field: an address means nothing \
-                     in another process; store an index or offset in an integer field"
-                }
-                _ => "this type cannot be a layout field",
+                     element its own field or use a nested #[{ATOMIC_LAYOUT}] struct"
+                ),
+                Type::Reference(_) | Type::Ptr(_) => "a reference or pointer cannot be a layout \
+                     field: an address means nothing in another process; store an index or \
+                     offset in an integer field"
+                    .to_string(),
+                _ => "this type cannot be a layout field".to_string(),
             };
-            errors.spanned(ty, format!("{what}; {SUPPORTED}"));
+            errors.spanned(ty, format!("{what}; {}", supported()));
             None
         }
     }

@@ -75,3 +75,73 @@ fn errors_are_all_reported_at_once() {
     assert!(messages[2].contains("not a power of two"));
     assert!(messages[3].contains("usize"));
 }
+
+fn messages(args: proc_macro2::TokenStream, input: proc_macro2::TokenStream) -> Vec<String> {
+    let err = crate::parse::parse(args, input).unwrap_err();
+    err.into_iter().map(|e| e.to_string()).collect()
+}
+
+/// The attribute's arguments are checked and reported even when the item is not a
+/// struct (an early return used to drop them with the sink).
+#[test]
+fn argument_errors_survive_a_rejected_item() {
+    let messages = messages(
+        quote::quote!(align = 3, crate = 5),
+        quote::quote! {
+            enum State { Idle, Busy }
+        },
+    );
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(messages[0].contains("align = 3 is not a power of two"));
+    assert!(messages[1].contains("`crate` takes the runtime's path as a string"));
+    assert!(messages[2].contains("not enums"));
+}
+
+/// A bad key does not hide the keys after it: each entry is reported and the parse goes
+/// on (`parse_nested_meta` stops at the first `Err`).
+#[test]
+fn every_bad_key_is_reported() {
+    let messages = messages(
+        quote::quote!(packed = 4, align, crate = "a b", size(8, 16), align = 6),
+        quote::quote! {
+            struct S {
+                #[atomic(offset = 8, align = "x", align = 3)]
+                a: u64,
+            }
+        },
+    );
+    let want = [
+        "unknown key `packed` in #[atomic_layout(..)]",
+        "`align` needs a value",
+        "`crate = \"a b\"` is not a path",
+        "unknown key `size` in #[atomic_layout(..)]",
+        "align = 6 is not a power of two",
+        "unknown key `offset` in #[atomic(..)]",
+        "`align` takes an integer literal",
+        "align = 3 is not a power of two",
+    ];
+    assert_eq!(messages.len(), want.len(), "{messages:#?}");
+    for (got, want) in messages.iter().zip(want) {
+        assert!(got.contains(want), "{got:?} should contain {want:?}");
+    }
+}
+
+/// A sink dropped without `check` would lose its errors: in debug builds it panics.
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "dropped without `check`")]
+fn an_unchecked_sink_panics() {
+    let mut errors = crate::errors::Errors::new();
+    errors.error(proc_macro2::Span::call_site(), "lost");
+    drop(errors);
+}
+
+/// A checked sink drops quietly, with or without errors.
+#[test]
+fn a_checked_sink_drops_quietly() {
+    let errors = crate::errors::Errors::new();
+    assert!(errors.check().is_ok());
+    let mut errors = crate::errors::Errors::new();
+    errors.error(proc_macro2::Span::call_site(), "reported");
+    assert_eq!(errors.check().unwrap_err().to_string(), "reported");
+}

@@ -1,5 +1,19 @@
-//! Helpers shared by integration tests: compiling C with the system compilers.
+//! Helpers shared by the integration test targets that include this file (`layout`,
+//! `segment`): compiling C with the system compilers, and naming a test for a worker
+//! process that re-runs the test binary.
 #![allow(dead_code)]
+
+/// The libtest name of a test function of the calling module, as `--exact` needs it: the
+/// module path without the crate's name (`processes::four_processes_exact_totals` in the
+/// `segment` target). Naming the function itself makes a renamed test a compile error
+/// rather than a worker that silently runs no test.
+macro_rules! test_name {
+    ($test:ident) => {{
+        let _: fn() = $test;
+        let path: &'static str = concat!(module_path!(), "::", stringify!($test));
+        path.split_once("::").map_or(path, |(_, in_crate)| in_crate)
+    }};
+}
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

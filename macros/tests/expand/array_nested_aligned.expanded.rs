@@ -47,12 +47,14 @@ pub(crate) struct StatsSnapshot {
     pub net: <NetStats as ::shm_atomics::Layout>::Snapshot,
     __atomics_pad_1: [u8; __AtomicsLayout_Stats::PAD_1],
 }
+#[automatically_derived]
 impl ::core::default::Default for StatsSnapshot {
     /// All fields zero.
     fn default() -> Self {
         <Self as ::shm_atomics::__private::zerocopy::FromZeros>::new_zeroed()
     }
 }
+#[automatically_derived]
 impl ::core::fmt::Debug for StatsSnapshot {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("StatsSnapshot")
@@ -100,12 +102,14 @@ impl Stats {
         <NetStats as ::shm_atomics::Layout>::store_snapshot(&self.net, &snapshot.net);
     }
 }
+#[automatically_derived]
 impl ::core::default::Default for Stats {
     /// Every field zero.
     fn default() -> Self {
         Self::new()
     }
 }
+#[automatically_derived]
 unsafe impl ::shm_atomics::Layout for Stats {
     const NAME: &'static str = "Stats";
     const SIZE: usize = __AtomicsLayout_Stats::SIZE;
@@ -146,6 +150,7 @@ unsafe impl ::shm_atomics::Layout for Stats {
         Stats::store_snapshot(self, snapshot)
     }
 }
+#[automatically_derived]
 impl ::core::fmt::Debug for Stats {
     /// The field names and their values, each loaded with `Relaxed`.
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

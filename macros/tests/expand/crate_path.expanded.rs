@@ -32,12 +32,14 @@ struct IdSnapshot {
     pub id: [u8; 16],
     __atomics_pad_0: [u8; __AtomicsLayout_Id::PAD_0],
 }
+#[automatically_derived]
 impl ::core::default::Default for IdSnapshot {
     /// All fields zero.
     fn default() -> Self {
         <Self as ::my_atomics::__private::zerocopy::FromZeros>::new_zeroed()
     }
 }
+#[automatically_derived]
 impl ::core::fmt::Debug for IdSnapshot {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("IdSnapshot").field("id", &self.id).finish()
@@ -70,12 +72,14 @@ impl Id {
         self.id.store(snapshot.id);
     }
 }
+#[automatically_derived]
 impl ::core::default::Default for Id {
     /// Every field zero.
     fn default() -> Self {
         Self::new()
     }
 }
+#[automatically_derived]
 unsafe impl ::my_atomics::Layout for Id {
     const NAME: &'static str = "Id";
     const SIZE: usize = __AtomicsLayout_Id::SIZE;
@@ -107,6 +111,7 @@ unsafe impl ::my_atomics::Layout for Id {
         Id::store_snapshot(self, snapshot)
     }
 }
+#[automatically_derived]
 impl ::core::fmt::Debug for Id {
     /// The field names and their values, each loaded with `Relaxed`.
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

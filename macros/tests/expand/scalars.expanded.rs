@@ -46,12 +46,14 @@ pub struct PairSnapshot {
     pub up: bool,
     __atomics_pad_1: [u8; __AtomicsLayout_Pair::PAD_1],
 }
+#[automatically_derived]
 impl ::core::default::Default for PairSnapshot {
     /// All fields zero.
     fn default() -> Self {
         <Self as ::shm_atomics::__private::zerocopy::FromZeros>::new_zeroed()
     }
 }
+#[automatically_derived]
 impl ::core::fmt::Debug for PairSnapshot {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("PairSnapshot")
@@ -96,12 +98,14 @@ impl Pair {
         self.up.store(snapshot.up);
     }
 }
+#[automatically_derived]
 impl ::core::default::Default for Pair {
     /// Every field zero.
     fn default() -> Self {
         Self::new()
     }
 }
+#[automatically_derived]
 unsafe impl ::shm_atomics::Layout for Pair {
     const NAME: &'static str = "Pair";
     const SIZE: usize = __AtomicsLayout_Pair::SIZE;
@@ -143,6 +147,7 @@ unsafe impl ::shm_atomics::Layout for Pair {
         Pair::store_snapshot(self, snapshot)
     }
 }
+#[automatically_derived]
 impl ::core::fmt::Debug for Pair {
     /// The field names and their values, each loaded with `Relaxed`.
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

@@ -1,4 +1,3 @@
-#![allow(missing_docs)]
 //! `#[atomic_layout]` in Rust: offsets, accessors, snapshots, Debug, views, fingerprints.
 
 use shm_atomics::{Error, FieldType, Kind, Layout, OpType, Region, atomic_layout};

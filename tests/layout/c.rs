@@ -1,9 +1,8 @@
 //! The generated C headers against the C compiler: gcc (C11) and g++ (C++17) compile
 //! every header with warnings as errors (the `_Static_assert`s must hold), and a
 //! compiled program prints `offsetof`/`sizeof`/`alignof`, which must equal `FIELDS`.
-#![allow(missing_docs)]
 
-mod common;
+use crate::common;
 
 use shm_atomics::{Layout, atomic_layout};
 

@@ -5,7 +5,6 @@
 //! hangs, and never crashes the process with SIGBUS (lengths are checked before mapping,
 //! and every field of an accepted segment is read here). `LayoutDescBuf::decode` never
 //! panics on any bytes either.
-#![allow(missing_docs)]
 
 use std::mem::offset_of;
 use std::path::Path;

@@ -3,7 +3,6 @@
 //!
 //! Every worker is this test binary re-run with one test selected (`--exact`) and an
 //! environment variable that tells that test to act as a worker.
-#![allow(missing_docs)]
 
 use std::collections::BTreeSet;
 use std::os::unix::process::ExitStatusExt;
@@ -13,7 +12,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use shm_atomics::{Layout, Segment, atomic_layout};
 
-/// Starts this test binary as a worker running only `test`, with `env = spec`.
+/// Starts this test binary as a worker running only `test` (its libtest name, from
+/// `test_name!`), with `env = spec`.
 fn worker(test: &str, env: &str, spec: String) -> Command {
     let mut c = Command::new(std::env::current_exe().expect("test binary path"));
     c.args([test, "--exact", "--nocapture", "--test-threads=1"])
@@ -147,7 +147,7 @@ fn four_processes_exact_totals() {
     let children: Vec<Child> = (0..MIXED_WORKERS)
         .map(|w| {
             worker(
-                "four_processes_exact_totals",
+                test_name!(four_processes_exact_totals),
                 MIXED_ENV,
                 format!("{}:{w}", path.display()),
             )
@@ -267,7 +267,7 @@ fn sigkill_mid_run_leaves_exact_accounting() {
     let mut children: Vec<Child> = (0..KILL_WORKERS)
         .map(|w| {
             worker(
-                "sigkill_mid_run_leaves_exact_accounting",
+                test_name!(sigkill_mid_run_leaves_exact_accounting),
                 KILL_ENV,
                 format!("{}:{w}", path.display()),
             )
@@ -428,7 +428,7 @@ fn eight_processes_race_open_or_create() {
         let children: Vec<Child> = (0..RACERS)
             .map(|id| {
                 worker(
-                    "eight_processes_race_open_or_create",
+                    test_name!(eight_processes_race_open_or_create),
                     RACE_ENV,
                     format!("{}\n{}\n{id}", seg_path.display(), sync.path().display()),
                 )

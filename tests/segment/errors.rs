@@ -1,6 +1,5 @@
 //! Every refusal of the segment openers: the exact `SegmentErrorKind`, and a message that
 //! names the file.
-#![allow(missing_docs)]
 
 use std::ffi::CString;
 use std::fmt::Debug;
@@ -499,7 +498,7 @@ fn read_only_file_opens_readonly_and_refuses_read_write() {
     use std::os::unix::process::CommandExt;
     let spawned = std::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
-            "read_only_file_opens_readonly_and_refuses_read_write",
+            test_name!(read_only_file_opens_readonly_and_refuses_read_write),
             "--exact",
             "--nocapture",
             "--test-threads=1",

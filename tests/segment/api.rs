@@ -1,6 +1,5 @@
 //! The basic segment API: bare names under `default_dir`, `from_file` with a memfd,
 //! `SegmentOptions` (mode, initial contents), the file outliving its handle, `info()`.
-#![allow(missing_docs)]
 
 use std::fs::File;
 use std::os::fd::FromRawFd;

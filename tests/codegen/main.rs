@@ -1,7 +1,11 @@
-//! Zero cost, shown in the machine code rather than timed: the release build of
-//! `examples/codegen_probe.rs` is disassembled and each probe, an `#[inline(never)]`
-//! function around one layout accessor and one operation, must be the single instruction
-//! a hand-written atomic compiles to, with no call.
+//! Zero cost, shown in the machine code rather than timed: the release build of the
+//! probes in `probe.rs` beside this file is disassembled and each probe, an
+//! `#[inline(never)]` function around one layout accessor and one operation, must be the
+//! single instruction a hand-written atomic compiles to, with no call.
+//!
+//! `probe.rs` is not a module of this test: it is the `codegen_probe` example target
+//! (declared with its path in Cargo.toml), a program of its own so that it can be built
+//! in release with its own flags while this test runs in debug.
 //!
 //! The probe is built with `-C target-feature=+cmpxchg16b` (every x86_64 CPU since about
 //! 2008 has the instruction). Without that flag, portable-atomic chooses the 16-byte

@@ -1,9 +1,8 @@
 //! C and Rust processes increment the same file-backed layout at the same time: the C
 //! program is built with gcc from the generated header and uses C11 atomics; the Rust
 //! processes are this test binary re-run as workers. Totals must be exact.
-#![allow(missing_docs)]
 
-mod common;
+use crate::common;
 
 use std::fs::OpenOptions;
 use std::path::Path;
@@ -82,7 +81,7 @@ fn rust_worker(path: &Path, ops: u64, id: u32) {
 fn spawn_rust(path: &Path, id: u32) -> Child {
     Command::new(std::env::current_exe().expect("test binary path"))
         .args([
-            "c_and_rust_processes_increment_one_file",
+            test_name!(c_and_rust_processes_increment_one_file),
             "--exact",
             "--nocapture",
             "--test-threads=1",

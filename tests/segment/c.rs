@@ -2,9 +2,8 @@
 //! `L::c_header()`, maps the file with open + mmap and finds the payload through the
 //! generated `<snake>_segment(map, len)` helper, which must also refuse files that are
 //! not ready segments of its layout.
-#![allow(missing_docs)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Command};
@@ -177,7 +176,7 @@ fn c_and_rust_processes_share_a_segment_through_the_header_helper() {
         children.push(
             Command::new(std::env::current_exe().expect("test binary"))
                 .args([
-                    "c_and_rust_processes_share_a_segment_through_the_header_helper",
+                    test_name!(c_and_rust_processes_share_a_segment_through_the_header_helper),
                     "--exact",
                     "--nocapture",
                     "--test-threads=1",

@@ -1,8 +1,8 @@
-//! Probes for `tests/codegen.rs`: small `#[inline(never)]` functions around layout
+//! Probes for the `codegen` test (`main.rs` beside this file): small `#[inline(never)]` functions around layout
 //! accessors, whose release machine code the test disassembles to show that an accessor
 //! and an `Atomic` operation compile to the one instruction a hand-written atomic would.
 //!
-//! Built by the test as
+//! Declared in Cargo.toml as the `codegen_probe` example and built by the test as
 //! `RUSTFLAGS="-C target-feature=+cmpxchg16b" cargo build --release --example codegen_probe`;
 //! running it just calls each probe once.
 

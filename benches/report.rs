@@ -3,9 +3,13 @@
 //! line per pair (ours divided by the reference, the median of the rounds' ratios).
 //!
 //! ```text
-//! cargo run --release --example bench_report [-- --quick] [--rounds N]
-//!                                             [--csv PATH] [--json PATH|-] [--max-threads N]
+//! cargo bench --bench report [-- --quick] [--rounds N]
+//!                                 [--csv PATH] [--json PATH|-] [--max-threads N]
 //! ```
+//!
+//! A `harness = false` bench target: `cargo bench` builds it with optimizations and
+//! passes `--bench`, which it ignores; `cargo bench` without `--bench report` runs it
+//! after the criterion suites.
 //!
 //! How it measures: every pair's op count is fixed once (calibrated during a warm-up so
 //! the reference side takes a few milliseconds), then each round runs every pair's two
@@ -34,7 +38,6 @@ use std::time::{Duration, Instant};
 use portable_atomic::AtomicU128;
 use shm_atomics::{AType, Atom, Atomic, Segment, atomic, atomic_layout};
 
-#[path = "../benches/support/mod.rs"]
 mod support;
 
 use support::{Adjacent, MAX_THREADS, Padded, Shared, run_threads, shared_sample, shared_work};
@@ -53,10 +56,11 @@ pub struct Stats {
 }
 
 const USAGE: &str = "\
-bench_report: key benchmark pairs measured in one run, interleaved over rounds
+report: key benchmark pairs measured in one run, interleaved over rounds
 
 USAGE:
-    bench_report [--quick] [--rounds N] [--csv PATH] [--json PATH|-] [--max-threads N]
+    cargo bench --bench report -- [--quick] [--rounds N] [--csv PATH] [--json PATH|-]
+                                  [--max-threads N]
 
 OPTIONS:
     --quick          short batches and fewer rounds (well under a minute)
@@ -93,7 +97,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
         match a.as_str() {
-            "--quick" => {}
+            // `--bench` is what `cargo bench` passes to every bench target.
+            "--quick" | "--bench" => {}
             "--rounds" => {
                 o.rounds = value("--rounds")?
                     .parse()
@@ -143,14 +148,14 @@ fn timed<R>(n: u64, mut f: impl FnMut(u64) -> R) -> Duration {
 /// The work of a thread: `work(thread index, ops)`.
 type Work<'a> = &'a (dyn Fn(usize, u64) + Sync);
 
-/// The worker process: `ATOMICS_BENCH_REPORT_WORKER=PATH bench_report ID OPS`.
+/// The worker process: `ATOMICS_BENCH_REPORT_WORKER=PATH report ID OPS`.
 fn worker(path: &Path) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(id), Some(ops)) = (
         args.first().and_then(|a| a.parse::<usize>().ok()),
         args.get(1).and_then(|a| a.parse::<u64>().ok()),
     ) else {
-        eprintln!("usage: {WORKER_ENV}=PATH bench_report ID OPS");
+        eprintln!("usage: {WORKER_ENV}=PATH report ID OPS");
         return ExitCode::from(2);
     };
     match Segment::<Shared>::open(path) {
@@ -159,7 +164,7 @@ fn worker(path: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("bench_report worker: {e}");
+            eprintln!("report worker: {e}");
             ExitCode::FAILURE
         }
     }
@@ -366,14 +371,14 @@ fn main() -> ExitCode {
     let o = match parse(&args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("bench_report: {e}\n\n{USAGE}");
+            eprintln!("report: {e}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
     match run(&o) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("bench_report: {e}");
+            eprintln!("report: {e}");
             ExitCode::FAILURE
         }
     }
@@ -381,7 +386,9 @@ fn main() -> ExitCode {
 
 fn run(o: &Options) -> Result<(), String> {
     if cfg!(debug_assertions) {
-        eprintln!("bench_report: a debug build measures nothing useful; use --release");
+        eprintln!(
+            "report: a debug build measures nothing useful; run it with `cargo bench --bench report`"
+        );
     }
     let started = Instant::now();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -687,7 +694,7 @@ fn run(o: &Options) -> Result<(), String> {
     ];
 
     println!(
-        "bench_report: {} rounds{}; ns per operation on THIS machine ({} cores), medians of the rounds",
+        "report: {} rounds{}; ns per operation on THIS machine ({} cores), medians of the rounds",
         o.rounds,
         if o.quick { " (--quick)" } else { "" },
         std::thread::available_parallelism().map_or(0, |n| n.get())

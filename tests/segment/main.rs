@@ -1,0 +1,21 @@
+//! File-backed segments (`Segment`, `ReadOnlySegment`, `RawSegment`), one module per
+//! concern:
+//! - `api`: bare names under `default_dir`, `from_file`, `SegmentOptions`, `info()`;
+//! - `errors`: every refusal of the openers, with its exact `SegmentErrorKind`;
+//! - `props`: hostile files (random bytes, truncations, bit flips) never crash an opener;
+//! - `processes`: real processes sharing one segment, with exact totals;
+//! - `c`: C and Rust processes on one segment file through the generated header.
+//!
+//! The multi-process tests re-run this test binary as their workers, selecting one test
+//! by its full name (`test_name!`, in `tests/common/mod.rs`).
+#![allow(missing_docs)]
+
+#[macro_use]
+#[path = "../common/mod.rs"]
+mod common;
+
+mod api;
+mod c;
+mod errors;
+mod processes;
+mod props;
