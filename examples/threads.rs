@@ -43,7 +43,7 @@ fn main() {
                     REQUESTS.inc();
                     BYTES.fetch_add(u128::from(i % 1500));
                     // A 16-byte CAS loop: the id of the last writer.
-                    LAST.swap(|_| id);
+                    LAST.update_fetch(|_| id);
                     LOAD.add(0.5);
                 }
             });

@@ -34,8 +34,8 @@ fn call(a: &DynAtomicView<'_>, op: OpType, v: Operand) -> Result<(), Error> {
         Exchange => a.exchange(v).map(drop),
         CmpxchgWeak => a.cmpxchg_weak(v, v).map(drop),
         CmpxchgStrong => a.cmpxchg_strong(v, v).map(drop),
-        Swap => a.swap(|x| x).map(drop),
-        SwapVals => a.swap_vals(|x| x).map(drop),
+        UpdateFetch => a.swap(|x| x).map(drop),
+        UpdateVals => a.swap_vals(|x| x).map(drop),
         BitTest => a.bit_test(0).map(drop),
         BitCompl => a.bit_compl(0).map(drop),
         BitSet => a.bit_set(0).map(drop),
@@ -1065,7 +1065,7 @@ fn step_common<T: Model>(d: &DynAtomic, t: &Atomic<T>, op: &Op) -> Result<bool, 
         }
         Op::Swap(x) => {
             let (old_d, new_d) = d.swap_vals(|_| m(x)).unwrap();
-            let (old_t, new_t) = t.swap_vals(|_| m(x));
+            let (old_t, new_t) = t.update_vals(|_| m(x));
             same(Ok(old_d), old_t)?;
             same(Ok(new_d), new_t)?;
         }

@@ -84,8 +84,10 @@ macro_rules! int_edges {
             assert!(r.success);
             assert_eq!(r.expected, $t::MAX);
             assert_eq!(a.exchange($t::MAX), $t::MIN);
-            assert_eq!(a.swap_vals(|v| v.wrapping_add(1)), ($t::MAX, $t::MIN));
-            assert_eq!(a.swap(|v| v.wrapping_sub(1)), $t::MAX);
+            assert_eq!(a.update_vals(|v| v.wrapping_add(1)), ($t::MAX, $t::MIN));
+            assert_eq!(a.update_fetch(|v| v.wrapping_sub(1)), $t::MAX);
+            assert_eq!(a.fetch_update(|v| v.wrapping_add(1)), $t::MAX);
+            assert_eq!(a.fetch_update(|v| v.wrapping_sub(1)), $t::MIN);
             assert_eq!(a.into_inner(), $t::MAX);
         }
     )*};
@@ -198,7 +200,7 @@ macro_rules! float_edges {
             a.store($t::MIN);
             a.neg();
             assert_eq!(a.load(), $t::MAX);
-            assert_eq!(a.swap_vals(|v| v / 2.0), ($t::MAX, $t::MAX / 2.0));
+            assert_eq!(a.update_vals(|v| v / 2.0), ($t::MAX, $t::MAX / 2.0));
             // 2^24 (f32) / 2^53 (f64) + 1 rounds back: IEEE, not integer, addition.
             let two: $t = 2.0;
             let big = two.powi($t::MANTISSA_DIGITS as i32);
@@ -284,14 +286,17 @@ fn bool_non_canonical_bytes() {
     b.bin_and(false);
     assert_eq!(raw.load(), 0);
 
-    // exchange / swap / store write canonical bytes.
+    // exchange / the update family / store write canonical bytes.
     raw.store(0x10);
     assert!(b.exchange(true));
     assert_eq!(raw.load(), 1);
     raw.store(0x10);
-    assert_eq!(b.swap_vals(|v| !v), (true, false));
+    assert_eq!(b.update_vals(|v| !v), (true, false));
     assert_eq!(raw.load(), 0);
-    assert!(b.swap(|v| !v));
+    assert!(b.update_fetch(|v| !v));
+    assert_eq!(raw.load(), 1);
+    raw.store(0x10);
+    assert!(b.fetch_update(|v| v));
     assert_eq!(raw.load(), 1);
     b.store(false);
     assert_eq!(raw.load(), 0);

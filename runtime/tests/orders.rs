@@ -54,17 +54,38 @@ macro_rules! row {
     };
 }
 
+/// A row of a read-modify-write whose `_explicit` form takes every order and so returns
+/// its value directly (no `Result`).
+macro_rules! rmw_row {
+    ($op:ident, |$a:ident, $o:ident| $explicit:expr, |$b:ident| $plain:expr) => {
+        (
+            OpType::$op,
+            any,
+            Box::new(move |$a: &Atomic<T>, $o: MemoryOrder| Ok(d($explicit))),
+            Box::new(move |$b: &Atomic<T>| d($plain)),
+        )
+    };
+}
+
 fn base_rows<T: Value>(v: T) -> Vec<Row<T>> {
     vec![
         row!(Load, load_ok, |a, o| a.load_explicit(o), |b| b.load()),
         row!(Store, store_ok, |a, o| a.store_explicit(v, o), |b| b
             .store(v)),
-        row!(Exchange, any, |a, o| a.exchange_explicit(v, o), |b| b
+        rmw_row!(Exchange, |a, o| a.exchange_explicit(v, o), |b| b
             .exchange(v)),
-        row!(Swap, any, |a, o| a.swap_explicit(|_| v, o), |b| b
-            .swap(|_| v)),
-        row!(SwapVals, any, |a, o| a.swap_vals_explicit(|_| v, o), |b| b
-            .swap_vals(|_| v)),
+        // `fetch_update` is the same operation as `update_fetch` (one `OpType`), returning
+        // the previous value: both are checked in its row.
+        rmw_row!(
+            UpdateFetch,
+            |a, o| (
+                a.update_fetch_explicit(|_| v, o),
+                a.fetch_update_explicit(|_| v, o)
+            ),
+            |b| (b.update_fetch(|_| v), b.fetch_update(|_| v))
+        ),
+        rmw_row!(UpdateVals, |a, o| a.update_vals_explicit(|_| v, o), |b| b
+            .update_vals(|_| v)),
     ]
 }
 
@@ -83,27 +104,17 @@ fn bit_rows<T: Bitwise>(v: T, bit: u32) -> Vec<Row<T>> {
         row!(BitCompl, any, |a, o| a.bit_compl_explicit(bit, o), |b| b
             .bit_compl(bit)
             .unwrap()),
-        row!(BinOr, any, |a, o| a.bin_or_explicit(v, o), |b| b.bin_or(v)),
-        row!(BinXor, any, |a, o| a.bin_xor_explicit(v, o), |b| b
-            .bin_xor(v)),
-        row!(BinAnd, any, |a, o| a.bin_and_explicit(v, o), |b| b
-            .bin_and(v)),
-        row!(BinNot, any, |a, o| a.bin_not_explicit(o), |b| b.bin_not()),
-        row!(BinFetchOr, any, |a, o| a.bin_fetch_or_explicit(v, o), |b| b
+        rmw_row!(BinOr, |a, o| a.bin_or_explicit(v, o), |b| b.bin_or(v)),
+        rmw_row!(BinXor, |a, o| a.bin_xor_explicit(v, o), |b| b.bin_xor(v)),
+        rmw_row!(BinAnd, |a, o| a.bin_and_explicit(v, o), |b| b.bin_and(v)),
+        rmw_row!(BinNot, |a, o| a.bin_not_explicit(o), |b| b.bin_not()),
+        rmw_row!(BinFetchOr, |a, o| a.bin_fetch_or_explicit(v, o), |b| b
             .bin_fetch_or(v)),
-        row!(
-            BinFetchXor,
-            any,
-            |a, o| a.bin_fetch_xor_explicit(v, o),
-            |b| b.bin_fetch_xor(v)
-        ),
-        row!(
-            BinFetchAnd,
-            any,
-            |a, o| a.bin_fetch_and_explicit(v, o),
-            |b| b.bin_fetch_and(v)
-        ),
-        row!(BinFetchNot, any, |a, o| a.bin_fetch_not_explicit(o), |b| b
+        rmw_row!(BinFetchXor, |a, o| a.bin_fetch_xor_explicit(v, o), |b| b
+            .bin_fetch_xor(v)),
+        rmw_row!(BinFetchAnd, |a, o| a.bin_fetch_and_explicit(v, o), |b| b
+            .bin_fetch_and(v)),
+        rmw_row!(BinFetchNot, |a, o| a.bin_fetch_not_explicit(o), |b| b
             .bin_fetch_not()),
     ]);
     rows
@@ -111,15 +122,14 @@ fn bit_rows<T: Bitwise>(v: T, bit: u32) -> Vec<Row<T>> {
 
 fn arith_rows<T: shm_atomics_runtime::Arithmetic>(v: T) -> Vec<Row<T>> {
     vec![
-        row!(Add, any, |a, o| a.add_explicit(v, o), |b| b.add(v)),
-        row!(Sub, any, |a, o| a.sub_explicit(v, o), |b| b.sub(v)),
-        row!(Neg, any, |a, o| a.neg_explicit(o), |b| b.neg()),
-        row!(FetchAdd, any, |a, o| a.fetch_add_explicit(v, o), |b| b
+        rmw_row!(Add, |a, o| a.add_explicit(v, o), |b| b.add(v)),
+        rmw_row!(Sub, |a, o| a.sub_explicit(v, o), |b| b.sub(v)),
+        rmw_row!(Neg, |a, o| a.neg_explicit(o), |b| b.neg()),
+        rmw_row!(FetchAdd, |a, o| a.fetch_add_explicit(v, o), |b| b
             .fetch_add(v)),
-        row!(FetchSub, any, |a, o| a.fetch_sub_explicit(v, o), |b| b
+        rmw_row!(FetchSub, |a, o| a.fetch_sub_explicit(v, o), |b| b
             .fetch_sub(v)),
-        row!(FetchNeg, any, |a, o| a.fetch_neg_explicit(o), |b| b
-            .fetch_neg()),
+        rmw_row!(FetchNeg, |a, o| a.fetch_neg_explicit(o), |b| b.fetch_neg()),
     ]
 }
 
@@ -127,12 +137,10 @@ fn int_rows<T: Integer>(v: T, bit: u32) -> Vec<Row<T>> {
     let mut rows = bit_rows(v, bit);
     rows.extend(arith_rows(v));
     rows.extend::<[Row<T>; 4]>([
-        row!(Inc, any, |a, o| a.inc_explicit(o), |b| b.inc()),
-        row!(Dec, any, |a, o| a.dec_explicit(o), |b| b.dec()),
-        row!(FetchInc, any, |a, o| a.fetch_inc_explicit(o), |b| b
-            .fetch_inc()),
-        row!(FetchDec, any, |a, o| a.fetch_dec_explicit(o), |b| b
-            .fetch_dec()),
+        rmw_row!(Inc, |a, o| a.inc_explicit(o), |b| b.inc()),
+        rmw_row!(Dec, |a, o| a.dec_explicit(o), |b| b.dec()),
+        rmw_row!(FetchInc, |a, o| a.fetch_inc_explicit(o), |b| b.fetch_inc()),
+        rmw_row!(FetchDec, |a, o| a.fetch_dec_explicit(o), |b| b.fetch_dec()),
     ]);
     rows
 }

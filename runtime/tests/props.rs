@@ -37,7 +37,8 @@ trait Model: Value {
     fn same(a: Self, b: Self) -> bool;
     /// A key that tells results apart exactly (float bits, not float equality).
     fn key(v: Self) -> u128;
-    /// The function that `swap` / `swap_vals` apply, parameterized by an operand.
+    /// The function that `update_fetch` / `fetch_update` / `update_vals` apply,
+    /// parameterized by an operand.
     fn mix(x: Self, v: Self) -> Self;
     /// Interesting values: MIN/MAX, zero, one, all-ones, signs, NaN...
     fn edges() -> Vec<Self>;
@@ -321,8 +322,9 @@ enum Op<T> {
         desired: T,
         orders: Option<(MemoryOrder, MemoryOrder)>,
     },
-    Swap(T, Ord),
-    SwapVals(T, Ord),
+    UpdateFetch(T, Ord),
+    FetchUpdate(T, Ord),
+    UpdateVals(T, Ord),
     BitTest(u32, Ord),
     BitSet(u32, Ord),
     BitReset(u32, Ord),
@@ -375,8 +377,13 @@ fn base_ops<T: Model>() -> Vec<BoxedStrategy<Op<T>>> {
                 },
             )
             .boxed(),
-        (v(), ord()).prop_map(|(x, o)| Op::Swap(x, o)).boxed(),
-        (v(), ord()).prop_map(|(x, o)| Op::SwapVals(x, o)).boxed(),
+        (v(), ord())
+            .prop_map(|(x, o)| Op::UpdateFetch(x, o))
+            .boxed(),
+        (v(), ord())
+            .prop_map(|(x, o)| Op::FetchUpdate(x, o))
+            .boxed(),
+        (v(), ord()).prop_map(|(x, o)| Op::UpdateVals(x, o)).boxed(),
     ]
 }
 
@@ -487,7 +494,7 @@ fn step_base<T: Model>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
         Op::Exchange(v, ord) => {
             let got = match ord {
                 None => Ok(a.exchange(v)),
-                Some(o) => a.exchange_explicit(v, o),
+                Some(o) => Ok(a.exchange_explicit(v, o)),
             };
             let want = match refused(ord, OpType::Exchange, rmw_ok) {
                 Some(e) => Err(e),
@@ -541,23 +548,37 @@ fn step_base<T: Model>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
                 (g, w) => assert_eq!(k(g), k(w), "{op:?}"),
             }
         }
-        Op::Swap(v, ord) | Op::SwapVals(v, ord) => {
-            let vals = matches!(op, Op::SwapVals(..));
-            let f = |x: T| T::mix(x, v);
-            let got = match (vals, ord) {
-                (false, None) => Ok((T::ZERO, a.swap(f))),
-                (false, Some(o)) => a.swap_explicit(f, o).map(|n| (T::ZERO, n)),
-                (true, None) => Ok(a.swap_vals(f)),
-                (true, Some(o)) => a.swap_vals_explicit(f, o),
+        Op::UpdateFetch(v, ord) | Op::FetchUpdate(v, ord) | Op::UpdateVals(v, ord) => {
+            // `(old, new)`; a form that returns one of them has ZERO for the other.
+            let (ret_old, ret_new) = match op {
+                Op::UpdateFetch(..) => (false, true),
+                Op::FetchUpdate(..) => (true, false),
+                _ => (true, true),
             };
-            let opty = if vals { OpType::SwapVals } else { OpType::Swap };
+            let f = |x: T| T::mix(x, v);
+            let got = match (op, ord) {
+                (Op::UpdateFetch(..), None) => Ok((T::ZERO, a.update_fetch(f))),
+                (Op::UpdateFetch(..), Some(o)) => Ok((T::ZERO, a.update_fetch_explicit(f, o))),
+                (Op::FetchUpdate(..), None) => Ok((a.fetch_update(f), T::ZERO)),
+                (Op::FetchUpdate(..), Some(o)) => Ok((a.fetch_update_explicit(f, o), T::ZERO)),
+                (_, None) => Ok(a.update_vals(f)),
+                (_, Some(o)) => Ok(a.update_vals_explicit(f, o)),
+            };
+            let opty = if let Op::UpdateVals(..) = op {
+                OpType::UpdateVals
+            } else {
+                OpType::UpdateFetch
+            };
             let want = match refused(ord, opty, rmw_ok) {
                 Some(e) => Err(e),
                 None => {
                     let old = T::get(*s);
                     let new = T::mix(old, v);
                     *s = T::put(new);
-                    Ok((if vals { old } else { T::ZERO }, new))
+                    Ok((
+                        if ret_old { old } else { T::ZERO },
+                        if ret_new { new } else { T::ZERO },
+                    ))
                 }
             };
             let k = |r: Result<(T, T), Error>| r.map(|(o, n)| (T::key(o), T::key(n)));
@@ -606,23 +627,32 @@ fn step_bits<T: BitModel>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
                     a.bin_or(v);
                     Ok(T::ZERO)
                 }
-                (Bin::Or, false, Some(o)) => a.bin_or_explicit(v, o).map(|()| T::ZERO),
+                (Bin::Or, false, Some(o)) => {
+                    a.bin_or_explicit(v, o);
+                    Ok(T::ZERO)
+                }
                 (Bin::Or, true, None) => Ok(a.bin_fetch_or(v)),
-                (Bin::Or, true, Some(o)) => a.bin_fetch_or_explicit(v, o),
+                (Bin::Or, true, Some(o)) => Ok(a.bin_fetch_or_explicit(v, o)),
                 (Bin::Xor, false, None) => {
                     a.bin_xor(v);
                     Ok(T::ZERO)
                 }
-                (Bin::Xor, false, Some(o)) => a.bin_xor_explicit(v, o).map(|()| T::ZERO),
+                (Bin::Xor, false, Some(o)) => {
+                    a.bin_xor_explicit(v, o);
+                    Ok(T::ZERO)
+                }
                 (Bin::Xor, true, None) => Ok(a.bin_fetch_xor(v)),
-                (Bin::Xor, true, Some(o)) => a.bin_fetch_xor_explicit(v, o),
+                (Bin::Xor, true, Some(o)) => Ok(a.bin_fetch_xor_explicit(v, o)),
                 (Bin::And, false, None) => {
                     a.bin_and(v);
                     Ok(T::ZERO)
                 }
-                (Bin::And, false, Some(o)) => a.bin_and_explicit(v, o).map(|()| T::ZERO),
+                (Bin::And, false, Some(o)) => {
+                    a.bin_and_explicit(v, o);
+                    Ok(T::ZERO)
+                }
                 (Bin::And, true, None) => Ok(a.bin_fetch_and(v)),
-                (Bin::And, true, Some(o)) => a.bin_fetch_and_explicit(v, o),
+                (Bin::And, true, Some(o)) => Ok(a.bin_fetch_and_explicit(v, o)),
             };
             let f: BinFn<T> = match b {
                 Bin::Or => T::m_or,
@@ -653,9 +683,12 @@ fn step_bits<T: BitModel>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
                     a.bin_not();
                     Ok(T::ZERO)
                 }
-                (false, Some(o)) => a.bin_not_explicit(o).map(|()| T::ZERO),
+                (false, Some(o)) => {
+                    a.bin_not_explicit(o);
+                    Ok(T::ZERO)
+                }
                 (true, None) => Ok(a.bin_fetch_not()),
-                (true, Some(o)) => a.bin_fetch_not_explicit(o),
+                (true, Some(o)) => Ok(a.bin_fetch_not_explicit(o)),
             };
             let opty = if fetch {
                 OpType::BinFetchNot
@@ -706,9 +739,12 @@ fn step_arith<T: ArithModel + shm_atomics_runtime::Arithmetic>(
                     a.add(v);
                     Ok(T::ZERO)
                 }
-                (false, Some(o)) => a.add_explicit(v, o).map(|()| T::ZERO),
+                (false, Some(o)) => {
+                    a.add_explicit(v, o);
+                    Ok(T::ZERO)
+                }
                 (true, None) => Ok(a.fetch_add(v)),
-                (true, Some(o)) => a.fetch_add_explicit(v, o),
+                (true, Some(o)) => Ok(a.fetch_add_explicit(v, o)),
             };
             let opty = if fetch { OpType::FetchAdd } else { OpType::Add };
             (got, opty, Box::new(move |x| T::m_add(x, v)))
@@ -719,9 +755,12 @@ fn step_arith<T: ArithModel + shm_atomics_runtime::Arithmetic>(
                     a.sub(v);
                     Ok(T::ZERO)
                 }
-                (false, Some(o)) => a.sub_explicit(v, o).map(|()| T::ZERO),
+                (false, Some(o)) => {
+                    a.sub_explicit(v, o);
+                    Ok(T::ZERO)
+                }
                 (true, None) => Ok(a.fetch_sub(v)),
-                (true, Some(o)) => a.fetch_sub_explicit(v, o),
+                (true, Some(o)) => Ok(a.fetch_sub_explicit(v, o)),
             };
             let opty = if fetch { OpType::FetchSub } else { OpType::Sub };
             (got, opty, Box::new(move |x| T::m_sub(x, v)))
@@ -732,9 +771,12 @@ fn step_arith<T: ArithModel + shm_atomics_runtime::Arithmetic>(
                     a.neg();
                     Ok(T::ZERO)
                 }
-                (false, Some(o)) => a.neg_explicit(o).map(|()| T::ZERO),
+                (false, Some(o)) => {
+                    a.neg_explicit(o);
+                    Ok(T::ZERO)
+                }
                 (true, None) => Ok(a.fetch_neg()),
-                (true, Some(o)) => a.fetch_neg_explicit(o),
+                (true, Some(o)) => Ok(a.fetch_neg_explicit(o)),
             };
             let opty = if fetch { OpType::FetchNeg } else { OpType::Neg };
             (got, opty, Box::new(T::m_neg))
@@ -769,16 +811,22 @@ fn step_int<T: IntModel>(a: &Atomic<T>, s: &mut T::S, op: &Op<T>) {
                     a.inc();
                     Ok(T::ZERO)
                 }
-                (true, false, Some(o)) => a.inc_explicit(o).map(|()| T::ZERO),
+                (true, false, Some(o)) => {
+                    a.inc_explicit(o);
+                    Ok(T::ZERO)
+                }
                 (true, true, None) => Ok(a.fetch_inc()),
-                (true, true, Some(o)) => a.fetch_inc_explicit(o),
+                (true, true, Some(o)) => Ok(a.fetch_inc_explicit(o)),
                 (false, false, None) => {
                     a.dec();
                     Ok(T::ZERO)
                 }
-                (false, false, Some(o)) => a.dec_explicit(o).map(|()| T::ZERO),
+                (false, false, Some(o)) => {
+                    a.dec_explicit(o);
+                    Ok(T::ZERO)
+                }
                 (false, true, None) => Ok(a.fetch_dec()),
-                (false, true, Some(o)) => a.fetch_dec_explicit(o),
+                (false, true, Some(o)) => Ok(a.fetch_dec_explicit(o)),
             };
             let opty = match (inc, fetch) {
                 (true, false) => OpType::Inc,

@@ -250,15 +250,15 @@ fn base_table<T: Value>(v: T) -> Table<T> {
             }),
         ),
         (
-            OpType::Swap,
+            OpType::UpdateFetch,
             Box::new(move |a| {
-                let _ = a.swap(|_| v);
+                let _ = a.update_fetch(|_| v);
             }),
         ),
         (
-            OpType::SwapVals,
+            OpType::UpdateVals,
             Box::new(move |a| {
-                let _ = a.swap_vals(|_| v);
+                let _ = a.update_vals(|_| v);
             }),
         ),
     ]

@@ -1,6 +1,6 @@
 //! Exact totals under threads: 2 and 8 threads updating one atomic of every width with
 //! read-modify-write operations and with compare-exchange loops (`cmpxchg_strong`,
-//! `cmpxchg_weak`, `swap`), including the 16-byte (`cmpxchg16b`) paths of `u128`,
+//! `cmpxchg_weak`, `update_fetch`), including the 16-byte (`cmpxchg16b`) paths of `u128`,
 //! `i128` and `[u8; 16]`. A lost update shows as a wrong total.
 
 use std::thread;
@@ -42,7 +42,7 @@ macro_rules! int_totals {
                             1 => {
                                 a.fetch_add(1);
                             }
-                            _ => a.add_explicit(1, MemoryOrder::Relaxed).unwrap(),
+                            _ => a.add_explicit(1, MemoryOrder::Relaxed),
                         }
                         b.dec();
                     }
@@ -51,7 +51,7 @@ macro_rules! int_totals {
                 assert_eq!(a.load(), total as $t, "{n} threads");
                 assert_eq!(b.load(), $t::wrapping_sub(0, total as $t), "{n} threads");
 
-                // Compare-exchange loops: cmpxchg_strong, cmpxchg_weak and swap(f).
+                // Compare-exchange loops: cmpxchg_strong, cmpxchg_weak and update_fetch(f).
                 let c = Atomic::<$t>::new($t::MAX);
                 each_thread(n, |t| {
                     for i in 0..CAS_OPS {
@@ -84,7 +84,7 @@ macro_rules! int_totals {
                                 }
                             }
                             _ => {
-                                c.swap(|v| v.wrapping_add(1));
+                                c.update_fetch(|v| v.wrapping_add(1));
                             }
                         }
                     }
@@ -148,7 +148,7 @@ macro_rules! bytes_totals {
                                 cur = r.expected;
                             }
                         } else {
-                            a.swap(step);
+                            a.update_fetch(step);
                         }
                     }
                 });

@@ -107,7 +107,7 @@ fn rust_worker(path: &Path, id: u32) {
         s.total().inc();
         s.by_rust().inc();
         s.small().fetch_add(1);
-        s.cas_loop().swap(|v| v + 3);
+        s.cas_loop().update_fetch(|v| v + 3);
     }
     s.flags().bit_set(id).expect("id < 64");
 }

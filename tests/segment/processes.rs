@@ -113,7 +113,7 @@ fn mixed_worker(path: &Path, w: u64) {
                 }
             }
             _ => {
-                seg.wide().swap(|v| v.wrapping_add(step));
+                seg.wide().update_fetch(|v| v.wrapping_add(step));
             }
         }
         let new = op_id(w, i);
@@ -125,7 +125,7 @@ fn mixed_worker(path: &Path, w: u64) {
 }
 
 /// Four processes, 250k operations each, on one segment. Per operation: an 8-byte
-/// fetch_add, a 16-byte CAS loop (weak, strong, or `swap(f)` by worker), a 16-byte
+/// fetch_add, a 16-byte CAS loop (weak, strong, or `update_fetch(f)` by worker), a 16-byte
 /// exchange. Every total must be exact.
 ///
 /// The exchange check: the exchanges form one total order, each returning the value the

@@ -1,4 +1,9 @@
-//! [`Atomic<T>`]: the one atomic cell type, with its operations grouped by capability.
+//! [`Atomic<T>`]: the one atomic cell type, its constructors and the operations every
+//! value type has. The operations that depend on what `T` can do (bits, arithmetic, steps
+//! of one) are in `capability.rs`.
+//!
+//! Read-modify-write operations come in pairs written once by `rmw!`: `op` (`SeqCst`)
+//! and `op_explicit(.., order)`, each with its own doc example.
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -7,9 +12,9 @@ use core::sync::atomic::Ordering;
 
 use crate::cell::align::Alignment;
 use crate::cell::ops::{OpSet, OpType};
-use crate::cell::order::{MemoryOrder, fail_of};
-use crate::cell::value::{Arithmetic, Bitwise, Integer, Kind, RawInt, Storage, Value, storage_bit};
-use crate::error::{BitIndexError, Error, SizeError, UnsupportedWidth, WidthReason};
+use crate::cell::order::MemoryOrder;
+use crate::cell::value::{Kind, Storage, Value};
+use crate::error::{Error, SizeError, UnsupportedWidth, WidthReason};
 
 const SEQ: Ordering = Ordering::SeqCst;
 
@@ -22,11 +27,14 @@ const SEQ: Ordering = Ordering::SeqCst;
 /// memory sees the same thing.
 ///
 /// Operations come in impl blocks by capability: every `T` has the ones below;
-/// [`Bitwise`] values (integers, bytes, bool) add `bit_*` and `bin_*`; [`Arithmetic`]
-/// values add `add`/`sub`/`neg` and their fetch forms (wrapping for integers, IEEE for
-/// floats); [`Integer`] values add `inc`/`dec`. What a type offers is
-/// listed by [`Atomic::ops_supported`]. Methods without an order use `SeqCst` and cannot
-/// fail; each has an `_explicit` form taking a [`MemoryOrder`] that is validated first.
+/// [`Bitwise`](crate::Bitwise) values (integers, bytes, bool) add `bit_*` and `bin_*`;
+/// [`Arithmetic`](crate::Arithmetic) values add `add`/`sub`/`neg` and their fetch forms
+/// (wrapping for integers, IEEE for floats); [`Integer`](crate::Integer) values add
+/// `inc`/`dec`. What a type offers is listed by [`Atomic::ops_supported`]. Methods without
+/// an order use `SeqCst` and cannot fail; each has an `_explicit` form taking a
+/// [`MemoryOrder`]. Read-modify-write operations accept every order, so their `_explicit`
+/// forms return the value directly; `load`, `store`, `bit_test` and the `cmpxchg_*`
+/// failure order are validated first and return a `Result`.
 ///
 /// ```
 /// use shm_atomics::Atomic;
@@ -44,7 +52,7 @@ const SEQ: Ordering = Ordering::SeqCst;
 /// ```
 #[repr(transparent)]
 pub struct Atomic<T: Value> {
-    inner: T::Storage,
+    pub(super) inner: T::Storage,
     _marker: PhantomData<T>,
 }
 
@@ -117,6 +125,112 @@ fn check_view<T: Value>(addr: usize) -> Result<(), Error> {
         .into());
     }
     Ok(())
+}
+
+/// Writes read-modify-write operations, each as its pair of methods: `name` (`SeqCst`)
+/// and `name_explicit(.., order)` (any of the five orders, all valid for a
+/// read-modify-write, so no `Result` for the order), like the method families of std's
+/// and portable-atomic's `atomic.rs`.
+///
+/// Each entry gives the docs of `name`, the two names, the operand (if any), the result
+/// type (if any), the body computing the result from the storage `$s` and core's ordering
+/// `$o`, and an `example { init, arg, returns, then }` from which both methods get a doc
+/// test: `Atomic::new(init)`, the call with `arg` (and `MemoryOrder::Relaxed`) returning
+/// `returns`, then `load() == then`.
+macro_rules! rmw {
+    ($(
+        $(#[doc = $doc:literal])+
+        fn $name:ident, $explicit:ident($($v:ident: $vt:ty)?) $(-> $ret:ty)?
+            = |$s:ident, $o:ident| $body:expr;
+        example { init: $init:expr $(, arg: $arg:expr)? $(, returns: $r:expr)?, then: $then:expr }
+    )*) => {$(
+        $(#[doc = $doc])+
+        ///
+        /// ```
+        #[doc = concat!("let a = shm_atomics::Atomic::new(", stringify!($init), ");")]
+        #[doc = $crate::cell::atomic::example_call!(
+            concat!("a.", stringify!($name), "(", $(stringify!($arg),)? ")") $(, $r)?
+        )]
+        #[doc = concat!("assert_eq!(a.load(), ", stringify!($then), ");")]
+        /// ```
+        #[inline]
+        pub fn $name(&self $(, $v: $vt)?) $(-> $ret)? {
+            self.$explicit($($v,)? MemoryOrder::SeqCst)
+        }
+
+        #[doc = concat!(
+            "[`", stringify!($name), "`](Self::", stringify!($name), ") with `order`, any ",
+            "of the five: every order is valid for a read-modify-write."
+        )]
+        ///
+        /// ```
+        /// use shm_atomics::{Atomic, MemoryOrder};
+        #[doc = concat!("let a = Atomic::new(", stringify!($init), ");")]
+        #[doc = $crate::cell::atomic::example_call!(concat!(
+            "a.", stringify!($explicit), "(", $(stringify!($arg), ", ",)?
+            "MemoryOrder::Relaxed)"
+        ) $(, $r)?)]
+        #[doc = concat!("assert_eq!(a.load(), ", stringify!($then), ");")]
+        /// ```
+        #[inline]
+        pub fn $explicit(&self $(, $v: $vt)?, order: MemoryOrder) $(-> $ret)? {
+            let $s = &self.inner;
+            let $o: core::sync::atomic::Ordering = order.into();
+            $body
+        }
+    )*};
+}
+pub(super) use rmw;
+
+/// The line of a doc example that calls an operation: `call;`, or
+/// `assert_eq!(call, returns);` when the entry names what it returns.
+macro_rules! example_call {
+    ($call:expr) => {
+        concat!($call, ";")
+    };
+    ($call:expr, $r:expr) => {
+        concat!("assert_eq!(", $call, ", ", stringify!($r), ");")
+    };
+}
+pub(super) use example_call;
+
+/// Writes the two compare-exchanges, each as its pair: `name(expected, desired)`
+/// (`SeqCst`) and `name_explicit(expected, desired, success, failure)`, whose failure
+/// order is checked (`MemoryOrderError`). `$op` is the `OpType`; `CmpxchgWeak` may fail
+/// spuriously. The `explicit { .. }` block holds the `_explicit` form's example.
+macro_rules! cmpxchg {
+    ($(
+        $(#[doc = $doc:literal])+
+        fn $name:ident, $explicit:ident = $op:ident;
+        explicit { $(#[doc = $edoc:literal])+ }
+    )*) => {$(
+        $(#[doc = $doc])+
+        #[inline]
+        pub fn $name(&self, expected: T, desired: T) -> CmpxchgResult<T> {
+            let weak = matches!(OpType::$op, OpType::CmpxchgWeak);
+            CmpxchgResult::from_result(T::cmpxchg(&self.inner, expected, desired, SEQ, SEQ, weak))
+        }
+
+        #[doc = concat!(
+            "[`", stringify!($name), "`](Self::", stringify!($name), ") with a success ",
+            "order (any) and a failure order (`Relaxed`, `Acquire` or `SeqCst`, not stronger ",
+            "than `success`; else `MemoryOrderError`)."
+        )]
+        ///
+        $(#[doc = $edoc])+
+        #[inline]
+        pub fn $explicit(
+            &self,
+            expected: T,
+            desired: T,
+            success: MemoryOrder,
+            failure: MemoryOrder,
+        ) -> Result<CmpxchgResult<T>, Error> {
+            let (s, f) = success.check_cmpxchg(failure, OpType::$op)?;
+            let weak = matches!(OpType::$op, OpType::CmpxchgWeak);
+            Ok(CmpxchgResult::from_result(T::cmpxchg(&self.inner, expected, desired, s, f, weak)))
+        }
+    )*};
 }
 
 impl<T: Value> Atomic<T> {
@@ -293,6 +407,14 @@ impl<T: Value> Atomic<T> {
     }
 
     /// Stores `v` with `order`: `Relaxed`, `Release` or `SeqCst`.
+    ///
+    /// ```
+    /// use shm_atomics::{Atomic, MemoryOrder};
+    /// let a = Atomic::new(0u8);
+    /// assert_eq!(a.store_explicit(1, MemoryOrder::Release), Ok(()));
+    /// assert!(a.store_explicit(2, MemoryOrder::Acquire).is_err());
+    /// assert_eq!(a.load(), 1);
+    /// ```
     #[inline]
     pub fn store_explicit(&self, v: T, order: MemoryOrder) -> Result<(), Error> {
         let o = order.check_store(OpType::Store)?;
@@ -300,606 +422,100 @@ impl<T: Value> Atomic<T> {
         Ok(())
     }
 
-    /// Stores `v` and returns the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(*b"ab");
-    /// assert_eq!(a.exchange(*b"cd"), *b"ab");
-    /// ```
-    #[inline]
-    pub fn exchange(&self, v: T) -> T {
-        T::from_raw(self.inner.swap(v.into_raw(), SEQ))
+    rmw! {
+        /// Stores `v` and returns the previous value.
+        fn exchange, exchange_explicit(v: T) -> T
+            = |s, o| T::from_raw(s.exchange(v.into_raw(), o));
+        example { init: *b"ab", arg: *b"cd", returns: *b"ab", then: *b"cd" }
+
+        /// Replaces the value with `f(value)` in a compare-exchange loop and returns the
+        /// new value (GCC's `__atomic_op_fetch` convention; Clojure's `swap!`, the name
+        /// `Atom::swap` keeps). `f` may run more than once under contention, so it should
+        /// be free of side effects. The `_explicit` form's loop uses the strongest failure
+        /// order its order allows ([`MemoryOrder::strongest_fail_order`]).
+        fn update_fetch, update_fetch_explicit(f: impl FnMut(T) -> T) -> T
+            = |s, o| update(s, f, o).1;
+        example { init: 3u32, arg: |v| v * v, returns: 9, then: 9 }
+
+        /// Like [`update_fetch`](Self::update_fetch), returning the previous value, as
+        /// every `fetch_*` method here does (std's `AtomicU32::update`).
+        fn fetch_update, fetch_update_explicit(f: impl FnMut(T) -> T) -> T
+            = |s, o| update(s, f, o).0;
+        example { init: 3u32, arg: |v| v * v, returns: 3, then: 9 }
+
+        /// Like [`update_fetch`](Self::update_fetch), returning `(old, new)` (Clojure's
+        /// `swap-vals!`).
+        fn update_vals, update_vals_explicit(f: impl FnMut(T) -> T) -> (T, T)
+            = |s, o| update(s, f, o);
+        example { init: 2.0f32, arg: |v| v / 2.0, returns: (2.0, 1.0), then: 1.0 }
     }
 
-    /// [`exchange`](Self::exchange) with any order.
-    #[inline]
-    pub fn exchange_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::Exchange)?;
-        Ok(T::from_raw(self.inner.swap(v.into_raw(), o)))
-    }
+    cmpxchg! {
+        /// Writes `desired` if the value is `expected`; may fail spuriously (use it in a
+        /// loop). The result holds the value found.
+        ///
+        /// ```
+        /// let a = shm_atomics::Atomic::new(1u64);
+        /// let mut cur = a.load();
+        /// loop {
+        ///     let r = a.cmpxchg_weak(cur, cur * 10);
+        ///     if r.success { break; }
+        ///     cur = r.expected;
+        /// }
+        /// assert_eq!(a.load(), 10);
+        /// ```
+        fn cmpxchg_weak, cmpxchg_weak_explicit = CmpxchgWeak;
+        explicit {
+            /// ```
+            /// use shm_atomics::{Atomic, MemoryOrder::*};
+            /// let a = Atomic::new(1u64);
+            /// let r = loop {
+            ///     let r = a.cmpxchg_weak_explicit(1, 2, AcqRel, Acquire)?;
+            ///     if r.success { break r; }
+            /// };
+            /// assert_eq!((r.expected, a.load()), (1, 2));
+            /// assert!(a.cmpxchg_weak_explicit(2, 3, Release, Acquire).is_err());
+            /// # Ok::<(), shm_atomics::Error>(())
+            /// ```
+        }
 
-    /// Writes `desired` if the value is `expected`; may fail spuriously (use it in a
-    /// loop). The result holds the value found.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(1u64);
-    /// let mut cur = a.load();
-    /// loop {
-    ///     let r = a.cmpxchg_weak(cur, cur * 10);
-    ///     if r.success { break; }
-    ///     cur = r.expected;
-    /// }
-    /// assert_eq!(a.load(), 10);
-    /// ```
-    #[inline]
-    pub fn cmpxchg_weak(&self, expected: T, desired: T) -> CmpxchgResult<T> {
-        CmpxchgResult::from_result(T::cmpxchg(&self.inner, expected, desired, SEQ, SEQ, true))
-    }
-
-    /// [`cmpxchg_weak`](Self::cmpxchg_weak) with a success order (any) and a failure order
-    /// (`Relaxed`, `Acquire` or `SeqCst`, not stronger than `success`).
-    #[inline]
-    pub fn cmpxchg_weak_explicit(
-        &self,
-        expected: T,
-        desired: T,
-        success: MemoryOrder,
-        failure: MemoryOrder,
-    ) -> Result<CmpxchgResult<T>, Error> {
-        let (s, f) = success.check_cmpxchg(failure, OpType::CmpxchgWeak)?;
-        Ok(CmpxchgResult::from_result(T::cmpxchg(
-            &self.inner,
-            expected,
-            desired,
-            s,
-            f,
-            true,
-        )))
-    }
-
-    /// Writes `desired` if the value is `expected`; fails only if it is not. The result
-    /// holds the value found. Values compare as values: for `bool` any non-zero byte
-    /// matches `true`; floats compare by bits.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(3i32);
-    /// assert!(a.cmpxchg_strong(3, 4).success);
-    /// assert_eq!(a.cmpxchg_strong(3, 5).expected, 4);
-    /// ```
-    #[inline]
-    pub fn cmpxchg_strong(&self, expected: T, desired: T) -> CmpxchgResult<T> {
-        CmpxchgResult::from_result(T::cmpxchg(&self.inner, expected, desired, SEQ, SEQ, false))
-    }
-
-    /// [`cmpxchg_strong`](Self::cmpxchg_strong) with a success order (any) and a failure
-    /// order (`Relaxed`, `Acquire` or `SeqCst`, not stronger than `success`).
-    #[inline]
-    pub fn cmpxchg_strong_explicit(
-        &self,
-        expected: T,
-        desired: T,
-        success: MemoryOrder,
-        failure: MemoryOrder,
-    ) -> Result<CmpxchgResult<T>, Error> {
-        let (s, f) = success.check_cmpxchg(failure, OpType::CmpxchgStrong)?;
-        Ok(CmpxchgResult::from_result(T::cmpxchg(
-            &self.inner,
-            expected,
-            desired,
-            s,
-            f,
-            false,
-        )))
-    }
-
-    /// Replaces the value with `f(value)` in a compare-exchange loop and returns the new
-    /// value (Clojure's `swap!`). `f` may run more than once under contention, so it
-    /// should be free of side effects.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(3u32);
-    /// assert_eq!(a.swap(|v| v * v), 9);
-    /// ```
-    #[inline]
-    pub fn swap<F: FnMut(T) -> T>(&self, f: F) -> T {
-        self.update(f, SEQ).1
-    }
-
-    /// [`swap`](Self::swap) with any order (the loop's failure order is the strongest
-    /// `order` allows).
-    #[inline]
-    pub fn swap_explicit<F: FnMut(T) -> T>(&self, f: F, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::Swap)?;
-        Ok(self.update(f, o).1)
-    }
-
-    /// Like [`swap`](Self::swap), returning `(old, new)`.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(2.0f32);
-    /// assert_eq!(a.swap_vals(|v| v / 2.0), (2.0, 1.0));
-    /// ```
-    #[inline]
-    pub fn swap_vals<F: FnMut(T) -> T>(&self, f: F) -> (T, T) {
-        self.update(f, SEQ)
-    }
-
-    /// [`swap_vals`](Self::swap_vals) with any order.
-    #[inline]
-    pub fn swap_vals_explicit<F: FnMut(T) -> T>(
-        &self,
-        f: F,
-        order: MemoryOrder,
-    ) -> Result<(T, T), Error> {
-        let o = order.check_rmw(OpType::SwapVals)?;
-        Ok(self.update(f, o))
-    }
-
-    #[inline]
-    fn update<F: FnMut(T) -> T>(&self, mut f: F, o: Ordering) -> (T, T) {
-        let fail = fail_of(o);
-        let mut raw = self.inner.load(fail);
-        loop {
-            let old = T::from_raw(raw);
-            let new = f(old);
-            match self.inner.cas_weak(raw, new.into_raw(), o, fail) {
-                Ok(_) => return (old, new),
-                Err(now) => raw = now,
-            }
+        /// Writes `desired` if the value is `expected`; fails only if it is not. The
+        /// result holds the value found. Values compare as values: for `bool` any non-zero
+        /// byte matches `true`; floats compare by bits.
+        ///
+        /// ```
+        /// let a = shm_atomics::Atomic::new(3i32);
+        /// assert!(a.cmpxchg_strong(3, 4).success);
+        /// assert_eq!(a.cmpxchg_strong(3, 5).expected, 4);
+        /// ```
+        fn cmpxchg_strong, cmpxchg_strong_explicit = CmpxchgStrong;
+        explicit {
+            /// ```
+            /// use shm_atomics::{Atomic, MemoryOrder::*};
+            /// let a = Atomic::new(3i32);
+            /// assert!(a.cmpxchg_strong_explicit(3, 4, AcqRel, Acquire)?.success);
+            /// assert!(a.cmpxchg_strong_explicit(4, 5, Relaxed, SeqCst).is_err());
+            /// # Ok::<(), shm_atomics::Error>(())
+            /// ```
         }
     }
 }
 
-impl<T: Bitwise> Atomic<T> {
-    #[inline]
-    fn bit_index(bit: u32) -> Result<u32, Error> {
-        if (bit as usize) < T::WIDTH * 8 {
-            Ok(storage_bit(bit, T::WIDTH))
-        } else {
-            Err(BitIndexError {
-                bit,
-                width: T::WIDTH,
-            }
-            .into())
+/// The compare-exchange loop of the update family: replaces the value with `f(value)`
+/// using success order `o` and the strongest failure order `o` allows; `(old, new)`.
+#[inline]
+fn update<T: Value>(s: &T::Storage, mut f: impl FnMut(T) -> T, o: Ordering) -> (T, T) {
+    let fail = MemoryOrder::of_ordering(o)
+        .strongest_fail_order()
+        .ordering();
+    let mut raw = s.load(fail);
+    loop {
+        let old = T::from_raw(raw);
+        let new = f(old);
+        match s.cmpxchg_weak(raw, new.into_raw(), o, fail) {
+            Ok(_) => return (old, new),
+            Err(now) => raw = now,
         }
-    }
-
-    /// Reads bit `bit` (bit `bit % 8` of byte `bit / 8` in memory); `BitIndexError` if
-    /// `bit >= 8 * width`.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new([0b0000_0100u8, 0]);
-    /// assert_eq!(a.bit_test(2), Ok(true));
-    /// assert!(a.bit_test(16).is_err());
-    /// ```
-    #[inline]
-    pub fn bit_test(&self, bit: u32) -> Result<bool, Error> {
-        self.bit_test_explicit(bit, MemoryOrder::SeqCst)
-    }
-
-    /// [`bit_test`](Self::bit_test) with `Relaxed`, `Acquire` or `SeqCst`.
-    #[inline]
-    pub fn bit_test_explicit(&self, bit: u32, order: MemoryOrder) -> Result<bool, Error> {
-        let o = order.check_load(OpType::BitTest)?;
-        let b = Self::bit_index(bit)?;
-        Ok((self.inner.load(o).to_u128() >> b) & 1 == 1)
-    }
-
-    /// Sets bit `bit` and returns its previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0u8);
-    /// assert_eq!(a.bit_set(7), Ok(false));
-    /// assert_eq!(a.load(), 0x80);
-    /// ```
-    #[inline]
-    pub fn bit_set(&self, bit: u32) -> Result<bool, Error> {
-        self.bit_set_explicit(bit, MemoryOrder::SeqCst)
-    }
-
-    /// [`bit_set`](Self::bit_set) with any order.
-    #[inline]
-    pub fn bit_set_explicit(&self, bit: u32, order: MemoryOrder) -> Result<bool, Error> {
-        let o = order.check_rmw(OpType::BitSet)?;
-        Ok(self.inner.bit_set(Self::bit_index(bit)?, o))
-    }
-
-    /// Clears bit `bit` and returns its previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0xffu8);
-    /// assert_eq!(a.bit_reset(0), Ok(true));
-    /// assert_eq!(a.load(), 0xfe);
-    /// ```
-    #[inline]
-    pub fn bit_reset(&self, bit: u32) -> Result<bool, Error> {
-        self.bit_reset_explicit(bit, MemoryOrder::SeqCst)
-    }
-
-    /// [`bit_reset`](Self::bit_reset) with any order.
-    #[inline]
-    pub fn bit_reset_explicit(&self, bit: u32, order: MemoryOrder) -> Result<bool, Error> {
-        let o = order.check_rmw(OpType::BitReset)?;
-        Ok(self.inner.bit_clear(Self::bit_index(bit)?, o))
-    }
-
-    /// Flips bit `bit` and returns its previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0i32);
-    /// assert_eq!(a.bit_compl(31), Ok(false));
-    /// assert_eq!(a.load(), i32::MIN);
-    /// ```
-    #[inline]
-    pub fn bit_compl(&self, bit: u32) -> Result<bool, Error> {
-        self.bit_compl_explicit(bit, MemoryOrder::SeqCst)
-    }
-
-    /// [`bit_compl`](Self::bit_compl) with any order.
-    #[inline]
-    pub fn bit_compl_explicit(&self, bit: u32, order: MemoryOrder) -> Result<bool, Error> {
-        let o = order.check_rmw(OpType::BitCompl)?;
-        Ok(self.inner.bit_toggle(Self::bit_index(bit)?, o))
-    }
-
-    /// Bitwise or with `v`.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0b01u8);
-    /// a.bin_or(0b10);
-    /// assert_eq!(a.load(), 0b11);
-    /// ```
-    #[inline]
-    pub fn bin_or(&self, v: T) {
-        T::or(&self.inner, v, SEQ)
-    }
-
-    /// [`bin_or`](Self::bin_or) with any order.
-    #[inline]
-    pub fn bin_or_explicit(&self, v: T, order: MemoryOrder) -> Result<(), Error> {
-        T::or(&self.inner, v, order.check_rmw(OpType::BinOr)?);
-        Ok(())
-    }
-
-    /// Bitwise xor with `v`.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new([0xffu8; 2]);
-    /// a.bin_xor([0x0f, 0xf0]);
-    /// assert_eq!(a.load(), [0xf0, 0x0f]);
-    /// ```
-    #[inline]
-    pub fn bin_xor(&self, v: T) {
-        T::xor(&self.inner, v, SEQ)
-    }
-
-    /// [`bin_xor`](Self::bin_xor) with any order.
-    #[inline]
-    pub fn bin_xor_explicit(&self, v: T, order: MemoryOrder) -> Result<(), Error> {
-        T::xor(&self.inner, v, order.check_rmw(OpType::BinXor)?);
-        Ok(())
-    }
-
-    /// Bitwise and with `v`.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0b1100u16);
-    /// a.bin_and(0b0110);
-    /// assert_eq!(a.load(), 0b0100);
-    /// ```
-    #[inline]
-    pub fn bin_and(&self, v: T) {
-        T::and(&self.inner, v, SEQ)
-    }
-
-    /// [`bin_and`](Self::bin_and) with any order.
-    #[inline]
-    pub fn bin_and_explicit(&self, v: T, order: MemoryOrder) -> Result<(), Error> {
-        T::and(&self.inner, v, order.check_rmw(OpType::BinAnd)?);
-        Ok(())
-    }
-
-    /// Bitwise not (logical not for `bool`).
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0u8);
-    /// a.bin_not();
-    /// assert_eq!(a.load(), 0xff);
-    /// ```
-    #[inline]
-    pub fn bin_not(&self) {
-        T::not(&self.inner, SEQ)
-    }
-
-    /// [`bin_not`](Self::bin_not) with any order.
-    #[inline]
-    pub fn bin_not_explicit(&self, order: MemoryOrder) -> Result<(), Error> {
-        T::not(&self.inner, order.check_rmw(OpType::BinNot)?);
-        Ok(())
-    }
-
-    /// Bitwise or with `v`, returning the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(1u32);
-    /// assert_eq!(a.bin_fetch_or(2), 1);
-    /// assert_eq!(a.load(), 3);
-    /// ```
-    #[inline]
-    pub fn bin_fetch_or(&self, v: T) -> T {
-        T::fetch_or(&self.inner, v, SEQ)
-    }
-
-    /// [`bin_fetch_or`](Self::bin_fetch_or) with any order.
-    #[inline]
-    pub fn bin_fetch_or_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_or(
-            &self.inner,
-            v,
-            order.check_rmw(OpType::BinFetchOr)?,
-        ))
-    }
-
-    /// Bitwise xor with `v`, returning the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(true);
-    /// assert!(a.bin_fetch_xor(true));
-    /// assert!(!a.load());
-    /// ```
-    #[inline]
-    pub fn bin_fetch_xor(&self, v: T) -> T {
-        T::fetch_xor(&self.inner, v, SEQ)
-    }
-
-    /// [`bin_fetch_xor`](Self::bin_fetch_xor) with any order.
-    #[inline]
-    pub fn bin_fetch_xor_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_xor(
-            &self.inner,
-            v,
-            order.check_rmw(OpType::BinFetchXor)?,
-        ))
-    }
-
-    /// Bitwise and with `v`, returning the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0b11i8);
-    /// assert_eq!(a.bin_fetch_and(0b10), 0b11);
-    /// assert_eq!(a.load(), 0b10);
-    /// ```
-    #[inline]
-    pub fn bin_fetch_and(&self, v: T) -> T {
-        T::fetch_and(&self.inner, v, SEQ)
-    }
-
-    /// [`bin_fetch_and`](Self::bin_fetch_and) with any order.
-    #[inline]
-    pub fn bin_fetch_and_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_and(
-            &self.inner,
-            v,
-            order.check_rmw(OpType::BinFetchAnd)?,
-        ))
-    }
-
-    /// Bitwise not, returning the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0x0fu8);
-    /// assert_eq!(a.bin_fetch_not(), 0x0f);
-    /// assert_eq!(a.load(), 0xf0);
-    /// ```
-    #[inline]
-    pub fn bin_fetch_not(&self) -> T {
-        T::fetch_not(&self.inner, SEQ)
-    }
-
-    /// [`bin_fetch_not`](Self::bin_fetch_not) with any order.
-    #[inline]
-    pub fn bin_fetch_not_explicit(&self, order: MemoryOrder) -> Result<T, Error> {
-        Ok(T::fetch_not(
-            &self.inner,
-            order.check_rmw(OpType::BinFetchNot)?,
-        ))
-    }
-}
-
-/// Arithmetic: wrapping for integers, IEEE (compare-exchange loops) for floats.
-impl<T: Arithmetic> Atomic<T> {
-    /// Adds `v`, wrapping on overflow.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(u8::MAX);
-    /// a.add(2);
-    /// assert_eq!(a.load(), 1);
-    /// ```
-    #[inline]
-    pub fn add(&self, v: T) {
-        T::add(&self.inner, v, SEQ)
-    }
-
-    /// [`add`](Self::add) with any order.
-    #[inline]
-    pub fn add_explicit(&self, v: T, order: MemoryOrder) -> Result<(), Error> {
-        T::add(&self.inner, v, order.check_rmw(OpType::Add)?);
-        Ok(())
-    }
-
-    /// Subtracts `v`, wrapping on overflow.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(i16::MIN);
-    /// a.sub(1);
-    /// assert_eq!(a.load(), i16::MAX);
-    /// ```
-    #[inline]
-    pub fn sub(&self, v: T) {
-        T::sub(&self.inner, v, SEQ)
-    }
-
-    /// [`sub`](Self::sub) with any order.
-    #[inline]
-    pub fn sub_explicit(&self, v: T, order: MemoryOrder) -> Result<(), Error> {
-        T::sub(&self.inner, v, order.check_rmw(OpType::Sub)?);
-        Ok(())
-    }
-
-    /// Negates, wrapping (`MIN` stays `MIN`; unsigned values become `0 - v`).
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(5i64);
-    /// a.neg();
-    /// assert_eq!(a.load(), -5);
-    /// ```
-    #[inline]
-    pub fn neg(&self) {
-        T::neg(&self.inner, SEQ)
-    }
-
-    /// [`neg`](Self::neg) with any order.
-    #[inline]
-    pub fn neg_explicit(&self, order: MemoryOrder) -> Result<(), Error> {
-        T::neg(&self.inner, order.check_rmw(OpType::Neg)?);
-        Ok(())
-    }
-
-    /// Adds `v`, wrapping, and returns the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(1u64);
-    /// assert_eq!(a.fetch_add(1), 1);
-    /// assert_eq!(a.load(), 2);
-    /// ```
-    #[inline]
-    pub fn fetch_add(&self, v: T) -> T {
-        T::fetch_add(&self.inner, v, SEQ)
-    }
-
-    /// [`fetch_add`](Self::fetch_add) with any order.
-    #[inline]
-    pub fn fetch_add_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::FetchAdd)?;
-        Ok(T::fetch_add(&self.inner, v, o))
-    }
-
-    /// Subtracts `v`, wrapping, and returns the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0i8);
-    /// assert_eq!(a.fetch_sub(1), 0);
-    /// assert_eq!(a.load(), -1);
-    /// ```
-    #[inline]
-    pub fn fetch_sub(&self, v: T) -> T {
-        T::fetch_sub(&self.inner, v, SEQ)
-    }
-
-    /// [`fetch_sub`](Self::fetch_sub) with any order.
-    #[inline]
-    pub fn fetch_sub_explicit(&self, v: T, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::FetchSub)?;
-        Ok(T::fetch_sub(&self.inner, v, o))
-    }
-
-    /// Negates, wrapping, and returns the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(1u8);
-    /// assert_eq!(a.fetch_neg(), 1);
-    /// assert_eq!(a.load(), 255);
-    /// ```
-    #[inline]
-    pub fn fetch_neg(&self) -> T {
-        T::fetch_neg(&self.inner, SEQ)
-    }
-
-    /// [`fetch_neg`](Self::fetch_neg) with any order.
-    #[inline]
-    pub fn fetch_neg_explicit(&self, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::FetchNeg)?;
-        Ok(T::fetch_neg(&self.inner, o))
-    }
-}
-
-/// Integer-only steps of one.
-impl<T: Integer> Atomic<T> {
-    /// Adds one, wrapping.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(41u128);
-    /// a.inc();
-    /// assert_eq!(a.load(), 42);
-    /// ```
-    #[inline]
-    pub fn inc(&self) {
-        self.inner.add(T::ONE.into_raw(), SEQ)
-    }
-
-    /// [`inc`](Self::inc) with any order.
-    #[inline]
-    pub fn inc_explicit(&self, order: MemoryOrder) -> Result<(), Error> {
-        self.inner
-            .add(T::ONE.into_raw(), order.check_rmw(OpType::Inc)?);
-        Ok(())
-    }
-
-    /// Subtracts one, wrapping.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(0u32);
-    /// a.dec();
-    /// assert_eq!(a.load(), u32::MAX);
-    /// ```
-    #[inline]
-    pub fn dec(&self) {
-        self.inner.sub(T::ONE.into_raw(), SEQ)
-    }
-
-    /// [`dec`](Self::dec) with any order.
-    #[inline]
-    pub fn dec_explicit(&self, order: MemoryOrder) -> Result<(), Error> {
-        self.inner
-            .sub(T::ONE.into_raw(), order.check_rmw(OpType::Dec)?);
-        Ok(())
-    }
-
-    /// Adds one, wrapping, and returns the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(9u16);
-    /// assert_eq!(a.fetch_inc(), 9);
-    /// ```
-    #[inline]
-    pub fn fetch_inc(&self) -> T {
-        T::from_raw(self.inner.fetch_add(T::ONE.into_raw(), SEQ))
-    }
-
-    /// [`fetch_inc`](Self::fetch_inc) with any order.
-    #[inline]
-    pub fn fetch_inc_explicit(&self, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::FetchInc)?;
-        Ok(T::from_raw(self.inner.fetch_add(T::ONE.into_raw(), o)))
-    }
-
-    /// Subtracts one, wrapping, and returns the previous value.
-    ///
-    /// ```
-    /// let a = shm_atomics::Atomic::new(9i32);
-    /// assert_eq!(a.fetch_dec(), 9);
-    /// assert_eq!(a.load(), 8);
-    /// ```
-    #[inline]
-    pub fn fetch_dec(&self) -> T {
-        T::from_raw(self.inner.fetch_sub(T::ONE.into_raw(), SEQ))
-    }
-
-    /// [`fetch_dec`](Self::fetch_dec) with any order.
-    #[inline]
-    pub fn fetch_dec_explicit(&self, order: MemoryOrder) -> Result<T, Error> {
-        let o = order.check_rmw(OpType::FetchDec)?;
-        Ok(T::from_raw(self.inner.fetch_sub(T::ONE.into_raw(), o)))
     }
 }
 

@@ -4,11 +4,13 @@
 //! Owns: memory orders and their validation ([`MemoryOrder`](crate::MemoryOrder)),
 //! operation names and sets ([`OpType`](crate::OpType), [`OpSet`](crate::OpSet)),
 //! alignment, the sealed value traits and their lock-free storage (`value`), the typed
-//! cell [`Atomic<T>`](crate::Atomic) and its Java-style names.
+//! cell [`Atomic<T>`](crate::Atomic) (`atomic`: constructors and what every value offers;
+//! `capability`: bit, arithmetic and integer operations) and its Java-style names.
 //! Uses: `core`, portable-atomic and the crate's error vocabulary; nothing above it.
 
 pub(crate) mod align;
 pub(crate) mod atomic;
+pub(crate) mod capability;
 pub(crate) mod java;
 pub(crate) mod ops;
 pub(crate) mod order;

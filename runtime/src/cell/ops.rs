@@ -53,10 +53,12 @@ op_types! {
     CmpxchgWeak = "cmpxchg_weak",
     /// `cmpxchg_strong`: compare-exchange that fails only on a mismatch.
     CmpxchgStrong = "cmpxchg_strong",
-    /// `swap`: update by a function in a compare-exchange loop, return the new value.
-    Swap = "swap",
-    /// `swap_vals`: like `swap`, return `(old, new)`.
-    SwapVals = "swap_vals",
+    /// `update_fetch`: update by a function in a compare-exchange loop, return the new
+    /// value. Its twin `fetch_update` (same loop, returning the previous value) is this
+    /// operation too.
+    UpdateFetch = "update_fetch",
+    /// `update_vals`: like `update_fetch`, return `(old, new)`.
+    UpdateVals = "update_vals",
     /// `bit_test`: read one bit.
     BitTest = "bit_test",
     /// `bit_compl`: flip one bit, return its previous value.
@@ -145,16 +147,16 @@ impl OpSet {
     /// The empty set.
     pub const EMPTY: OpSet = OpSet(0);
 
-    /// `load`, `store`, `exchange`, `cmpxchg_weak`, `cmpxchg_strong`, `swap`, `swap_vals`:
-    /// what every value type offers.
+    /// `load`, `store`, `exchange`, `cmpxchg_weak`, `cmpxchg_strong`, `update_fetch` (and
+    /// its twin `fetch_update`), `update_vals`: what every value type offers.
     pub const BASE: OpSet = OpSet::from_slice(&[
         OpType::Load,
         OpType::Store,
         OpType::Exchange,
         OpType::CmpxchgWeak,
         OpType::CmpxchgStrong,
-        OpType::Swap,
-        OpType::SwapVals,
+        OpType::UpdateFetch,
+        OpType::UpdateVals,
     ]);
 
     /// The bit and `bin_*` operations (integers, bytes, bool).

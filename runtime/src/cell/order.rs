@@ -8,9 +8,11 @@ use crate::error::{Error, MemoryOrderError};
 
 /// The memory order of an atomic operation, as in C11 / C++ `std::memory_order`.
 ///
-/// Every `*_explicit` method takes a `MemoryOrder` and checks it against the operation
-/// before touching memory, returning [`MemoryOrderError`] for an order the operation
-/// cannot have (C++ leaves that undefined; here it is a value you can handle):
+/// Every `*_explicit` method takes a `MemoryOrder`. Where an operation cannot have every
+/// order, the order is checked before memory is touched and an invalid one is returned as
+/// [`MemoryOrderError`] (C++ leaves that undefined; here it is a value you can handle).
+/// Read-modify-write operations accept all five, so on [`Atomic<T>`](crate::Atomic) their
+/// `_explicit` forms return the value directly:
 ///
 /// | operation                    | valid orders                                      |
 /// |------------------------------|---------------------------------------------------|
@@ -27,6 +29,7 @@ use crate::error::{Error, MemoryOrderError};
 /// let a = Atomic::<u32>::new(1);
 /// assert_eq!(a.load_explicit(MemoryOrder::Acquire), Ok(1));
 /// assert!(a.load_explicit(MemoryOrder::Release).is_err());
+/// assert_eq!(a.fetch_add_explicit(1, MemoryOrder::Release), 1); // any order: no `Result`
 /// assert!(MemoryOrder::Acquire.is_valid_fail_order(MemoryOrder::AcqRel));
 /// assert!(!MemoryOrder::SeqCst.is_valid_fail_order(MemoryOrder::Acquire));
 /// ```
@@ -102,7 +105,8 @@ impl MemoryOrder {
     }
 
     /// The strongest failure order that `self` as a success order allows: what the
-    /// order-only forms of `swap` use for their compare-exchange.
+    /// compare-exchange loops behind `update_fetch`, `fetch_update` and `update_vals` (and
+    /// `bool`'s logical not) use.
     ///
     /// ```
     /// use shm_atomics::MemoryOrder::*;
@@ -132,6 +136,33 @@ impl MemoryOrder {
         }
     }
 
+    /// core's `Ordering` of the same name.
+    #[inline(always)]
+    pub(crate) const fn ordering(self) -> Ordering {
+        match self {
+            Self::Relaxed => Ordering::Relaxed,
+            Self::Acquire => Ordering::Acquire,
+            Self::Release => Ordering::Release,
+            Self::AcqRel => Ordering::AcqRel,
+            Self::SeqCst => Ordering::SeqCst,
+        }
+    }
+
+    /// The order of a core `Ordering`, for code below the validated API that only has
+    /// the core value. core's `Ordering` is `#[non_exhaustive]`: an order it may add later
+    /// maps to `SeqCst`, the strongest, so the result is never weaker than asked (the
+    /// public `TryFrom<Ordering>` hands such an order back instead).
+    #[inline(always)]
+    pub(crate) const fn of_ordering(o: Ordering) -> MemoryOrder {
+        match o {
+            Ordering::Relaxed => Self::Relaxed,
+            Ordering::Acquire => Self::Acquire,
+            Ordering::Release => Self::Release,
+            Ordering::AcqRel => Self::AcqRel,
+            _ => Self::SeqCst,
+        }
+    }
+
     pub(crate) fn check_load(self, op: OpType) -> Result<Ordering, Error> {
         if self.is_valid_load_order() {
             Ok(self.into())
@@ -146,13 +177,6 @@ impl MemoryOrder {
         } else {
             Err(MemoryOrderError::new(op, self, false).into())
         }
-    }
-
-    /// Read-modify-write operations accept every order; kept as a function so every
-    /// operation goes through one validation point.
-    #[inline(always)]
-    pub(crate) fn check_rmw(self, _op: OpType) -> Result<Ordering, Error> {
-        Ok(self.into())
     }
 
     pub(crate) fn check_cmpxchg(
@@ -182,14 +206,9 @@ impl fmt::Display for MemoryOrder {
 }
 
 impl From<MemoryOrder> for Ordering {
+    #[inline(always)]
     fn from(o: MemoryOrder) -> Self {
-        match o {
-            MemoryOrder::Relaxed => Ordering::Relaxed,
-            MemoryOrder::Acquire => Ordering::Acquire,
-            MemoryOrder::Release => Ordering::Release,
-            MemoryOrder::AcqRel => Ordering::AcqRel,
-            MemoryOrder::SeqCst => Ordering::SeqCst,
-        }
+        o.ordering()
     }
 }
 
@@ -207,15 +226,5 @@ impl TryFrom<Ordering> for MemoryOrder {
             Ordering::SeqCst => Ok(Self::SeqCst),
             other => Err(other),
         }
-    }
-}
-
-/// The strongest failure order allowed with success order `o` (core orderings).
-#[inline(always)]
-pub(crate) fn fail_of(o: Ordering) -> Ordering {
-    match o {
-        Ordering::Release | Ordering::Relaxed => Ordering::Relaxed,
-        Ordering::Acquire | Ordering::AcqRel => Ordering::Acquire,
-        _ => Ordering::SeqCst,
     }
 }

@@ -12,6 +12,7 @@ use core::fmt;
 use core::sync::atomic::Ordering;
 
 use crate::cell::ops::OpSet;
+use crate::cell::order::MemoryOrder;
 
 /// The kind of a value: what operations it offers and how its bytes read.
 ///
@@ -125,15 +126,15 @@ pub trait Storage: Send + Sync + Sized + 'static + sealed::Sealed {
     fn as_ptr(&self) -> *mut Self::Raw;
     fn load(&self, o: Ordering) -> Self::Raw;
     fn store(&self, v: Self::Raw, o: Ordering);
-    fn swap(&self, v: Self::Raw, o: Ordering) -> Self::Raw;
-    fn cas(
+    fn exchange(&self, v: Self::Raw, o: Ordering) -> Self::Raw;
+    fn cmpxchg_strong(
         &self,
         c: Self::Raw,
         n: Self::Raw,
         s: Ordering,
         f: Ordering,
     ) -> Result<Self::Raw, Self::Raw>;
-    fn cas_weak(
+    fn cmpxchg_weak(
         &self,
         c: Self::Raw,
         n: Self::Raw,
@@ -155,8 +156,8 @@ pub trait Storage: Send + Sync + Sized + 'static + sealed::Sealed {
     fn not(&self, o: Ordering);
     fn neg(&self, o: Ordering);
     fn bit_set(&self, bit: u32, o: Ordering) -> bool;
-    fn bit_clear(&self, bit: u32, o: Ordering) -> bool;
-    fn bit_toggle(&self, bit: u32, o: Ordering) -> bool;
+    fn bit_reset(&self, bit: u32, o: Ordering) -> bool;
+    fn bit_compl(&self, bit: u32, o: Ordering) -> bool;
     /// Whether `load_readonly` never writes on this CPU.
     fn has_write_free_load() -> bool;
     /// # Safety
@@ -201,13 +202,17 @@ macro_rules! storage {
             #[inline(always)]
             fn store(&self, v: $raw, o: Ordering) { self.store(v, o) }
             #[inline(always)]
-            fn swap(&self, v: $raw, o: Ordering) -> $raw { self.swap(v, o) }
+            fn exchange(&self, v: $raw, o: Ordering) -> $raw { self.swap(v, o) }
             #[inline(always)]
-            fn cas(&self, c: $raw, n: $raw, s: Ordering, f: Ordering) -> Result<$raw, $raw> {
+            fn cmpxchg_strong(
+                &self, c: $raw, n: $raw, s: Ordering, f: Ordering,
+            ) -> Result<$raw, $raw> {
                 self.compare_exchange(c, n, s, f)
             }
             #[inline(always)]
-            fn cas_weak(&self, c: $raw, n: $raw, s: Ordering, f: Ordering) -> Result<$raw, $raw> {
+            fn cmpxchg_weak(
+                &self, c: $raw, n: $raw, s: Ordering, f: Ordering,
+            ) -> Result<$raw, $raw> {
                 self.compare_exchange_weak(c, n, s, f)
             }
             #[inline(always)]
@@ -241,9 +246,9 @@ macro_rules! storage {
             #[inline(always)]
             fn bit_set(&self, bit: u32, o: Ordering) -> bool { self.bit_set(bit, o) }
             #[inline(always)]
-            fn bit_clear(&self, bit: u32, o: Ordering) -> bool { self.bit_clear(bit, o) }
+            fn bit_reset(&self, bit: u32, o: Ordering) -> bool { self.bit_clear(bit, o) }
             #[inline(always)]
-            fn bit_toggle(&self, bit: u32, o: Ordering) -> bool { self.bit_toggle(bit, o) }
+            fn bit_compl(&self, bit: u32, o: Ordering) -> bool { self.bit_toggle(bit, o) }
             #[inline(always)]
             fn has_write_free_load() -> bool { write_free_load($w) }
             #[inline(always)]
@@ -343,12 +348,32 @@ pub trait Value: Copy + PartialEq + fmt::Debug + Send + Sync + 'static + sealed:
         weak: bool,
     ) -> Result<Self, Self> {
         let r = if weak {
-            s.cas_weak(current.into_raw(), new.into_raw(), success, failure)
+            s.cmpxchg_weak(current.into_raw(), new.into_raw(), success, failure)
         } else {
-            s.cas(current.into_raw(), new.into_raw(), success, failure)
+            s.cmpxchg_strong(current.into_raw(), new.into_raw(), success, failure)
         };
         r.map(Self::from_raw).map_err(Self::from_raw)
     }
+}
+
+/// Writes value operations that are the storage's operation of the same name on the raw
+/// bits: `fn op(v) -> Self;` becomes
+/// `fn op(s, v, o) -> Self { Self::from_raw(s.op(v.into_raw(), o)) }`, and without
+/// `-> Self` the result is the storage's `()`.
+macro_rules! forward {
+    ($($(#[$m:meta])* fn $op:ident($($v:ident)?) $(-> $ret:ident)?;)*) => {$(
+        $(#[$m])*
+        #[inline(always)]
+        fn $op(s: &Self::Storage, $($v: Self,)? o: Ordering) $(-> $ret)? {
+            forward!(@ret $($ret)?; s.$op($($v.into_raw(),)? o))
+        }
+    )*};
+    (@ret Self; $e:expr) => {
+        Self::from_raw($e)
+    };
+    (@ret; $e:expr) => {
+        $e
+    };
 }
 
 /// Values with bit operations (`bit_*`, `bin_*`): integers, `[u8; N]` and `bool`.
@@ -356,45 +381,15 @@ pub trait Value: Copy + PartialEq + fmt::Debug + Send + Sync + 'static + sealed:
 /// On `bool` the `bin_*` operations are logical (`bin_not` of `true` is `false` whatever
 /// non-zero byte held it) and the `bit_*` operations act on the raw byte.
 pub trait Bitwise: Value {
-    #[doc(hidden)]
-    #[inline(always)]
-    fn fetch_or(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-        Self::from_raw(s.fetch_or(v.into_raw(), o))
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn fetch_and(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-        Self::from_raw(s.fetch_and(v.into_raw(), o))
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn fetch_xor(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-        Self::from_raw(s.fetch_xor(v.into_raw(), o))
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn fetch_not(s: &Self::Storage, o: Ordering) -> Self {
-        Self::from_raw(s.fetch_not(o))
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn or(s: &Self::Storage, v: Self, o: Ordering) {
-        s.or(v.into_raw(), o)
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn and(s: &Self::Storage, v: Self, o: Ordering) {
-        s.and(v.into_raw(), o)
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn xor(s: &Self::Storage, v: Self, o: Ordering) {
-        s.xor(v.into_raw(), o)
-    }
-    #[doc(hidden)]
-    #[inline(always)]
-    fn not(s: &Self::Storage, o: Ordering) {
-        s.not(o)
+    forward! {
+        #[doc(hidden)] fn fetch_or(v) -> Self;
+        #[doc(hidden)] fn fetch_and(v) -> Self;
+        #[doc(hidden)] fn fetch_xor(v) -> Self;
+        #[doc(hidden)] fn fetch_not() -> Self;
+        #[doc(hidden)] fn or(v);
+        #[doc(hidden)] fn and(v);
+        #[doc(hidden)] fn xor(v);
+        #[doc(hidden)] fn not();
     }
 }
 
@@ -443,25 +438,16 @@ macro_rules! int_values {
             fn from_raw(raw: $raw) -> Self { raw as $t }
         }
         impl Bitwise for $t {}
+        /// Wrapping arithmetic is the same operation on the bits, signed or not.
         impl Arithmetic for $t {
-            #[inline(always)]
-            fn fetch_add(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-                Self::from_raw(s.fetch_add(v.into_raw(), o))
+            forward! {
+                fn fetch_add(v) -> Self;
+                fn fetch_sub(v) -> Self;
+                fn fetch_neg() -> Self;
+                fn add(v);
+                fn sub(v);
+                fn neg();
             }
-            #[inline(always)]
-            fn fetch_sub(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-                Self::from_raw(s.fetch_sub(v.into_raw(), o))
-            }
-            #[inline(always)]
-            fn fetch_neg(s: &Self::Storage, o: Ordering) -> Self {
-                Self::from_raw(s.fetch_neg(o))
-            }
-            #[inline(always)]
-            fn add(s: &Self::Storage, v: Self, o: Ordering) { s.add(v.into_raw(), o) }
-            #[inline(always)]
-            fn sub(s: &Self::Storage, v: Self, o: Ordering) { s.sub(v.into_raw(), o) }
-            #[inline(always)]
-            fn neg(s: &Self::Storage, o: Ordering) { s.neg(o) }
         }
         impl Integer for $t {
             const ONE: Self = 1;
@@ -541,28 +527,44 @@ macro_rules! float_values {
             }
             #[inline]
             fn fetch_add(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-                as_float::<$t, portable_atomic::$float_atomic>(s).fetch_add(v, o)
+                // SAFETY: `$float_atomic` is the float atomic of `$storage` (the
+                // `float_values!` rows and their const assertion: contract 1); both are
+                // `UnsafeCell`s of plain bits (contract 2).
+                unsafe { as_float::<$t, portable_atomic::$float_atomic>(s) }.fetch_add(v, o)
             }
             #[inline]
             fn fetch_sub(s: &Self::Storage, v: Self, o: Ordering) -> Self {
-                as_float::<$t, portable_atomic::$float_atomic>(s).fetch_sub(v, o)
+                // SAFETY: `$float_atomic` is the float atomic of `$storage` (the
+                // `float_values!` rows and their const assertion: contract 1); both are
+                // `UnsafeCell`s of plain bits (contract 2).
+                unsafe { as_float::<$t, portable_atomic::$float_atomic>(s) }.fetch_sub(v, o)
             }
             #[inline]
             fn fetch_neg(s: &Self::Storage, o: Ordering) -> Self {
-                as_float::<$t, portable_atomic::$float_atomic>(s).fetch_neg(o)
+                // SAFETY: `$float_atomic` is the float atomic of `$storage` (the
+                // `float_values!` rows and their const assertion: contract 1); both are
+                // `UnsafeCell`s of plain bits (contract 2).
+                unsafe { as_float::<$t, portable_atomic::$float_atomic>(s) }.fetch_neg(o)
             }
         }
     )*};
 }
 
 /// Views integer storage as portable-atomic's float atomic of the same width.
+///
+/// # Safety
+///
+/// 1. `F` is portable-atomic's float atomic whose bits are `T::Storage`'s integer:
+///    `AtomicF32` for `AtomicU32` storage, `AtomicF64` for `AtomicU64` storage (same size
+///    and alignment, asserted beside `float_values!`);
+/// 2. like the storage, `F` is an `UnsafeCell` of plain bits for which every bit pattern
+///    is valid, so the memory stays valid and atomic-only through either type.
 #[inline(always)]
-fn as_float<T: Value, F>(s: &T::Storage) -> &F {
-    // SAFETY: only called with F = AtomicF32 for u32 storage and AtomicF64 for u64
-    // storage; the const assertions beside `float_values!` check that F has the size and
-    // alignment of the storage, and both are an `UnsafeCell` of plain bits for which every
-    // bit pattern is valid, so the same memory is a valid F for the lifetime of `s` and is
-    // still only accessed atomically.
+unsafe fn as_float<T: Value, F>(s: &T::Storage) -> &F {
+    // SAFETY: by the caller's contract 1, `F` has the size and alignment of the storage
+    // `s` points to, so the cast pointer is aligned and dereferenceable for the lifetime
+    // of `s`; by contract 2 every bit pattern there is a valid `F`, and the memory is
+    // still reached only through atomic operations.
     unsafe { &*(s as *const T::Storage as *const F) }
 }
 
@@ -600,7 +602,7 @@ impl Value for bool {
             if (raw != 0) != current {
                 return Err(raw != 0);
             }
-            match s.cas_weak(raw, new as u8, success, failure) {
+            match s.cmpxchg_weak(raw, new as u8, success, failure) {
                 Ok(_) => return Ok(current),
                 Err(now) if weak => return Err(now != 0),
                 Err(now) => raw = now,
@@ -613,7 +615,7 @@ impl Value for bool {
 impl Bitwise for bool {
     fn fetch_or(s: &Self::Storage, v: bool, o: Ordering) -> bool {
         if v {
-            s.swap(1, o) != 0
+            s.exchange(1, o) != 0
         } else {
             s.fetch_or(0, o) != 0
         }
@@ -622,7 +624,7 @@ impl Bitwise for bool {
         if v {
             s.fetch_or(0, o) != 0
         } else {
-            s.swap(0, o) != 0
+            s.exchange(0, o) != 0
         }
     }
     fn fetch_xor(s: &Self::Storage, v: bool, o: Ordering) -> bool {
@@ -633,10 +635,12 @@ impl Bitwise for bool {
         }
     }
     fn fetch_not(s: &Self::Storage, o: Ordering) -> bool {
-        let fail = crate::cell::order::fail_of(o);
+        let fail = MemoryOrder::of_ordering(o)
+            .strongest_fail_order()
+            .ordering();
         let mut raw = s.load(fail);
         loop {
-            match s.cas_weak(raw, (raw == 0) as u8, o, fail) {
+            match s.cmpxchg_weak(raw, (raw == 0) as u8, o, fail) {
                 Ok(old) => return old != 0,
                 Err(now) => raw = now,
             }

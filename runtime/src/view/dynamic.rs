@@ -721,29 +721,29 @@ impl<'a> Core<'a> {
         let c = self.cell;
         let b = match op {
             Store => writable!(c, |a| a.store_explicit(val(x), o).map(|()| 0), else no()),
-            Exchange => writable!(c, |a| a.exchange_explicit(val(x), o).map(bits), else no()),
-            BinOr => bitwise!(c, |a| a.bin_or_explicit(val(x), o).map(|()| 0), else no()),
-            BinXor => bitwise!(c, |a| a.bin_xor_explicit(val(x), o).map(|()| 0), else no()),
-            BinAnd => bitwise!(c, |a| a.bin_and_explicit(val(x), o).map(|()| 0), else no()),
-            BinNot => bitwise!(c, |a| a.bin_not_explicit(o).map(|()| 0), else no()),
-            BinFetchOr => bitwise!(c, |a| a.bin_fetch_or_explicit(val(x), o).map(bits), else no()),
+            Exchange => writable!(c, |a| Ok(bits(a.exchange_explicit(val(x), o))), else no()),
+            BinOr => bitwise!(c, |a| { a.bin_or_explicit(val(x), o); Ok(0) }, else no()),
+            BinXor => bitwise!(c, |a| { a.bin_xor_explicit(val(x), o); Ok(0) }, else no()),
+            BinAnd => bitwise!(c, |a| { a.bin_and_explicit(val(x), o); Ok(0) }, else no()),
+            BinNot => bitwise!(c, |a| { a.bin_not_explicit(o); Ok(0) }, else no()),
+            BinFetchOr => bitwise!(c, |a| Ok(bits(a.bin_fetch_or_explicit(val(x), o))), else no()),
             BinFetchXor => {
-                bitwise!(c, |a| a.bin_fetch_xor_explicit(val(x), o).map(bits), else no())
+                bitwise!(c, |a| Ok(bits(a.bin_fetch_xor_explicit(val(x), o))), else no())
             }
             BinFetchAnd => {
-                bitwise!(c, |a| a.bin_fetch_and_explicit(val(x), o).map(bits), else no())
+                bitwise!(c, |a| Ok(bits(a.bin_fetch_and_explicit(val(x), o))), else no())
             }
-            BinFetchNot => bitwise!(c, |a| a.bin_fetch_not_explicit(o).map(bits), else no()),
-            Add => arith!(c, |a| a.add_explicit(val(x), o).map(|()| 0), else no()),
-            Sub => arith!(c, |a| a.sub_explicit(val(x), o).map(|()| 0), else no()),
-            Neg => arith!(c, |a| a.neg_explicit(o).map(|()| 0), else no()),
-            FetchAdd => arith!(c, |a| a.fetch_add_explicit(val(x), o).map(bits), else no()),
-            FetchSub => arith!(c, |a| a.fetch_sub_explicit(val(x), o).map(bits), else no()),
-            FetchNeg => arith!(c, |a| a.fetch_neg_explicit(o).map(bits), else no()),
-            Inc => int!(c, |a| a.inc_explicit(o).map(|()| 0), else no()),
-            Dec => int!(c, |a| a.dec_explicit(o).map(|()| 0), else no()),
-            FetchInc => int!(c, |a| a.fetch_inc_explicit(o).map(bits), else no()),
-            FetchDec => int!(c, |a| a.fetch_dec_explicit(o).map(bits), else no()),
+            BinFetchNot => bitwise!(c, |a| Ok(bits(a.bin_fetch_not_explicit(o))), else no()),
+            Add => arith!(c, |a| { a.add_explicit(val(x), o); Ok(0) }, else no()),
+            Sub => arith!(c, |a| { a.sub_explicit(val(x), o); Ok(0) }, else no()),
+            Neg => arith!(c, |a| { a.neg_explicit(o); Ok(0) }, else no()),
+            FetchAdd => arith!(c, |a| Ok(bits(a.fetch_add_explicit(val(x), o))), else no()),
+            FetchSub => arith!(c, |a| Ok(bits(a.fetch_sub_explicit(val(x), o))), else no()),
+            FetchNeg => arith!(c, |a| Ok(bits(a.fetch_neg_explicit(o))), else no()),
+            Inc => int!(c, |a| { a.inc_explicit(o); Ok(0) }, else no()),
+            Dec => int!(c, |a| { a.dec_explicit(o); Ok(0) }, else no()),
+            FetchInc => int!(c, |a| Ok(bits(a.fetch_inc_explicit(o))), else no()),
+            FetchDec => int!(c, |a| Ok(bits(a.fetch_dec_explicit(o))), else no()),
             _ => no(),
         }?;
         Ok(self.value(b))
@@ -1044,7 +1044,7 @@ macro_rules! dyn_methods {
             F: FnMut(DynValue) -> R,
             R: Into<Operand>,
         {
-            let (_, new) = self.core().update(OpType::Swap, &mut |v| f(v).into(), order)?;
+            let (_, new) = self.core().update(OpType::UpdateFetch, &mut |v| f(v).into(), order)?;
             Ok(new)
         }
 
@@ -1067,7 +1067,7 @@ macro_rules! dyn_methods {
             F: FnMut(DynValue) -> R,
             R: Into<Operand>,
         {
-            self.core().update(OpType::SwapVals, &mut |v| f(v).into(), order)
+            self.core().update(OpType::UpdateVals, &mut |v| f(v).into(), order)
         }
 
         op_pair!(bit "Reads bit `bit` (bit `bit % 8` of byte `bit / 8` in memory); \
