@@ -223,7 +223,16 @@ fn readers_make_progress_while_a_writer_is_inside_a_slow_swap() {
             start.wait();
             atom.swap(|v| {
                 writer_inside.store(true, Ordering::SeqCst);
-                thread::sleep(Duration::from_millis(50));
+                // Stay inside `f` until the reader has completed enough derefs, or give up
+                // after a long bound: a blocked reader completes none, and the assertion
+                // below fails. Waiting on progress rather than a fixed sleep keeps the test
+                // meaningful on a loaded machine where the reader may not run for a while.
+                let deadline = std::time::Instant::now() + Duration::from_secs(20);
+                while reads_while_inside.load(Ordering::Relaxed) <= 100
+                    && std::time::Instant::now() < deadline
+                {
+                    thread::sleep(Duration::from_millis(1));
+                }
                 let mut v = v.clone();
                 v[0] += 1;
                 // Clear before returning: reads counted below happened while inside `f`.
@@ -247,7 +256,8 @@ fn readers_make_progress_while_a_writer_is_inside_a_slow_swap() {
         });
     });
     let reads = reads_while_inside.load(Ordering::Relaxed);
-    // 50 ms is enough for millions of derefs; a blocked reader would manage none.
+    // A reader that is not blocked gets past 100 long before the 20 s bound; a blocked
+    // reader would manage none.
     assert!(
         reads > 100,
         "only {reads} derefs completed while the writer was inside f"
