@@ -235,12 +235,21 @@ macro_rules! ops {
     };
     (@bits) => {
         #[inline(always)]
-        fn bit(a: &Atomic<Self>, op: OpType, bit: u32, o: MemoryOrder) -> Option<Result<bool, Error>> {
+        fn bit(
+            a: &Atomic<Self>,
+            op: OpType,
+            bit: u32,
+            o: MemoryOrder,
+        ) -> Option<Result<bool, Error>> {
             bit_ops(a, op, bit, o)
         }
 
         #[inline(always)]
-        fn bit_test(r: ReadOnly<'_, Self>, bit: u32, o: MemoryOrder) -> Option<Result<bool, Error>> {
+        fn bit_test(
+            r: ReadOnly<'_, Self>,
+            bit: u32,
+            o: MemoryOrder,
+        ) -> Option<Result<bool, Error>> {
             Some(r.bit_test_explicit(bit, o))
         }
     };

@@ -157,7 +157,8 @@ macro_rules! dyn_methods {
             fetch_update fetch_update_explicit Swap -> DynValue, |old, _new| old);
         op_pair!(update "Replaces the value with `f(value)` in a compare-exchange loop and \
             returns `(previous, new)`."
-            update_vals update_vals_explicit SwapVals -> (DynValue, DynValue), |old, new| (old, new));
+            update_vals update_vals_explicit SwapVals
+            -> (DynValue, DynValue), |old, new| (old, new));
 
         op_pair!(bit "Reads bit `bit` (bit `bit % 8` of byte `bit / 8` in memory); \
             `BitIndexError` past the width." bit_test bit_test_explicit BitTest);

@@ -19,8 +19,9 @@ use crate::view::dynamic::view::DynAtomicView;
 ///
 /// It offers every operation of [`Atomic<T>`](crate::Atomic) under the same names, with
 /// [`Operand`]s in and [`DynValue`]s out; what its kind lacks returns
-/// [`UnsupportedOperation`] (see [`ops_supported`](Self::ops_supported)), and an operand
-/// that does not fit returns [`OperandError`]. A 16-byte `DynAtomic` works whether or not
+/// [`UnsupportedOperation`](crate::UnsupportedOperation) (see
+/// [`ops_supported`](Self::ops_supported)), and an operand that does not fit returns
+/// [`OperandError`](crate::OperandError). A 16-byte `DynAtomic` works whether or not
 /// 16-byte atomics are lock-free here, like an owned `Atomic<u128>`: it is not shared
 /// memory. `Display` reads like Python's `repr`.
 ///
@@ -33,6 +34,11 @@ use crate::view::dynamic::view::DynAtomicView;
 /// assert_eq!(a.fetch_inc()?, i32::MAX);
 /// assert_eq!(a.load()?, i32::MIN); // wraps
 /// assert!(a.cmpxchg_strong(i32::MIN, -1)?.success);
+/// // update by a function in a compare-exchange loop: new, previous, or both values
+/// assert_eq!(a.update_fetch(|v| v.as_i128() * 2)?, -2);
+/// assert_eq!(a.fetch_update(|v| v.as_i128() + 1)?, -2);
+/// let (old, new) = a.update_vals(|v| v.as_i128() - 1)?;
+/// assert!(old == -1 && new == -2);
 /// assert!(matches!(a.store(1i64 << 31), Err(Error::Operand(_)))); // never truncated
 ///
 /// let b = atomic(2, AType::Bytes)?;
@@ -47,15 +53,16 @@ pub struct DynAtomic {
 }
 
 impl DynAtomic {
-    /// A zero-initialised atomic of `width` bytes and `atype`; [`UnsupportedWidth`]
-    /// unless the width is 1, 2, 4, 8 or 16. The same as [`atomic`].
+    /// A zero-initialised atomic of `width` bytes and `atype`;
+    /// [`UnsupportedWidth`](crate::UnsupportedWidth) unless the width is 1, 2, 4, 8 or
+    /// 16. The same as [`atomic`].
     pub fn new(width: usize, atype: AType) -> Result<DynAtomic, Error> {
         Self::with_kind(width, atype.kind())
     }
 
     /// A zero-initialised atomic of `width` bytes and any [`Kind`]: `bool` has width 1,
     /// floats 4 or 8, the others 1, 2, 4, 8 or 16 (the kind's [`widths`](Kind::widths));
-    /// any other width is [`UnsupportedWidth`].
+    /// any other width is [`UnsupportedWidth`](crate::UnsupportedWidth).
     ///
     /// ```
     /// use shm_atomics::{DynAtomic, Kind};

@@ -8,8 +8,10 @@ use crate::cell::value::{Kind, RawInt, RawOf, Value};
 use crate::cell::width::Width;
 
 /// The kind of a dynamic atomic, as the Python `atomics` package names them (its
-/// `INT`, `UINT` and `BYTES` markers). [`DynAtomic::with_kind`] and
-/// [`DynAtomicView::with_kind`] take any [`Kind`] instead, including `bool` and floats.
+/// `INT`, `UINT` and `BYTES` markers).
+/// [`DynAtomic::with_kind`](crate::DynAtomic::with_kind) and
+/// [`DynAtomicView::with_kind`](crate::DynAtomicView::with_kind) take any [`Kind`]
+/// instead, including `bool` and floats.
 ///
 /// ```
 /// use shm_atomics::{AType, Kind};

@@ -17,10 +17,10 @@ use crate::view::region::Region;
 /// width (as a Python view's width is its buffer's size). Made by [`atomicview`] (or
 /// [`DynAtomicView::with_kind`]).
 ///
-/// It offers the operations of [`DynAtomic`]. On a read-only region (e.g.
+/// It offers the operations of [`DynAtomic`](crate::DynAtomic). On a read-only region (e.g.
 /// [`Region::from_ref`]) only `load` and `bit_test` are offered; every write returns
-/// [`UnsupportedOperation`] with `readonly: true`. The view borrows the region's memory
-/// for `'a`, so it cannot outlive it.
+/// [`UnsupportedOperation`](crate::UnsupportedOperation) with `readonly: true`. The view
+/// borrows the region's memory for `'a`, so it cannot outlive it.
 ///
 /// ```
 /// use shm_atomics::{AType, Error, Region, atomicview};
@@ -54,10 +54,10 @@ impl<'a> DynAtomicView<'a> {
     }
 
     /// A view of `region` as any [`Kind`] (e.g. a field read from a segment descriptor).
-    /// Errors: [`UnsupportedWidth`] if the region's length is not a width of the kind
-    /// (see [`DynAtomic::with_kind`]) or, for 16 bytes, not lock-free (or, read-only,
-    /// not loadable without writing); an [`AlignmentError`](crate::AlignmentError) if
-    /// the region is not aligned to its width.
+    /// Errors: [`UnsupportedWidth`](crate::UnsupportedWidth) if the region's length is not
+    /// a width of the kind (see [`DynAtomic::with_kind`](crate::DynAtomic::with_kind)) or,
+    /// for 16 bytes, not lock-free (or, read-only, not loadable without writing); an
+    /// [`AlignmentError`](crate::AlignmentError) if the region is not aligned to its width.
     ///
     /// ```
     /// use shm_atomics::{DynAtomicView, Kind, Region};
