@@ -138,7 +138,8 @@ macro_rules! int_suite {
                 "update_fetch",
                 a.update_fetch(|v| v.wrapping_add(1)),
                 r.fetch_update(SeqCst, SeqCst, |v| Some(v.wrapping_add(1))),
-                d.swap(|v| v.get::<$t>().unwrap().wrapping_add(1)).unwrap(),
+                d.update_fetch(|v| v.get::<$t>().unwrap().wrapping_add(1))
+                    .unwrap(),
                 {
                     let mut g = m.lock().unwrap();
                     *g = g.wrapping_add(1);
@@ -152,7 +153,7 @@ macro_rules! int_suite {
                 a.update_vals(|v| v.wrapping_add(1)),
                 r.fetch_update(SeqCst, SeqCst, |v| Some(v.wrapping_add(1)))
                     .map(|old| (old, old.wrapping_add(1))),
-                d.swap_vals(|v| v.get::<$t>().unwrap().wrapping_add(1))
+                d.update_vals(|v| v.get::<$t>().unwrap().wrapping_add(1))
                     .unwrap(),
                 {
                     let mut g = m.lock().unwrap();
@@ -589,7 +590,7 @@ fn bytes16_ops(c: &mut Criterion) {
         "update_fetch",
         a.update_fetch(bump16),
         r.fetch_update(SeqCst, SeqCst, |v| Some(n(bump16(v.to_ne_bytes())))),
-        d.swap(|v| bump16(v.get::<B16>().unwrap())).unwrap(),
+        d.update_fetch(|v| bump16(v.get::<B16>().unwrap())).unwrap(),
         {
             let mut g = m.lock().unwrap();
             *g = bump16(*g);
@@ -603,7 +604,7 @@ fn bytes16_ops(c: &mut Criterion) {
         a.update_vals(bump16),
         r.fetch_update(SeqCst, SeqCst, |v| Some(n(bump16(v.to_ne_bytes()))))
             .map(|old| (old, n(bump16(old.to_ne_bytes())))),
-        d.swap_vals(|v| bump16(v.get::<B16>().unwrap())).unwrap(),
+        d.update_vals(|v| bump16(v.get::<B16>().unwrap())).unwrap(),
         {
             let mut g = m.lock().unwrap();
             let old = *g;
@@ -871,7 +872,7 @@ fn f64_ops(c: &mut Criterion) {
         "update_fetch",
         a.update_fetch(|v| v + 1.0),
         r.fetch_update(SeqCst, SeqCst, |v| Some((f(v) + 1.0).to_bits())),
-        d.swap(|v| v.get::<f64>().unwrap() + 1.0).unwrap(),
+        d.update_fetch(|v| v.get::<f64>().unwrap() + 1.0).unwrap(),
         {
             let mut g = m.lock().unwrap();
             *g += 1.0;
@@ -885,7 +886,7 @@ fn f64_ops(c: &mut Criterion) {
         a.update_vals(|v| v + 1.0),
         r.fetch_update(SeqCst, SeqCst, |v| Some((f(v) + 1.0).to_bits()))
             .map(|old| (f(old), f(old) + 1.0)),
-        d.swap_vals(|v| v.get::<f64>().unwrap() + 1.0).unwrap(),
+        d.update_vals(|v| v.get::<f64>().unwrap() + 1.0).unwrap(),
         {
             let mut g = m.lock().unwrap();
             let old = *g;

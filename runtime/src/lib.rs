@@ -10,7 +10,7 @@
 //!
 //! | layer | owns |
 //! |---|---|
-//! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
+//! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Width`] (and which widths each [`Kind`] may have), [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
 //! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
 //! | `layout/` | [`Layout`] and its static field table, the fingerprint, the owned descriptor (encode/decode), the C header |
 //! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
@@ -68,6 +68,7 @@ pub use cell::atomic::{Atomic, CmpxchgResult};
 pub use cell::ops::{OpSet, OpType};
 pub use cell::order::MemoryOrder;
 pub use cell::value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
+pub use cell::width::Width;
 pub use error::{
     AlignmentError, BitIndexError, Error, LayoutAlignmentError, MemoryOrderError, OperandError,
     OperandValue, ReadOnlyRegionError, SizeError, UnsupportedOperation, UnsupportedWidth,

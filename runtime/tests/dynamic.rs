@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use shm_atomics_runtime::{
     AType, Atomic, Bitwise, DynAtomic, DynAtomicView, DynValue, Error, Integer, Kind, MemoryOrder,
-    OpSet, OpType, Operand, OperandValue, Region, WidthReason, atomic, atomicview,
+    OpSet, OpType, Operand, OperandValue, Region, Width, WidthReason, atomic, atomicview,
 };
 
 const WIDTHS: [usize; 5] = [1, 2, 4, 8, 16];
@@ -34,8 +34,8 @@ fn call(a: &DynAtomicView<'_>, op: OpType, v: Operand) -> Result<(), Error> {
         Exchange => a.exchange(v).map(drop),
         CmpxchgWeak => a.cmpxchg_weak(v, v).map(drop),
         CmpxchgStrong => a.cmpxchg_strong(v, v).map(drop),
-        UpdateFetch => a.swap(|x| x).map(drop),
-        UpdateVals => a.swap_vals(|x| x).map(drop),
+        UpdateFetch => a.update_fetch(|x| x).and(a.fetch_update(|x| x)).map(drop),
+        UpdateVals => a.update_vals(|x| x).map(drop),
         BitTest => a.bit_test(0).map(drop),
         BitCompl => a.bit_compl(0).map(drop),
         BitSet => a.bit_set(0).map(drop),
@@ -219,13 +219,16 @@ macro_rules! int_suite {
             assert_eq!(a.bin_fetch_xor(0b10).unwrap(), 0b11);
             assert_eq!(a.bin_fetch_not().unwrap(), 1);
             assert_eq!(a.load().unwrap(), -2);
-            // swap
-            assert_eq!(a.swap(|v| v.as_i128() * 3).unwrap(), -6);
-            let (old, new) = a.swap_vals(|v| v.as_i128() + 1).unwrap();
+            // update by a function: new value, previous value, both
+            assert_eq!(a.update_fetch(|v| v.as_i128() * 3).unwrap(), -6);
+            let (old, new) = a.update_vals(|v| v.as_i128() + 1).unwrap();
             assert_eq!(
                 (old, new),
                 (DynValue::from_i(-6, $w), DynValue::from_i(-5, $w))
             );
+            assert_eq!(a.fetch_update(|v| v.as_i128() * 2).unwrap(), -5);
+            assert_eq!(a.load().unwrap(), -10);
+            a.store(-5).unwrap();
             // operands of every integer type that fit are accepted; others refused
             a.store(<$u>::MAX >> 1).unwrap();
             assert_eq!(a.load().unwrap(), <$i>::MAX);
@@ -361,7 +364,10 @@ macro_rules! bytes_suite {
             assert!(r.success && r.expected == [0u8; $w]);
             let r = a.cmpxchg_weak([0u8; $w], x).unwrap();
             assert!(!r.success && r.expected == x);
-            assert_eq!(a.swap(|_| [7u8; $w]).unwrap(), [7u8; $w]);
+            assert_eq!(a.update_fetch(|_| [7u8; $w]).unwrap(), [7u8; $w]);
+            assert_eq!(a.fetch_update(|_| [8u8; $w]).unwrap(), [7u8; $w]);
+            assert_eq!(a.load().unwrap(), [8u8; $w]);
+            a.store([7u8; $w]).unwrap();
             // no arithmetic
             for op in [
                 OpType::Add,
@@ -417,6 +423,37 @@ bytes_suite!(bytes_ops_width_2, 2);
 bytes_suite!(bytes_ops_width_4, 4);
 bytes_suite!(bytes_ops_width_8, 8);
 bytes_suite!(bytes_ops_width_16, 16);
+
+/// Both constructors accept exactly the widths of `Kind::widths`, and that table is the
+/// one `kinds_and_widths` spells out.
+#[test]
+fn widths_of_each_kind_follow_the_one_table() {
+    let mut table = Vec::new();
+    for kind in Kind::ALL {
+        for w in 0..=32usize {
+            let allowed = Width::from_bytes(w).is_some_and(|w| kind.allows(w));
+            if allowed {
+                table.push((kind, w));
+            }
+            let not_a_width = |r: Result<(), Error>| {
+                matches!(r, Err(Error::UnsupportedWidth(u))
+                    if u.width == w && u.reason == WidthReason::NotAWidth)
+            };
+            assert_eq!(
+                not_a_width(DynAtomic::with_kind(w, kind).map(drop)),
+                !allowed,
+                "{kind} {w}"
+            );
+            let mut buf = Buf([0; 64]);
+            let view = DynAtomicView::with_kind(Region::new(&mut buf.0[..w]), kind);
+            assert_eq!(not_a_width(view.map(drop)), !allowed, "{kind} {w}");
+        }
+    }
+    let mut expected = kinds_and_widths();
+    expected.sort_by_key(|&(k, w)| (k as u8, w));
+    table.sort_by_key(|&(k, w)| (k as u8, w));
+    assert_eq!(table, expected);
+}
 
 #[test]
 fn unsupported_widths() {
@@ -521,7 +558,9 @@ fn operands_never_truncate() {
     assert!(is_operand_err(u1.cmpxchg_strong(255, 256)));
     assert!(is_operand_err(u1.cmpxchg_weak(-1, 0)));
     assert!(is_operand_err(u1.exchange(1000)));
-    assert!(is_operand_err(u1.swap(|_| 256)));
+    assert!(is_operand_err(u1.update_fetch(|_| 256)));
+    assert!(is_operand_err(u1.fetch_update(|_| 256)));
+    assert!(is_operand_err(u1.update_vals(|_| 256)));
     assert_eq!(u1.load().unwrap(), 255);
     // messages say what fits
     let e = u1.store(256).unwrap_err().to_string();
@@ -605,8 +644,9 @@ fn invalid_memory_orders() {
             a.bit_set_explicit(0, o).unwrap();
             a.bit_reset_explicit(0, o).unwrap();
             a.bit_compl_explicit(0, o).unwrap();
-            a.swap_explicit(|v| v, o).unwrap();
-            a.swap_vals_explicit(|v| v, o).unwrap();
+            a.update_fetch_explicit(|v| v, o).unwrap();
+            a.fetch_update_explicit(|v| v, o).unwrap();
+            a.update_vals_explicit(|v| v, o).unwrap();
             let valid_load = o.is_valid_load_order();
             assert_eq!(a.load_explicit(o).is_ok(), valid_load);
             assert_eq!(a.bit_test_explicit(0, o).is_ok(), valid_load);
@@ -849,19 +889,21 @@ fn dyn_values() {
 }
 
 #[test]
-fn swap_with_unfit_result_writes_nothing() {
+fn update_with_unfit_result_writes_nothing() {
     let a = atomic(1, AType::Int).unwrap();
     a.store(100).unwrap();
     let mut calls = 0;
-    let r = a.swap(|v| {
+    let r = a.update_fetch(|v| {
         calls += 1;
         v.as_i128() * 2
     });
     assert!(is_operand_err(r));
     assert_eq!(calls, 1);
     assert_eq!(a.load().unwrap(), 100);
+    assert!(is_operand_err(a.fetch_update(|v| v.as_i128() * 2)));
+    assert_eq!(a.load().unwrap(), 100);
     assert_eq!(
-        a.swap_vals(|v| v.as_i128() - 200).unwrap(),
+        a.update_vals(|v| v.as_i128() - 200).unwrap(),
         (DynValue::from_i(100, 1), DynValue::from_i(-100, 1))
     );
 }
@@ -874,7 +916,7 @@ fn dynamic_atomics_are_shared_between_threads() {
             s.spawn(|| {
                 for _ in 0..1000 {
                     a.inc().unwrap();
-                    a.swap(|v| v.as_u128() + 1).unwrap();
+                    a.update_fetch(|v| v.as_u128() + 1).unwrap();
                 }
             });
         }
@@ -1064,7 +1106,7 @@ fn step_common<T: Model>(d: &DynAtomic, t: &Atomic<T>, op: &Op) -> Result<bool, 
             }
         }
         Op::Swap(x) => {
-            let (old_d, new_d) = d.swap_vals(|_| m(x)).unwrap();
+            let (old_d, new_d) = d.update_vals(|_| m(x)).unwrap();
             let (old_t, new_t) = t.update_vals(|_| m(x));
             same(Ok(old_d), old_t)?;
             same(Ok(new_d), new_t)?;

@@ -1,6 +1,7 @@
 //! Alignment requirements of atomic widths.
 
-use crate::error::{Error, UnsupportedWidth, WidthReason};
+use crate::cell::width::{Width, not_a_width};
+use crate::error::Error;
 
 /// The alignment an atomic of a given width needs.
 ///
@@ -27,14 +28,23 @@ pub struct Alignment {
 
 impl Alignment {
     /// The alignment of a `width`-byte atomic; `UnsupportedWidth` unless `width` is 1, 2,
-    /// 4, 8 or 16.
+    /// 4, 8 or 16 (a [`Width`]).
     pub const fn new(width: usize) -> Result<Alignment, Error> {
-        match width {
-            1 | 2 | 4 | 8 | 16 => Ok(Alignment { width }),
-            _ => Err(Error::UnsupportedWidth(UnsupportedWidth {
-                width,
-                reason: WidthReason::NotAWidth,
-            })),
+        match Width::from_bytes(width) {
+            Some(w) => Ok(Alignment::of(w)),
+            None => Err(not_a_width(width)),
+        }
+    }
+
+    /// The alignment of an atomic of `width`, which needs no check.
+    ///
+    /// ```
+    /// use shm_atomics::{Alignment, Width};
+    /// assert_eq!(Alignment::of(Width::W16).recommended(), 16);
+    /// ```
+    pub const fn of(width: Width) -> Alignment {
+        Alignment {
+            width: width.bytes(),
         }
     }
 

@@ -3,9 +3,11 @@
 //!
 //! Owns: memory orders and their validation ([`MemoryOrder`](crate::MemoryOrder)),
 //! operation names and sets ([`OpType`](crate::OpType), [`OpSet`](crate::OpSet)),
-//! alignment, the sealed value traits and their lock-free storage (`value`), the typed
-//! cell [`Atomic<T>`](crate::Atomic) (`atomic`: constructors and what every value offers;
-//! `capability`: bit, arithmetic and integer operations) and its Java-style names.
+//! widths and the one table of which widths each kind may have
+//! ([`Width`](crate::Width)), alignment, the sealed value traits and their lock-free
+//! storage (`value`), the typed cell [`Atomic<T>`](crate::Atomic) (`atomic`:
+//! constructors and what every value offers; `capability`: bit, arithmetic and integer
+//! operations) and its Java-style names.
 //! Uses: `core`, portable-atomic and the crate's error vocabulary; nothing above it.
 
 pub(crate) mod align;
@@ -15,3 +17,4 @@ pub(crate) mod java;
 pub(crate) mod ops;
 pub(crate) mod order;
 pub(crate) mod value;
+pub(crate) mod width;

@@ -475,12 +475,7 @@ impl Reader<'_> {
                     let kind =
                         Kind::from_u8(self.u8()?).ok_or_else(|| self.err("an unknown kind"))?;
                     let width = self.u8()? as usize;
-                    let ok = match kind {
-                        Kind::Bool => width == 1,
-                        Kind::Float => width == 4 || width == 8,
-                        _ => matches!(width, 1 | 2 | 4 | 8 | 16),
-                    };
-                    if !ok {
+                    if kind.width_of(width).is_err() {
                         return Err(self.err(format!(
                             "field {fname}: width {width} is not valid for kind {kind}"
                         )));
