@@ -16,5 +16,6 @@ pub(crate) mod fingerprint;
 pub(crate) mod private;
 
 pub(crate) use crate::view::region::Region;
+#[cfg(feature = "shm")]
 pub(crate) use declared::check_layout_lock_free;
 pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc};
