@@ -206,6 +206,9 @@ impl core::error::Error for MemoryOrderError {}
 pub enum WidthReason {
     /// The width is not 1, 2, 4, 8 or 16.
     NotAWidth,
+    /// The width is one (1, 2, 4, 8 or 16) but values of this kind never have it: `bool`
+    /// is 1 byte, floats are 4 or 8 (see [`Kind::widths`](crate::Kind::widths)).
+    NotOfKind(Kind),
     /// The CPU has no lock-free atomic of this width (16 bytes without `cmpxchg16b`); a
     /// view into shared memory would take a process-local lock and lose updates.
     NotLockFree,
@@ -238,6 +241,27 @@ impl fmt::Display for UnsupportedWidth {
                 "width {} is not supported: atomics have a width of 1, 2, 4, 8 or 16 bytes",
                 self.width
             ),
+            WidthReason::NotOfKind(kind) => {
+                write!(
+                    f,
+                    "width {} is not a width of {kind} values: use ",
+                    self.width
+                )?;
+                let widths = kind.widths();
+                for (i, w) in widths.iter().enumerate() {
+                    let sep = match i {
+                        0 => "",
+                        i if i + 1 == widths.len() => " or ",
+                        _ => ", ",
+                    };
+                    write!(f, "{sep}{}", w.bytes())?;
+                }
+                f.write_str(if widths.len() == 1 && widths[0].bytes() == 1 {
+                    " byte"
+                } else {
+                    " bytes"
+                })
+            }
             WidthReason::NotLockFree => write!(
                 f,
                 "width {} is not lock-free on this CPU (no cmpxchg16b): a view into shared memory \

@@ -435,10 +435,13 @@ fn widths_of_each_kind_follow_the_one_table() {
             if allowed {
                 table.push((kind, w));
             }
-            let not_a_width = |r: Result<(), Error>| {
-                matches!(r, Err(Error::UnsupportedWidth(u))
-                    if u.width == w && u.reason == WidthReason::NotAWidth)
+            // A width that is none is NotAWidth; a real width the kind never has names
+            // the kind.
+            let reason = match Width::from_bytes(w) {
+                Some(_) => WidthReason::NotOfKind(kind),
+                None => WidthReason::NotAWidth,
             };
+            let not_a_width = |r: Result<(), Error>| matches!(r, Err(Error::UnsupportedWidth(u)) if u.width == w && u.reason == reason);
             assert_eq!(
                 not_a_width(DynAtomic::with_kind(w, kind).map(drop)),
                 !allowed,

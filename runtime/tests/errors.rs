@@ -216,6 +216,29 @@ fn other_messages_name_their_numbers() {
         mentions(&e, &[16]);
         assert!(e.to_string().contains(words), "{e}");
     }
+    // A real width that the kind never has says which widths the kind has.
+    for (kind, width, words) in [
+        (
+            Kind::Bool,
+            4,
+            "width 4 is not a width of bool values: use 1 byte",
+        ),
+        (
+            Kind::Float,
+            16,
+            "width 16 is not a width of float values: use 4 or 8 bytes",
+        ),
+    ] {
+        let e = shm_atomics::DynAtomic::with_kind(width, kind).unwrap_err();
+        assert_eq!(
+            e,
+            Error::from(UnsupportedWidth {
+                width,
+                reason: WidthReason::NotOfKind(kind)
+            })
+        );
+        assert_eq!(e.to_string(), words);
+    }
     let e = Error::from(UnsupportedOperation {
         op: OpType::FetchAdd,
         kind: Kind::Bytes,

@@ -130,11 +130,16 @@ impl Kind {
     }
 
     /// The width of `bytes` bytes if this kind may have it, else [`UnsupportedWidth`]
-    /// ([`WidthReason::NotAWidth`]).
+    /// ([`WidthReason::NotAWidth`] for no width at all, [`WidthReason::NotOfKind`] for a
+    /// width this kind never has).
     pub(crate) const fn width_of(self, bytes: usize) -> Result<Width, Error> {
         match Width::from_bytes(bytes) {
             Some(w) if self.allows(w) => Ok(w),
-            _ => Err(not_a_width(bytes)),
+            Some(_) => Err(Error::UnsupportedWidth(UnsupportedWidth {
+                width: bytes,
+                reason: WidthReason::NotOfKind(self),
+            })),
+            None => Err(not_a_width(bytes)),
         }
     }
 }
