@@ -41,6 +41,7 @@
 //! assert_eq!(counter.load_explicit(MemoryOrder::Acquire), Ok(4000));
 //! ```
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
@@ -57,6 +58,7 @@ mod segment;
 mod view;
 
 #[cfg(feature = "atom")]
+#[cfg_attr(docsrs, doc(cfg(feature = "atom")))]
 pub use atom::{Atom, AtomGuard, ValidationError};
 pub use cell::align::Alignment;
 pub use cell::atomic::{Atomic, CmpxchgResult};
@@ -68,12 +70,14 @@ pub use error::{
     UnsupportedOperation, UnsupportedWidth, WidthReason,
 };
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::descriptor::{
     DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, Leaf, value_type_name,
 };
 pub use layout::private::__private;
 pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc};
 #[cfg(feature = "shm")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shm")))]
 pub use segment::{
     FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
     Segment, SegmentError, SegmentErrorKind, SegmentInfo, SegmentOptions, default_dir,

@@ -5,7 +5,7 @@
 //! Owns: `Layout`, `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
 //! `LayoutDescBuf` (owned, decoded), `c_header()`, and `Region::view::<L>()`.
 //! Uses: `cell` (kinds, widths, operations) and `view` (a layout is viewed in a
-//! [`Region`](crate::Region)); never `segment` or `atom`.
+//! [`Region`]); never `segment` or `atom`.
 
 #[cfg(feature = "std")]
 pub(crate) mod cheader;
@@ -16,5 +16,6 @@ pub(crate) mod fingerprint;
 pub(crate) mod private;
 
 pub(crate) use crate::view::region::Region;
+#[cfg(feature = "shm")]
 pub(crate) use declared::check_layout_lock_free;
 pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc};
