@@ -8,8 +8,8 @@ and the block stays mergeable. Blocks using #[atomic_layout] instead get a hidde
 `# extern crate shm_atomics_runtime as shm_atomics;` (the expansion names `::shm_atomics`,
 which must be a crate) and `# use shm_atomics_macros::atomic_layout;`, drop the macro
 from the visible import, and are marked `standalone_crate`. Idempotent; run from the
-repository root, then depend on `shm-atomics-macros = { workspace = true }` instead of the
-facade in runtime/Cargo.toml's [dev-dependencies]."""
+repository root; it also replaces the runtime's dev-dependency on the facade with one on
+`shm-atomics-macros` (versioned, published before the runtime: no cycle)."""
 import pathlib, re
 
 EXTERN = "# extern crate shm_atomics_runtime as shm_atomics;"
@@ -63,3 +63,11 @@ for path in sorted(pathlib.Path('runtime/src').rglob('*.rs')):
         i = j + 1
     path.write_text(''.join(out))
 print(f"{changed} doctests given the runtime preamble")
+
+manifest = pathlib.Path('runtime/Cargo.toml')
+text = manifest.read_text()
+facade = re.compile(r'(# Doctests are written against the facade[^\n]*\n)?shm-atomics = \{ path = "\.\." \}\n')
+if facade.search(text):
+    text = facade.sub('shm-atomics-macros = { workspace = true }\n', text)
+    manifest.write_text(text)
+    print("runtime/Cargo.toml: dev-dependency on the facade replaced by shm-atomics-macros")

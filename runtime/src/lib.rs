@@ -27,7 +27,12 @@
 //!
 //! Everything that can reach shared memory is lock-free and address-free: where the CPU
 //! has no lock-free 16-byte atomic, views of that width are refused with
-//! [`UnsupportedWidth`] rather than served by a process-local lock.
+//! [`UnsupportedWidth`] rather than served by a process-local lock. An owned atomic of a
+//! width the target cannot do lock-free (`Atomic<u64>` on `thumbv7em`, which has no
+//! 64-bit atomics) still works within one program, through portable-atomic's fallback: a
+//! seqlock from a global table of spin locks. Never use such an atomic from an interrupt
+//! handler that may preempt its lock's holder (it would spin forever), and never in
+//! memory another process maps; [`Atomic::is_lock_free`] tells which case you have.
 //!
 //! ```
 //! use shm_atomics::{Atomic, MemoryOrder};
