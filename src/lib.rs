@@ -65,6 +65,14 @@
 
 pub use shm_atomics_macros::atomic_layout;
 pub use shm_atomics_runtime::*;
+// The feature-gated headline items again, by name, so that docs.rs marks them with the
+// feature that enables them (a glob re-export of another crate carries no such badge).
+#[cfg(feature = "atom")]
+#[cfg_attr(docsrs, doc(cfg(feature = "atom")))]
+pub use shm_atomics_runtime::{Atom, AtomGuard, ValidationError};
+#[cfg(feature = "shm")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shm")))]
+pub use shm_atomics_runtime::{RawSegment, ReadOnlySegment, Segment};
 
 /// The README's Rust code blocks, compiled and run as doctests so it stays true.
 #[cfg(doctest)]
