@@ -27,7 +27,12 @@
 //!
 //! Everything that can reach shared memory is lock-free and address-free: where the CPU
 //! has no lock-free 16-byte atomic, views of that width are refused with
-//! [`UnsupportedWidth`] rather than served by a process-local lock.
+//! [`UnsupportedWidth`] rather than served by a process-local lock. An owned atomic of a
+//! width the target cannot do lock-free (`Atomic<u64>` on `thumbv7em`, which has no
+//! 64-bit atomics) still works within one program, through portable-atomic's fallback: a
+//! seqlock from a global table of spin locks. Never use such an atomic from an interrupt
+//! handler that may preempt its lock's holder (it would spin forever), and never in
+//! memory another process maps; [`Atomic::is_lock_free`] tells which case you have.
 //!
 //! ```
 //! use shm_atomics::{Atomic, MemoryOrder};
@@ -41,6 +46,7 @@
 //! assert_eq!(counter.load_explicit(MemoryOrder::Acquire), Ok(4000));
 //! ```
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
@@ -62,6 +68,7 @@ compile_error!(
 mod view;
 
 #[cfg(feature = "atom")]
+#[cfg_attr(docsrs, doc(cfg(feature = "atom")))]
 pub use atom::{Atom, AtomGuard, ValidationError};
 pub use cell::align::Alignment;
 pub use cell::atomic::{Atomic, CmpxchgResult};
@@ -75,12 +82,14 @@ pub use error::{
     WidthReason,
 };
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::descriptor::{
     DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, Leaf, value_type_name,
 };
 pub use layout::private::__private;
 pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc};
 #[cfg(all(feature = "shm", unix))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{
     FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
     Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo, SegmentOptions,

@@ -21,7 +21,7 @@ const fn fnv_u64(h: u64, v: u64) -> u64 {
     fnv_bytes(h, &v.to_le_bytes())
 }
 
-/// The fingerprint primitives, shared by [`LayoutDesc::fingerprint`] (const) and the
+/// The fingerprint primitives, shared by [`LayoutDesc::fingerprint`](crate::LayoutDesc::fingerprint) (const) and the
 /// owned descriptor read from a segment, so both hash the same canonical sequence.
 pub(crate) mod fp {
     use super::{FNV_OFFSET, Kind, fnv_bytes, fnv_u64};

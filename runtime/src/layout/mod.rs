@@ -5,7 +5,7 @@
 //! Owns: `Layout`, `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
 //! `LayoutDescBuf` (owned, decoded), `c_header()`, and `Region::view::<L>()`.
 //! Uses: `cell` (kinds, widths, operations) and `view` (a layout is viewed in a
-//! [`Region`](crate::Region)); never `segment` or `atom`.
+//! [`Region`]); never `segment` or `atom`.
 
 #[cfg(feature = "std")]
 pub(crate) mod cheader;
