@@ -76,6 +76,7 @@ impl<T> Clone for Meta<T> {
 /// that handles both can box them as `std::error::Error`.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atom, ValidationError};
 ///
 /// let stock = Atom::with_validator(3u32, |n| *n <= 10)?;
@@ -129,6 +130,7 @@ impl core::error::Error for ValidationError {}
 /// [`AtomGuard::into_arc`] to keep the value longer or to send it to another thread.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::Atom;
 ///
 /// let names = Atom::new(vec!["ada"]);
@@ -146,6 +148,7 @@ impl<T> AtomGuard<T> {
     /// slot).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(5);
     /// let v: std::sync::Arc<i32> = a.deref().into_arc();
     /// assert_eq!(*v, 5);
@@ -157,6 +160,7 @@ impl<T> AtomGuard<T> {
     /// The `Arc` behind the guard, e.g. for [`Atom::compare_and_set`].
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(5);
     /// let g = a.deref();
     /// assert!(a.compare_and_set(g.as_arc(), 6));
@@ -211,6 +215,7 @@ impl<T: fmt::Display> fmt::Display for AtomGuard<T> {
 /// in a watch is caught.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use std::collections::BTreeSet;
 /// use shm_atomics::Atom;
 ///
@@ -243,6 +248,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// An atom holding `v`, with no validator and no watches.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(String::from("hello"));
     /// assert_eq!(*a.deref(), "hello");
     /// ```
@@ -257,6 +263,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// returns [`ValidationError`] with `op == "with_validator"`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atom;
     ///
     /// let a = Atom::with_validator(1i64, |n| *n >= 0)?;
@@ -290,6 +297,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// a new value and leaves this one alive while anyone holds it.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(vec![1, 2, 3]);
     /// let v = a.deref();
     /// a.reset(vec![])?;
@@ -305,6 +313,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// reference-count increment), to keep or send to another thread.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(7u8);
     /// let v = a.deref_arc();
     /// std::thread::spawn(move || assert_eq!(*v, 7)).join().unwrap();
@@ -320,6 +329,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// value `f` computed. Watches run after the new value is installed.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let hits = shm_atomics::Atom::new(0u64);
     /// assert_eq!(*hits.swap(|n| n + 1)?, 1);
     /// # Ok::<(), shm_atomics::ValidationError>(())
@@ -335,6 +345,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// the value installed (Clojure's `swap-vals!`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(2);
     /// let (old, new) = a.swap_vals(|n| n * 10)?;
     /// assert_eq!((*old, *new), (2, 20));
@@ -372,6 +383,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Returns [`ValidationError`] (and changes nothing) if the validator refuses `v`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new("idle");
     /// assert_eq!(*a.reset("busy")?, "busy");
     /// # Ok::<(), shm_atomics::ValidationError>(())
@@ -383,6 +395,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Like [`reset`](Self::reset), returning `(old, new)` (Clojure's `reset-vals!`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(1);
     /// let (old, new) = a.reset_vals(2)?;
     /// assert_eq!((*old, *new), (1, 2));
@@ -409,6 +422,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Watches run on success.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(String::from("a"));
     /// let seen = a.deref_arc();
     /// assert!(a.compare_and_set(&seen, "b".into()));
@@ -437,6 +451,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// on success.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(String::from("a"));
     /// assert!(a.compare_and_set_value(&"a".to_string(), "b".into()));
     /// assert!(!a.compare_and_set_value(&"a".to_string(), "c".into()));
@@ -475,6 +490,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// write already in flight may still be checked by the previous validator.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(5i32);
     /// a.set_validator(Some(|n: &i32| *n > 0))?;
     /// assert!(a.reset(0).is_err());
@@ -507,6 +523,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Removes the validator, if any.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::with_validator(1u8, |n| *n == 1)?;
     /// a.clear_validator();
     /// assert_eq!(*a.reset(2)?, 2);
@@ -522,6 +539,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Whether a validator is installed.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(0);
     /// assert!(!a.has_validator());
     /// ```
@@ -545,6 +563,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// A watch added or removed while a change is in flight may or may not see it.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use std::sync::{Arc, Mutex};
     /// let log = Arc::new(Mutex::new(Vec::new()));
     /// let a = shm_atomics::Atom::new(0);
@@ -583,6 +602,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// Removes the watch with this key; returns whether there was one.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(0);
     /// a.add_watch("w", |_, _, _| {});
     /// assert!(a.remove_watch("w"));
@@ -603,6 +623,7 @@ impl<T: Send + Sync + 'static> Atom<T> {
     /// The keys of the watches, in the order they were added.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atom::new(0);
     /// a.add_watch("b", |_, _, _| {});
     /// a.add_watch("a", |_, _, _| {});

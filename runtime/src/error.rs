@@ -11,6 +11,7 @@ use crate::cell::value::Kind;
 /// match on the variant and read the fields, and `Display` says what to do.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, Error, MemoryOrder};
 ///
 /// let a = Atomic::<u64>::new(0);
@@ -58,6 +59,7 @@ pub enum Error {
 /// An address is not aligned as an atomic of this width requires.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, Error};
 ///
 /// #[repr(align(8))]
@@ -84,8 +86,10 @@ pub struct AlignmentError {
 /// An address is not aligned as a layout (an `#[atomic_layout]` struct) requires: a
 /// view of the layout must start at a multiple of its alignment, `L::ALIGN`.
 ///
-/// ```
-/// use shm_atomics::{Error, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::Error;
 ///
 /// #[atomic_layout]
 /// struct Pair { a: u64, b: u64 }
@@ -120,8 +124,10 @@ pub struct LayoutAlignmentError {
 /// with [`Region::read_at`](crate::Region::read_at), or, for a segment, through
 /// `ReadOnlySegment::snapshot` and `ReadOnlySegment::load`.
 ///
-/// ```
-/// use shm_atomics::{Error, Region, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{Error, Region};
 ///
 /// #[atomic_layout]
 /// struct Pair { a: u32, b: u32 }
@@ -149,6 +155,7 @@ pub struct ReadOnlyRegionError {
 /// A memory order that the operation cannot take.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, Error, MemoryOrder, OpType};
 ///
 /// let a = Atomic::<u8>::new(0);
@@ -220,6 +227,7 @@ pub enum WidthReason {
 /// A width that is not supported here.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, atomic};
 ///
 /// let err = atomic(3, AType::Int).unwrap_err();
@@ -284,6 +292,7 @@ impl core::error::Error for UnsupportedWidth {}
 /// An operation that a kind of value, or a read-only view, does not offer.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, OpType, atomic};
 ///
 /// let a = atomic(4, AType::Bytes).unwrap();
@@ -326,6 +335,7 @@ impl core::error::Error for UnsupportedOperation {}
 /// A buffer or region of the wrong size.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, Error};
 ///
 /// let mut buf = [0u8; 3];
@@ -347,6 +357,7 @@ pub struct SizeError {
 /// A bit index past the width of the value.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, Error};
 ///
 /// let a = Atomic::<u16>::new(0);
@@ -386,6 +397,7 @@ pub enum OperandValue {
 /// never truncates.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, atomic};
 ///
 /// let a = atomic(1, AType::Uint).unwrap();

@@ -35,6 +35,7 @@
 //! memory another process maps; [`Atomic::is_lock_free`] tells which case you have.
 //!
 //! ```
+//! # use shm_atomics_runtime as shm_atomics;
 //! use shm_atomics::{Atomic, MemoryOrder};
 //!
 //! let counter = Atomic::<u32>::new(0);

@@ -8,7 +8,7 @@ use shm_atomics_runtime::{
 };
 
 /// A 24-byte layout: no atomic has that width, so its errors must speak of a layout.
-#[shm_atomics::atomic_layout]
+#[shm_atomics_macros::atomic_layout(crate = "::shm_atomics_runtime")]
 struct Triple {
     a: u64,
     b: u64,
@@ -229,7 +229,7 @@ fn other_messages_name_their_numbers() {
             "width 16 is not a width of float values: use 4 or 8 bytes",
         ),
     ] {
-        let e = shm_atomics::DynAtomic::with_kind(width, kind).unwrap_err();
+        let e = shm_atomics_runtime::DynAtomic::with_kind(width, kind).unwrap_err();
         assert_eq!(
             e,
             Error::from(UnsupportedWidth {

@@ -12,6 +12,7 @@ use crate::error::Error;
 /// other instructions; this crate never does, so it reports the truth.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::Alignment;
 ///
 /// let a = Alignment::new(8)?;
@@ -39,6 +40,7 @@ impl Alignment {
     /// The alignment of an atomic of `width`, which needs no check.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Alignment, Width};
     /// assert_eq!(Alignment::of(Width::W16).recommended(), 16);
     /// ```

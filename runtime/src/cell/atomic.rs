@@ -37,6 +37,7 @@ const SEQ: Ordering = Ordering::SeqCst;
 /// failure order are validated first and return a `Result`.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::Atomic;
 ///
 /// static HITS: Atomic<u64> = Atomic::new(0);
@@ -60,6 +61,7 @@ pub struct Atomic<T: Value> {
 /// the expected value on success).
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::Atomic;
 ///
 /// let a = Atomic::new(5i32);
@@ -147,6 +149,7 @@ macro_rules! rmw {
         $(#[doc = $doc])+
         ///
         /// ```
+        /// # use shm_atomics_runtime as shm_atomics;
         #[doc = concat!("let a = shm_atomics::Atomic::new(", stringify!($init), ");")]
         #[doc = $crate::cell::atomic::example_call!(
             concat!("a.", stringify!($name), "(", $(stringify!($arg),)? ")") $(, $r)?
@@ -164,6 +167,7 @@ macro_rules! rmw {
         )]
         ///
         /// ```
+        /// # use shm_atomics_runtime as shm_atomics;
         /// use shm_atomics::{Atomic, MemoryOrder};
         #[doc = concat!("let a = Atomic::new(", stringify!($init), ");")]
         #[doc = $crate::cell::atomic::example_call!(concat!(
@@ -237,6 +241,7 @@ impl<T: Value> Atomic<T> {
     /// A new atomic holding `v`. `const`, so it can initialize a `static`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// static READY: Atomic<bool> = Atomic::new(false);
     /// let x = Atomic::new(1.5f64);
@@ -262,6 +267,7 @@ impl<T: Value> Atomic<T> {
     /// Consumes the atomic and returns the value.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert_eq!(shm_atomics::Atomic::new(7u8).into_inner(), 7);
     /// ```
     pub fn into_inner(self) -> T {
@@ -274,6 +280,7 @@ impl<T: Value> Atomic<T> {
     /// lock-free.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     ///
     /// #[repr(align(8))]
@@ -312,6 +319,7 @@ impl<T: Value> Atomic<T> {
     ///    reads or writes, and no `&`/`&mut` references to the bytes themselves).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     ///
     /// let cell = Atomic::new(1u32);
@@ -336,6 +344,7 @@ impl<T: Value> Atomic<T> {
     /// The width in bytes (`size_of::<Atomic<T>>()`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert_eq!(shm_atomics::Atomic::<i16>::width(), 2);
     /// ```
     pub const fn width() -> usize {
@@ -350,6 +359,7 @@ impl<T: Value> Atomic<T> {
     /// Exactly the operations this type offers.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Atomic, OpType};
     /// assert!(Atomic::<f32>::ops_supported().contains(OpType::FetchAdd));
     /// assert!(!Atomic::<f32>::ops_supported().contains(OpType::BinOr));
@@ -373,6 +383,7 @@ impl<T: Value> Atomic<T> {
     /// Loads the value (`SeqCst`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert_eq!(shm_atomics::Atomic::new(-3i8).load(), -3);
     /// ```
     #[inline]
@@ -383,6 +394,7 @@ impl<T: Value> Atomic<T> {
     /// Loads the value with `order`: `Relaxed`, `Acquire` or `SeqCst`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Atomic, MemoryOrder};
     /// let a = Atomic::new(1u16);
     /// assert_eq!(a.load_explicit(MemoryOrder::Relaxed), Ok(1));
@@ -397,6 +409,7 @@ impl<T: Value> Atomic<T> {
     /// Stores `v` (`SeqCst`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atomic::new(false);
     /// a.store(true);
     /// assert!(a.load());
@@ -409,6 +422,7 @@ impl<T: Value> Atomic<T> {
     /// Stores `v` with `order`: `Relaxed`, `Release` or `SeqCst`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Atomic, MemoryOrder};
     /// let a = Atomic::new(0u8);
     /// assert_eq!(a.store_explicit(1, MemoryOrder::Release), Ok(()));
@@ -455,6 +469,7 @@ impl<T: Value> Atomic<T> {
         /// loop). The result holds the value found.
         ///
         /// ```
+        /// # use shm_atomics_runtime as shm_atomics;
         /// let a = shm_atomics::Atomic::new(1u64);
         /// let mut cur = a.load();
         /// loop {
@@ -467,6 +482,7 @@ impl<T: Value> Atomic<T> {
         fn cmpxchg_weak, cmpxchg_weak_explicit = CmpxchgWeak;
         explicit {
             /// ```
+            /// # use shm_atomics_runtime as shm_atomics;
             /// use shm_atomics::{Atomic, MemoryOrder::*};
             /// let a = Atomic::new(1u64);
             /// let r = loop {
@@ -484,6 +500,7 @@ impl<T: Value> Atomic<T> {
         /// byte matches `true`; floats compare by bits.
         ///
         /// ```
+        /// # use shm_atomics_runtime as shm_atomics;
         /// let a = shm_atomics::Atomic::new(3i32);
         /// assert!(a.cmpxchg_strong(3, 4).success);
         /// assert_eq!(a.cmpxchg_strong(3, 5).expected, 4);
@@ -491,6 +508,7 @@ impl<T: Value> Atomic<T> {
         fn cmpxchg_strong, cmpxchg_strong_explicit = CmpxchgStrong;
         explicit {
             /// ```
+            /// # use shm_atomics_runtime as shm_atomics;
             /// use shm_atomics::{Atomic, MemoryOrder::*};
             /// let a = Atomic::new(3i32);
             /// assert!(a.cmpxchg_strong_explicit(3, 4, AcqRel, Acquire)?.success);

@@ -31,6 +31,7 @@ impl<T: Bitwise> Atomic<T> {
     /// `bit >= 8 * width`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::Atomic::new([0b0000_0100u8, 0]);
     /// assert_eq!(a.bit_test(2), Ok(true));
     /// assert!(a.bit_test(16).is_err());
@@ -43,6 +44,7 @@ impl<T: Bitwise> Atomic<T> {
     /// [`bit_test`](Self::bit_test) with `Relaxed`, `Acquire` or `SeqCst`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Atomic, MemoryOrder};
     /// let a = Atomic::new(0b10u8);
     /// assert_eq!(a.bit_test_explicit(1, MemoryOrder::Acquire), Ok(true));

@@ -13,6 +13,7 @@ impl<T: Value> Atomic<T> {
     /// Java's `get`: the value ([`load`](Self::load)).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let counter = Atomic::<i32>::new(0); // atomos: AtomicInteger()
     /// assert_eq!(counter.get(), 0);
@@ -26,6 +27,7 @@ impl<T: Value> Atomic<T> {
     /// returns nothing: the caller already has `v`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let flag = Atomic::new(false); // atomos: AtomicBoolean()
     /// flag.set(true);
@@ -40,6 +42,7 @@ impl<T: Value> Atomic<T> {
     /// ([`exchange`](Self::exchange)).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let a = Atomic::new(1i64);
     /// assert_eq!(a.get_and_set(2), 1);
@@ -56,6 +59,7 @@ impl<T: Value> Atomic<T> {
     /// `0.0`, and a NaN matches the same NaN), `bool` any non-zero byte as `true`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let a = Atomic::new(5u32);
     /// assert!(a.compare_and_set(5, 6));
@@ -74,6 +78,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// Java's `addAndGet`: adds `delta` (wrapping) and returns the new value.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let counter = Atomic::<i32>::new(0);
     /// assert_eq!(counter.add_and_get(1), 1);
@@ -90,6 +95,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// ([`fetch_add`](Self::fetch_add)).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let a = Atomic::new(10u8);
     /// assert_eq!(a.get_and_add(250), 10);
@@ -104,6 +110,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// (wrapping) and returns the new value.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let a = Atomic::new(0u64);
     /// assert_eq!(a.subtract_and_get(1), u64::MAX);
@@ -119,6 +126,7 @@ impl<T: Arithmetic> Atomic<T> {
     /// (wrapping) and returns the previous value ([`fetch_sub`](Self::fetch_sub)).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::Atomic;
     /// let a = Atomic::new(-5i16);
     /// assert_eq!(a.get_and_subtract(5), -5);

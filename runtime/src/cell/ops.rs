@@ -9,6 +9,7 @@ macro_rules! op_types {
         /// the Python `atomics` package).
         ///
         /// ```
+        /// # use shm_atomics_runtime as shm_atomics;
         /// use shm_atomics::OpType;
         /// assert_eq!(OpType::FetchAdd.name(), "fetch_add");
         /// assert_eq!(OpType::from_name("bit_test"), Some(OpType::BitTest));
@@ -110,6 +111,7 @@ impl OpType {
     /// read-only view offers.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert!(shm_atomics::OpType::BitTest.is_read_only());
     /// assert!(!shm_atomics::OpType::Store.is_read_only());
     /// ```
@@ -131,6 +133,7 @@ impl fmt::Display for OpType {
 /// A set of [`OpType`]s: what an atomic type or view supports.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, OpSet, OpType};
 ///
 /// let ops: OpSet = Atomic::<[u8; 4]>::ops_supported();

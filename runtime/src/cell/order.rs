@@ -24,6 +24,7 @@ use crate::error::{Error, MemoryOrderError};
 /// C11's `consume` is not offered: every compiler implements it as `acquire`.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, MemoryOrder};
 ///
 /// let a = Atomic::<u32>::new(1);
@@ -52,6 +53,7 @@ impl MemoryOrder {
     /// All five orders, weakest first.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert_eq!(shm_atomics::MemoryOrder::ALL.len(), 5);
     /// ```
     pub const ALL: [MemoryOrder; 5] = [
@@ -65,6 +67,7 @@ impl MemoryOrder {
     /// Whether a store may use this order (`Relaxed`, `Release`, `SeqCst`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::MemoryOrder;
     /// assert!(MemoryOrder::Release.is_valid_store_order());
     /// assert!(!MemoryOrder::Acquire.is_valid_store_order());
@@ -76,6 +79,7 @@ impl MemoryOrder {
     /// Whether a load may use this order (`Relaxed`, `Acquire`, `SeqCst`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::MemoryOrder;
     /// assert!(MemoryOrder::Acquire.is_valid_load_order());
     /// assert!(!MemoryOrder::AcqRel.is_valid_load_order());
@@ -89,6 +93,7 @@ impl MemoryOrder {
     /// (an acquiring failure needs an acquiring success; `SeqCst` needs `SeqCst`).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::MemoryOrder::*;
     /// assert!(Relaxed.is_valid_fail_order(Release));
     /// assert!(Acquire.is_valid_fail_order(AcqRel));
@@ -109,6 +114,7 @@ impl MemoryOrder {
     /// `bool`'s logical not) use.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::MemoryOrder::*;
     /// assert_eq!(AcqRel.strongest_fail_order(), Acquire);
     /// assert_eq!(Release.strongest_fail_order(), Relaxed);
@@ -124,6 +130,7 @@ impl MemoryOrder {
     /// The lower-case C11 name without the `memory_order_` prefix.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert_eq!(shm_atomics::MemoryOrder::AcqRel.name(), "acq_rel");
     /// ```
     pub const fn name(self) -> &'static str {

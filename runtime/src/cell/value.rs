@@ -17,6 +17,7 @@ use crate::cell::order::MemoryOrder;
 /// The kind of a value: what operations it offers and how its bytes read.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Atomic, Kind};
 /// assert_eq!(Atomic::<i16>::kind(), Kind::Int);
 /// assert_eq!(Atomic::<[u8; 2]>::kind(), Kind::Bytes);
@@ -44,6 +45,7 @@ impl Kind {
     /// The operations a value of this kind offers.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Kind, OpType};
     /// assert!(Kind::Float.ops_supported().contains(OpType::FetchAdd));
     /// assert!(!Kind::Float.ops_supported().contains(OpType::BitSet));
@@ -70,6 +72,7 @@ impl Kind {
     /// The kind with this name.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// assert_eq!(shm_atomics::Kind::from_name("uint"), Some(shm_atomics::Kind::Uint));
     /// ```
     pub fn from_name(name: &str) -> Option<Kind> {
@@ -309,6 +312,7 @@ pub(crate) type RawOf<T> = <<T as Value>::Storage as Storage>::Raw;
 /// a valid value.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Kind, Value};
 /// assert_eq!(<[u8; 16] as Value>::WIDTH, 16);
 /// assert_eq!(<bool as Value>::KIND, Kind::Bool);

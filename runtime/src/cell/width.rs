@@ -11,6 +11,7 @@ use crate::error::{Error, UnsupportedWidth, WidthReason};
 /// `bytes`, 1 for `bool`, 4 and 8 for `float`.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{Kind, Width};
 ///
 /// let w = Width::from_bytes(8).expect("8 is a width");
@@ -95,6 +96,7 @@ impl Kind {
     /// dynamic API, alignment, segment descriptors).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Kind, Width};
     ///
     /// assert_eq!(Kind::Int.widths(), &Width::ALL);
@@ -113,6 +115,7 @@ impl Kind {
     /// Whether a value of this kind may have `width` (one of [`widths`](Self::widths)).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{Kind, Width};
     /// assert!(Kind::Uint.allows(Width::W16));
     /// assert!(!Kind::Float.allows(Width::W16));

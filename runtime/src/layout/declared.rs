@@ -18,8 +18,10 @@ use crate::view::region::Region;
 /// descriptors, a fingerprint that changes whenever the memory layout changes, plain
 /// snapshots, and (with `std`) the C header.
 ///
-/// ```
-/// use shm_atomics::{Layout, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::Layout;
 ///
 /// #[atomic_layout]
 /// pub struct Stats {
@@ -104,8 +106,10 @@ pub enum FieldType {
 
 /// The descriptor of one field of a layout.
 ///
-/// ```
-/// use shm_atomics::{Kind, Layout, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{Kind, Layout};
 ///
 /// #[atomic_layout]
 /// struct S { a: u8, b: [i32; 3] }
@@ -189,8 +193,10 @@ impl LayoutDesc {
     /// alignment, then per field: name, offset, kind or nested fingerprint, width, array
     /// length, alignment). `const`, so `Layout::FINGERPRINT` costs nothing at run time.
     ///
-    /// ```
-    /// use shm_atomics::{Layout, atomic_layout};
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::Layout;
     /// #[atomic_layout]
     /// struct A { x: u32 }
     /// assert_eq!(A::DESC.fingerprint(), A::FINGERPRINT);
@@ -263,8 +269,10 @@ impl<'a> Region<'a> {
     /// aligned to `L::ALIGN` ([`LayoutAlignmentError`]) and be writable
     /// ([`ReadOnlyRegionError`]). Use [`subregion`](Region::subregion) for an offset.
     ///
-    /// ```
-    /// use shm_atomics::{Layout, Region, atomic_layout};
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Layout, Region};
     ///
     /// #[atomic_layout]
     /// struct Pair { a: u32, b: u32 }

@@ -21,8 +21,10 @@ pub const MAX_NAME: usize = 255;
 
 /// An owned layout descriptor.
 ///
-/// ```
-/// use shm_atomics::{LayoutDescBuf, Layout, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{LayoutDescBuf, Layout};
 ///
 /// #[atomic_layout]
 /// struct Pair { a: u32, b: [u8; 4] }

@@ -92,8 +92,10 @@ pub enum SegmentErrorKind {
 
 /// A segment could not be created or opened: the path and what is wrong.
 ///
-/// ```
-/// use shm_atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{Error, Segment, SegmentErrorKind};
 ///
 /// #[atomic_layout]
 /// struct Counters { hits: u64 }

@@ -53,8 +53,10 @@ pub(super) const MAX_DESCRIPTOR: usize = 1 << 20;
 /// does every check of a header, and [`Segment::info`](crate::Segment::info) gives the
 /// parsed result.
 ///
-/// ```
-/// use shm_atomics::{FIXED_HEADER, MAGIC, READY, Segment, SegmentHeader, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{FIXED_HEADER, MAGIC, READY, Segment, SegmentHeader};
 ///
 /// #[atomic_layout]
 /// struct Counters { hits: u64 }

@@ -9,8 +9,10 @@ use crate::layout::descriptor::LayoutDescBuf;
 /// [`RawSegment::info`](crate::RawSegment::info). The raw bytes are a
 /// [`SegmentHeader`](crate::SegmentHeader).
 ///
-/// ```
-/// use shm_atomics::{Layout, Segment, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{Layout, Segment};
 ///
 /// #[atomic_layout]
 /// struct Counters { hits: u64 }

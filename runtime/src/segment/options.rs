@@ -9,8 +9,10 @@ use crate::layout::Layout;
 
 /// Options for creating a segment: file mode and initial contents.
 ///
-/// ```
-/// use shm_atomics::{Segment, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::Segment;
 ///
 /// #[atomic_layout]
 /// pub struct Config { pub limit: u32 }

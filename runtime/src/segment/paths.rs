@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 /// exists (memory-backed on Linux), else the system's temporary directory.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// let dir = shm_atomics::default_dir();
 /// assert!(dir.is_absolute());
 /// ```
@@ -22,6 +23,7 @@ pub fn default_dir() -> PathBuf {
 /// used as given.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{default_dir, resolve_path};
 ///
 /// assert_eq!(resolve_path("stats"), default_dir().join("stats"));

@@ -13,8 +13,10 @@ use crate::view::region::Region;
 /// A segment opened without knowing its layout type, for tools: the header, the
 /// descriptor, and every field through the dynamic API.
 ///
-/// ```
-/// use shm_atomics::{RawSegment, Segment, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{RawSegment, Segment};
 ///
 /// #[atomic_layout]
 /// pub struct Net { pub rx: u64, pub tx: u64 }

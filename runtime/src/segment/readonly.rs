@@ -23,8 +23,10 @@ use crate::view::region::Region;
 /// and refused with `UnsupportedWidth` elsewhere instead of faulting. There is no way to
 /// store through it: it does not dereference to `&L`.
 ///
-/// ```
-/// use shm_atomics::{Segment, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::Segment;
 ///
 /// #[atomic_layout]
 /// pub struct Counters { pub hits: u64, pub up: bool }
@@ -79,8 +81,10 @@ impl<L: Layout> ReadOnlySegment<L> {
     /// the field's: another is refused with [`SegmentErrorKind::FieldType`], naming both;
     /// a path that is not a field, with [`SegmentErrorKind::UnknownField`].
     ///
-    /// ```
-    /// use shm_atomics::{Error, Segment, SegmentErrorKind, atomic_layout};
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Error, Segment, SegmentErrorKind};
     ///
     /// #[atomic_layout]
     /// pub struct Counters { pub hits: u64 }

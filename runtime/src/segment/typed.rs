@@ -21,8 +21,10 @@ use crate::view::region::Region;
 /// mapping is reached only through raw pointers and atomics (`MmapRaw`), never as
 /// `&[u8]`. The file stays after the handle drops, until [`Segment::remove`].
 ///
-/// ```
-/// use shm_atomics::{Segment, atomic_layout};
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::Segment;
 ///
 /// #[atomic_layout]
 /// pub struct Counters {

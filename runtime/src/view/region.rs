@@ -23,6 +23,7 @@ use crate::error::{
 /// written by other processes requires.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::Region;
 ///
 /// #[repr(C, align(16))]
@@ -54,6 +55,7 @@ impl<'a> Region<'a> {
     /// A writable region over a buffer this code borrows exclusively for `'a`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let mut buf = [0u8; 4];
     /// let r = shm_atomics::Region::new(&mut buf);
     /// assert_eq!(r.len(), 4);
@@ -73,6 +75,7 @@ impl<'a> Region<'a> {
     /// bytes Rust believes immutable are never written.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let buf = 7u32.to_ne_bytes();
     /// # #[repr(align(4))] struct A([u8; 4]);
     /// # let buf = A(buf);
@@ -157,6 +160,7 @@ impl<'a> Region<'a> {
     /// [`SizeError`] if they are not all inside this region.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let mut buf = [0u8; 16];
     /// let r = shm_atomics::Region::new(&mut buf);
     /// assert_eq!(r.subregion(4, 8)?.len(), 8);
@@ -211,6 +215,7 @@ impl<'a> Region<'a> {
     /// [`UnsupportedWidth`] for 16 bytes where they are not lock-free.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// #[repr(align(8))]
     /// struct Buf([u8; 16]);
     /// let mut buf = Buf([0; 16]);
@@ -292,6 +297,7 @@ impl<'a> From<&'a [u8]> for Region<'a> {
 /// with loads that never write memory. Obtained from [`Region::read_at`].
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// let buf = [1u8, 0];
 /// # #[repr(align(2))] struct A([u8; 2]);
 /// # let buf = A(buf);

@@ -23,6 +23,7 @@ use crate::view::dynamic::values::{DynValue, bytes_to_bits, mask};
 /// | `float` | floats and integers the width represents exactly (NaN stays NaN) |
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Operand, OperandValue, atomic};
 ///
 /// assert_eq!(Operand::from(-1i8).value(), OperandValue::Int(-1));

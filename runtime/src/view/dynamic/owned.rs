@@ -26,6 +26,7 @@ use crate::view::dynamic::view::DynAtomicView;
 /// memory. `Display` reads like Python's `repr`.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, OpType, atomic};
 ///
 /// let a = atomic(4, AType::Int)?;
@@ -65,6 +66,7 @@ impl DynAtomic {
     /// any other width is [`UnsupportedWidth`](crate::UnsupportedWidth).
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{DynAtomic, Kind};
     ///
     /// let x = DynAtomic::with_kind(8, Kind::Float)?;
@@ -105,6 +107,7 @@ impl DynAtomic {
 /// Python's `atomics.atomic(width=.., atype=..)`. See [`DynAtomic`].
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, WidthReason, atomic};
 ///
 /// let a = atomic(8, AType::Uint)?;

@@ -14,6 +14,7 @@ use crate::cell::width::Width;
 /// instead, including `bool` and floats.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Kind};
 /// assert_eq!(Kind::from(AType::Uint), Kind::Uint);
 /// assert_eq!(AType::from_kind(Kind::Float), None);
@@ -105,6 +106,7 @@ fn bits_to_bytes(bits: u128, width: Width) -> [u8; 16] {
 /// Two `DynValue`s are equal when kind, width and bytes are (floats compare by bits).
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, atomic};
 ///
 /// let a = atomic(2, AType::Int)?;
@@ -161,6 +163,7 @@ impl DynValue {
     /// of an `int`.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::atomic(1, shm_atomics::AType::Uint)?;
     /// a.store(255)?;
     /// assert_eq!(a.load()?.as_i128(), -1);
@@ -205,6 +208,7 @@ impl DynValue {
     /// The value as the typed `T`, if `T` has this width and kind.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// let a = shm_atomics::atomic(4, shm_atomics::AType::Uint)?;
     /// a.store(7)?;
     /// assert_eq!(a.load()?.get::<u32>(), Some(7));

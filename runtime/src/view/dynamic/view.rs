@@ -23,6 +23,7 @@ use crate::view::region::Region;
 /// borrows the region's memory for `'a`, so it cannot outlive it.
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, Region, atomicview};
 ///
 /// #[repr(C, align(8))]
@@ -60,6 +61,7 @@ impl<'a> DynAtomicView<'a> {
     /// [`AlignmentError`](crate::AlignmentError) if the region is not aligned to its width.
     ///
     /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::{DynAtomicView, Kind, Region};
     ///
     /// #[repr(align(4))]
@@ -89,6 +91,7 @@ impl<'a> DynAtomicView<'a> {
 /// Python's `atomics.atomicview(buffer=.., atype=..)`. See [`DynAtomicView`].
 ///
 /// ```
+/// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Region, atomicview};
 ///
 /// let mut byte = [0u8; 1];
