@@ -2,7 +2,7 @@
 //! `fetch_add(1)`: the same memory, the same instruction; only who shares it differs.
 //!
 //! For a sample of `iters` operations, two workers each do half: worker processes are
-//! this bench binary re-executed (`ATOMICS_BENCH_WORKER` names the segment), worker
+//! this bench binary re-executed (`SHM_ATOMICS_BENCH_WORKER` names the segment), worker
 //! threads are threads of this process with their own handle on the same segment. Both
 //! wait for a start flag and write when their loop started and ended (system clock, the
 //! same in every process) into the segment; the sample is the first start to the last
@@ -21,7 +21,7 @@ mod support;
 
 use support::{Shared, shared_sample as sample, shared_work as work};
 
-const WORKER_ENV: &str = "ATOMICS_BENCH_WORKER";
+const WORKER_ENV: &str = "SHM_ATOMICS_BENCH_WORKER";
 
 fn processes(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -39,8 +39,8 @@ fn processes(c: &mut Criterion) {
                     .map(|id| {
                         Command::new(&exe)
                             .env(WORKER_ENV, &path)
-                            .env("ATOMICS_BENCH_ID", id.to_string())
-                            .env("ATOMICS_BENCH_OPS", ops.to_string())
+                            .env("SHM_ATOMICS_BENCH_ID", id.to_string())
+                            .env("SHM_ATOMICS_BENCH_OPS", ops.to_string())
                             .spawn()
                             .expect("spawn worker process")
                     })
@@ -79,7 +79,7 @@ fn processes(c: &mut Criterion) {
     Segment::<Shared>::remove(&path).expect("remove segment");
 }
 
-/// The worker process: `ATOMICS_BENCH_WORKER=PATH ATOMICS_BENCH_ID=I ATOMICS_BENCH_OPS=N`.
+/// The worker process: `SHM_ATOMICS_BENCH_WORKER=PATH SHM_ATOMICS_BENCH_ID=I SHM_ATOMICS_BENCH_OPS=N`.
 fn worker(path: &Path) {
     let var = |name: &str| -> u64 {
         std::env::var(name)
@@ -90,8 +90,8 @@ fn worker(path: &Path) {
     let seg = Segment::<Shared>::open(path).expect("open segment");
     work(
         &seg,
-        var("ATOMICS_BENCH_ID") as usize,
-        var("ATOMICS_BENCH_OPS"),
+        var("SHM_ATOMICS_BENCH_ID") as usize,
+        var("SHM_ATOMICS_BENCH_OPS"),
     );
 }
 

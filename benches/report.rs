@@ -24,7 +24,7 @@
 //! `scripts/plot_contention.py`.
 //!
 //! The worker processes of `processes_vs_threads_fetch_add` are this program re-executed
-//! with `ATOMICS_BENCH_REPORT_WORKER` set.
+//! with `SHM_ATOMICS_BENCH_REPORT_WORKER` set.
 
 use std::hint::black_box as bb;
 use std::io::Write as _;
@@ -42,7 +42,7 @@ mod support;
 
 use support::{Adjacent, MAX_THREADS, Padded, Shared, run_threads, shared_sample, shared_work};
 
-const WORKER_ENV: &str = "ATOMICS_BENCH_REPORT_WORKER";
+const WORKER_ENV: &str = "SHM_ATOMICS_BENCH_REPORT_WORKER";
 
 /// Service statistics (as in `examples/layout.rs`): the accessor and segment pairs.
 #[atomic_layout]
@@ -148,7 +148,7 @@ fn timed<R>(n: u64, mut f: impl FnMut(u64) -> R) -> Duration {
 /// The work of a thread: `work(thread index, ops)`.
 type Work<'a> = &'a (dyn Fn(usize, u64) + Sync);
 
-/// The worker process: `ATOMICS_BENCH_REPORT_WORKER=PATH report ID OPS`.
+/// The worker process: `SHM_ATOMICS_BENCH_REPORT_WORKER=PATH report ID OPS`.
 fn worker(path: &Path) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(id), Some(ops)) = (

@@ -662,5 +662,5 @@ fn reads_a_segment_made_by_another_program() {
     // Its creator has exited.
     assert_eq!(doc[0]["alive"], false);
     let header = ok(&["header", p(&path)]);
-    assert!(header.contains("ATOMICS_COUNTERS_H"), "{header}");
+    assert!(header.contains("SHM_ATOMICS_COUNTERS_H"), "{header}");
 }

@@ -145,7 +145,7 @@ fn layouts() -> Vec<(&'static str, usize, usize, shm_atomics::LayoutDesc, String
 fn program(name: &str, desc: &shm_atomics::LayoutDesc, header: &str) -> String {
     let mut p = format!("#include \"{header}\"\n#include <stdio.h>\nint main(void) {{\n");
     p += &format!("    printf(\"size %zu\\n\", sizeof(struct {name}));\n");
-    p += &format!("    printf(\"align %zu\\n\", (size_t)ATOMICS_ALIGNOF(struct {name}));\n");
+    p += &format!("    printf(\"align %zu\\n\", (size_t)SHM_ATOMICS_ALIGNOF(struct {name}));\n");
     for (member, _) in common::member_offsets(desc) {
         p +=
             &format!("    printf(\"field {member} %zu\\n\", offsetof(struct {name}, {member}));\n");
@@ -304,5 +304,5 @@ fn header_defines_size_and_fingerprint() {
         Inner::FINGERPRINT
     )));
     assert!(h.starts_with("/* Nested:"));
-    assert!(h.contains("#ifndef ATOMICS_NESTED_H"));
+    assert!(h.contains("#ifndef SHM_ATOMICS_NESTED_H"));
 }

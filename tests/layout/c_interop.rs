@@ -22,7 +22,7 @@ pub struct Shared {
 }
 
 const OPS: u64 = 300_000;
-const WORKER_ENV: &str = "ATOMICS_INTEROP_WORKER";
+const WORKER_ENV: &str = "SHM_ATOMICS_INTEROP_WORKER";
 
 const C_WORKER: &str = r#"
 #include "shared.h"

@@ -42,7 +42,7 @@ mod other {
 
 const OPS: u64 = 200_000;
 const WORKERS: u32 = 4;
-const WORKER_ENV: &str = "ATOMICS_SEG_C_WORKER";
+const WORKER_ENV: &str = "SHM_ATOMICS_SEG_C_WORKER";
 
 /// `c_worker run FILE OPS ID`: increments; `c_worker check FILE`: exit 0 if the helper
 /// accepts the file, 10 if it returns NULL.

@@ -384,7 +384,7 @@ fn mapping_perms(addr: usize) -> String {
 }
 
 /// Set when this binary runs as user `nobody` to check the refusal root does not get.
-const AS_NOBODY_ENV: &str = "ATOMICS_SEG_AS_NOBODY";
+const AS_NOBODY_ENV: &str = "SHM_ATOMICS_SEG_AS_NOBODY";
 
 /// What an unprivileged user sees for a 0444 segment: read-only works, read-write is
 /// PermissionDenied from both read-write openers.

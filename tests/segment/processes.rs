@@ -59,7 +59,7 @@ pub struct Mixed {
 
 const OPS: u64 = 250_000;
 const MIXED_WORKERS: u64 = 4;
-const MIXED_ENV: &str = "ATOMICS_SEG_MIXED_WORKER";
+const MIXED_ENV: &str = "SHM_ATOMICS_SEG_MIXED_WORKER";
 
 /// The unique id of worker `w`'s `i`-th exchange: worker tag in the high half, a
 /// bijective hash of `i` in the low half (so no two ids are equal and XORs of distinct
@@ -205,7 +205,7 @@ pub struct KillLedger {
     pub slots: [KillSlot; 4],
 }
 
-const KILL_ENV: &str = "ATOMICS_SEG_KILL_WORKER";
+const KILL_ENV: &str = "SHM_ATOMICS_SEG_KILL_WORKER";
 const KILL_WORKERS: usize = 4;
 const VICTIM: usize = 2;
 
@@ -356,7 +356,7 @@ pub struct Raced {
     pub opened: u32,
 }
 
-const RACE_ENV: &str = "ATOMICS_SEG_RACE_WORKER";
+const RACE_ENV: &str = "SHM_ATOMICS_SEG_RACE_WORKER";
 const RACERS: usize = 8;
 const ROUNDS: usize = 4;
 const MARKER: u64 = 0x5eed_0000_cafe_f00d;

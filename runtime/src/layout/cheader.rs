@@ -35,14 +35,14 @@ fn c_value_type(kind: Kind, width: usize) -> &'static str {
         (Kind::Int, 2) => "int16_t",
         (Kind::Int, 4) => "int32_t",
         (Kind::Int, 8) => "int64_t",
-        (Kind::Int, _) => "atomics_i128",
+        (Kind::Int, _) => "shm_atomics_i128",
         (Kind::Float, 4) => "float",
         (Kind::Float, _) => "double",
         (_, 1) => "uint8_t",
         (_, 2) => "uint16_t",
         (_, 4) => "uint32_t",
         (_, 8) => "uint64_t",
-        (_, _) => "atomics_u128",
+        (_, _) => "shm_atomics_u128",
     }
 }
 
@@ -61,8 +61,8 @@ fn collect<'a>(desc: &'a LayoutDescBuf, out: &mut Vec<&'a LayoutDescBuf>) {
 fn render_struct(h: &mut String, d: &LayoutDescBuf) {
     let guard = upper_snake(&d.name);
     // Infallible: writing to a String.
-    let _ = writeln!(h, "#ifndef ATOMICS_LAYOUT_{guard}_DEFINED");
-    let _ = writeln!(h, "#define ATOMICS_LAYOUT_{guard}_DEFINED");
+    let _ = writeln!(h, "#ifndef SHM_ATOMICS_LAYOUT_{guard}_DEFINED");
+    let _ = writeln!(h, "#define SHM_ATOMICS_LAYOUT_{guard}_DEFINED");
     let _ = writeln!(h, "typedef struct {} {{", d.name);
     let max_field_align = d.fields.iter().map(|f| f.align).max().unwrap_or(1);
     let mut pos = 0usize;
@@ -81,13 +81,13 @@ fn render_struct(h: &mut String, d: &LayoutDescBuf) {
             align = align.max(d.align);
         }
         let alignas = if align > 0 {
-            format!("ATOMICS_ALIGNAS({align}) ")
+            format!("SHM_ATOMICS_ALIGNAS({align}) ")
         } else {
             String::new()
         };
         let ty = match &f.ty {
             FieldTypeBuf::Value { kind, width } => {
-                format!("ATOMICS_ATOMIC({})", c_value_type(*kind, *width))
+                format!("SHM_ATOMICS_ATOMIC({})", c_value_type(*kind, *width))
             }
             FieldTypeBuf::Layout(n) => format!("struct {}", n.name),
         };
@@ -116,7 +116,7 @@ fn render_struct(h: &mut String, d: &LayoutDescBuf) {
     for f in &d.fields {
         let _ = writeln!(
             h,
-            "ATOMICS_STATIC_ASSERT(offsetof(struct {n}, {f}) == {o}, \"{n}.{f} must be at offset {o}\");",
+            "SHM_ATOMICS_STATIC_ASSERT(offsetof(struct {n}, {f}) == {o}, \"{n}.{f} must be at offset {o}\");",
             n = d.name,
             f = f.name,
             o = f.offset
@@ -124,13 +124,13 @@ fn render_struct(h: &mut String, d: &LayoutDescBuf) {
     }
     let _ = writeln!(
         h,
-        "ATOMICS_STATIC_ASSERT(sizeof(struct {n}) == {s}, \"{n} must be {s} bytes\");",
+        "SHM_ATOMICS_STATIC_ASSERT(sizeof(struct {n}) == {s}, \"{n} must be {s} bytes\");",
         n = d.name,
         s = d.size
     );
     let _ = writeln!(
         h,
-        "ATOMICS_STATIC_ASSERT(ATOMICS_ALIGNOF(struct {n}) == {a}, \"{n} must be aligned to {a}\");",
+        "SHM_ATOMICS_STATIC_ASSERT(SHM_ATOMICS_ALIGNOF(struct {n}) == {a}, \"{n} must be aligned to {a}\");",
         n = d.name,
         a = d.align
     );
@@ -146,10 +146,10 @@ fn render_struct(h: &mut String, d: &LayoutDescBuf) {
         h,
         "/* The {n} payload of a mapped segment, or NULL if it is not a ready segment of this layout. */\n\
 static inline struct {n} *{lower}_segment(void *map, size_t map_len) {{\n    \
-return (struct {n} *)atomics_segment_payload(map, map_len, {guard}_FINGERPRINT, {guard}_SIZE);\n}}",
+return (struct {n} *)shm_atomics_segment_payload(map, map_len, {guard}_FINGERPRINT, {guard}_SIZE);\n}}",
         n = d.name
     );
-    let _ = writeln!(h, "#endif /* ATOMICS_LAYOUT_{guard}_DEFINED */");
+    let _ = writeln!(h, "#endif /* SHM_ATOMICS_LAYOUT_{guard}_DEFINED */");
 }
 
 pub(crate) fn render(desc: &LayoutDescBuf) -> String {
@@ -161,31 +161,31 @@ pub(crate) fn render(desc: &LayoutDescBuf) -> String {
         name = desc.name,
         fp = desc.fingerprint()
     );
-    let _ = writeln!(h, "#ifndef ATOMICS_{guard}_H");
-    let _ = writeln!(h, "#define ATOMICS_{guard}_H");
+    let _ = writeln!(h, "#ifndef SHM_ATOMICS_{guard}_H");
+    let _ = writeln!(h, "#define SHM_ATOMICS_{guard}_H");
     h.push_str(
         "\n#include <stddef.h>\n#include <stdint.h>\n\n\
-#ifndef ATOMICS_ATOMIC\n\
+#ifndef SHM_ATOMICS_ATOMIC\n\
 #ifdef __cplusplus\n\
 #include <atomic>\n\
-#define ATOMICS_ATOMIC(T) std::atomic<T>\n\
-#define ATOMICS_ALIGNAS(N) alignas(N)\n\
-#define ATOMICS_ALIGNOF(T) alignof(T)\n\
-#define ATOMICS_STATIC_ASSERT(c, m) static_assert(c, m)\n\
+#define SHM_ATOMICS_ATOMIC(T) std::atomic<T>\n\
+#define SHM_ATOMICS_ALIGNAS(N) alignas(N)\n\
+#define SHM_ATOMICS_ALIGNOF(T) alignof(T)\n\
+#define SHM_ATOMICS_STATIC_ASSERT(c, m) static_assert(c, m)\n\
 #else\n\
 #include <stdatomic.h>\n\
-#define ATOMICS_ATOMIC(T) _Atomic(T)\n\
-#define ATOMICS_ALIGNAS(N) _Alignas(N)\n\
-#define ATOMICS_ALIGNOF(T) _Alignof(T)\n\
-#define ATOMICS_STATIC_ASSERT(c, m) _Static_assert(c, m)\n\
+#define SHM_ATOMICS_ATOMIC(T) _Atomic(T)\n\
+#define SHM_ATOMICS_ALIGNAS(N) _Alignas(N)\n\
+#define SHM_ATOMICS_ALIGNOF(T) _Alignof(T)\n\
+#define SHM_ATOMICS_STATIC_ASSERT(c, m) _Static_assert(c, m)\n\
 #endif\n\
 #endif\n\
-#ifndef ATOMICS_SEGMENT_HELPER_DEFINED\n\
-#define ATOMICS_SEGMENT_HELPER_DEFINED\n\
+#ifndef SHM_ATOMICS_SEGMENT_HELPER_DEFINED\n\
+#define SHM_ATOMICS_SEGMENT_HELPER_DEFINED\n\
 /* Checks a mapped shm-atomics segment (magic, format version 1, byte order, ready word,\n\
  * fingerprint, payload size and bounds) and returns its payload, or NULL if any check\n\
  * fails. `map` is the start of a mapping of `map_len` bytes of the segment file. */\n\
-static inline void *atomics_segment_payload(void *map, size_t map_len, uint64_t fingerprint,\n\
+static inline void *shm_atomics_segment_payload(void *map, size_t map_len, uint64_t fingerprint,\n\
                                             size_t payload_size) {\n\
     static const unsigned char magic[8] = {0x89, 'A', 'T', 'O', 'M', 'S', 'E', 'G'};\n\
     const unsigned char *p = (const unsigned char *)map;\n\
@@ -209,10 +209,10 @@ static inline void *atomics_segment_payload(void *map, size_t map_len, uint64_t 
     return (unsigned char *)map + v[0];\n\
 }\n\
 #endif\n\
-#if defined(__SIZEOF_INT128__) && !defined(ATOMICS_INT128_DEFINED)\n\
-#define ATOMICS_INT128_DEFINED\n\
-__extension__ typedef __int128 atomics_i128;\n\
-__extension__ typedef unsigned __int128 atomics_u128;\n\
+#if defined(__SIZEOF_INT128__) && !defined(SHM_ATOMICS_INT128_DEFINED)\n\
+#define SHM_ATOMICS_INT128_DEFINED\n\
+__extension__ typedef __int128 shm_atomics_i128;\n\
+__extension__ typedef unsigned __int128 shm_atomics_u128;\n\
 #endif\n\n",
     );
     let mut all = Vec::new();
@@ -221,7 +221,7 @@ __extension__ typedef unsigned __int128 atomics_u128;\n\
         render_struct(&mut h, d);
         h.push('\n');
     }
-    let _ = writeln!(h, "#endif /* ATOMICS_{guard}_H */");
+    let _ = writeln!(h, "#endif /* SHM_ATOMICS_{guard}_H */");
     h
 }
 

@@ -36,9 +36,9 @@ pub(super) const MAX_DESCRIPTOR: usize = 1 << 20;
 /// The fixed header at the start of every segment file (format version 1): exactly
 /// [`FIXED_HEADER`] bytes, alignment 1, no padding, so its bytes are the file's bytes.
 ///
-/// Integers are little-endian ([`little_endian`] types) except the byte-order mark and
-/// the ready word, which are in the payload's (the creating machine's) byte order
-/// ([`native_endian`] types): the mark tells a reader which order that is, and the
+/// Integers are little-endian (`zerocopy::byteorder::little_endian` types) except the
+/// byte-order mark and the ready word, which are in the payload's (the creating
+/// machine's) byte order (`zerocopy::byteorder::native_endian` types): the mark tells a reader which order that is, and the
 /// ready word is read and written as one atomic `u64` by Rust and C alike. On a
 /// little-endian machine every field is little-endian. A file is laid out as:
 ///
