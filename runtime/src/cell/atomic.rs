@@ -119,14 +119,20 @@ fn check_view<T: Value>(addr: usize) -> Result<(), Error> {
         }
         .into());
     }
-    if !T::Storage::is_lock_free() {
-        return Err(UnsupportedWidth {
-            width: T::WIDTH,
-            reason: WidthReason::NotLockFree,
-        }
-        .into());
+    require_lock_free::<T>()
+}
+
+/// Refuses a view of `T` into shared memory where `T` is not lock-free here: a
+/// process-local lock would lose updates made by other processes.
+pub(crate) fn require_lock_free<T: Value>() -> Result<(), Error> {
+    if T::Storage::is_lock_free() {
+        return Ok(());
     }
-    Ok(())
+    Err(UnsupportedWidth {
+        width: T::WIDTH,
+        reason: WidthReason::NotLockFree,
+    }
+    .into())
 }
 
 /// Writes read-modify-write operations, each as its pair of methods: `name` (`SeqCst`)

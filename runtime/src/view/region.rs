@@ -5,7 +5,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
-use crate::cell::atomic::Atomic;
+use crate::cell::atomic::{Atomic, require_lock_free};
 use crate::cell::ops::{OpSet, OpType};
 use crate::cell::order::MemoryOrder;
 use crate::cell::value::{Bitwise, RawInt, RawOf, Storage, Value, storage_bit};
@@ -256,13 +256,7 @@ impl<'a> Region<'a> {
             }
             .into());
         }
-        if !T::Storage::is_lock_free() {
-            return Err(UnsupportedWidth {
-                width: T::WIDTH,
-                reason: WidthReason::NotLockFree,
-            }
-            .into());
-        }
+        require_lock_free::<T>()?;
         Ok(ReadOnly {
             // SAFETY: `checked_ptr` returns a pointer inside the region, never null.
             ptr: unsafe { NonNull::new_unchecked(ptr.cast()) },
