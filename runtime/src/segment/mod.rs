@@ -36,6 +36,7 @@
 mod create;
 mod error;
 mod format;
+mod guard;
 mod info;
 mod mapping;
 mod open;
