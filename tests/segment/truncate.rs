@@ -410,3 +410,39 @@ fn sigbus_outside_segments_is_passed_on() {
         assert!(!stdout.contains("survived"), "mode {mode}: {stdout}");
     }
 }
+
+/// Four threads of one process keep writing every page while the file is truncated under
+/// them: several threads fault on the same pages at once, and each fault that another
+/// thread already repaired must simply retry (the handler's `Repaired` case), not be
+/// passed on as foreign (which would kill this test binary by SIGBUS).
+#[test]
+fn threads_faulting_on_the_same_pages_at_once_survive() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("threads");
+    let seg = Segment::<Pages>::create(&path).expect("create");
+    let go = std::sync::atomic::AtomicBool::new(true);
+    std::thread::scope(|s| {
+        for t in 0..4u64 {
+            let (seg, go) = (&seg, &go);
+            s.spawn(move || {
+                let mut round = 0;
+                while go.load(std::sync::atomic::Ordering::Relaxed) {
+                    round += 1;
+                    write_pass(seg, t * 1_000_000 + round);
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_millis(30));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open for truncation")
+            .set_len(0)
+            .expect("truncate");
+        std::thread::sleep(Duration::from_millis(30));
+        go.store(false, std::sync::atomic::Ordering::Relaxed);
+    });
+    let (now, _, faulted) = shrunk(seg.check());
+    assert_eq!(now, 0);
+    assert!(faulted);
+}
