@@ -446,3 +446,75 @@ fn threads_faulting_on_the_same_pages_at_once_survive() {
     assert_eq!(now, 0);
     assert!(faulted);
 }
+
+const FULL_ENV: &str = "SHM_ATOMICS_SEG_GUARD_FULL";
+
+/// When the guard's table is full, a further open is refused with `TooManyMappings`
+/// rather than handing out a mapping that a truncation would crash on; dropping a handle
+/// frees its slot. Runs in a worker process, since it fills the process-wide table.
+#[test]
+fn a_full_guard_table_refuses_rather_than_leaves_a_mapping_unguarded() {
+    if let Ok(dir) = std::env::var(FULL_ENV) {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: valid pointers; raising the soft limit to the hard one is allowed.
+        unsafe {
+            assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim), 0);
+        }
+        lim.rlim_cur = lim.rlim_max;
+        // SAFETY: as above.
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
+        let path = Path::new(&dir).join("many");
+        drop(Segment::<Pages>::create(&path).expect("create"));
+        let mut handles = Vec::new();
+        let limit = loop {
+            match RawSegment::open_readonly(&path) {
+                Ok(h) => handles.push(h),
+                Err(Error::Segment(e)) => match e.kind {
+                    SegmentErrorKind::TooManyMappings { limit } => {
+                        assert!(e.to_string().contains("truncation guard"), "{e}");
+                        break limit;
+                    }
+                    other => panic!("after {} handles: {other:?}", handles.len()),
+                },
+                Err(e) => panic!("{e}"),
+            }
+        };
+        assert_eq!(handles.len(), limit, "every slot was usable");
+        handles.pop();
+        RawSegment::open_readonly(&path).expect("a dropped handle frees its slot");
+        println!("refused after {limit}");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The worker holds one descriptor per handle.
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: a valid out-pointer.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    if lim.rlim_max < 5000 {
+        eprintln!("skipped: the descriptor limit ({}) is below 5000", lim.rlim_max);
+        return;
+    }
+    let out = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            test_name!(a_full_guard_table_refuses_rather_than_leaves_a_mapping_unguarded),
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(FULL_ENV, dir.path())
+        .output()
+        .expect("run worker");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("refused after 4096"),
+        "{}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
