@@ -497,7 +497,10 @@ fn a_full_guard_table_refuses_rather_than_leaves_a_mapping_unguarded() {
     // SAFETY: a valid out-pointer.
     assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
     if lim.rlim_max < 5000 {
-        eprintln!("skipped: the descriptor limit ({}) is below 5000", lim.rlim_max);
+        eprintln!(
+            "skipped: the descriptor limit ({}) is below 5000",
+            lim.rlim_max
+        );
         return;
     }
     let out = Command::new(std::env::current_exe().expect("test binary"))
