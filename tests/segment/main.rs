@@ -4,7 +4,8 @@
 //! - `errors`: every refusal of the openers, with its exact `SegmentErrorKind`;
 //! - `props`: hostile files (random bytes, truncations, bit flips) never crash an opener;
 //! - `processes`: real processes sharing one segment, with exact totals;
-//! - `c`: C and Rust processes on one segment file through the generated header.
+//! - `c`: C and Rust processes on one segment file through the generated header;
+//! - `truncate`: a file shrunk under live mappings kills no process and is reported.
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
 //! by its full name (`test_name!`, in `tests/common/mod.rs`).
@@ -19,3 +20,4 @@ mod c;
 mod errors;
 mod processes;
 mod props;
+mod truncate;

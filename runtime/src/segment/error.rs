@@ -79,6 +79,28 @@ pub enum SegmentErrorKind {
         /// The layout's name.
         layout: String,
     },
+    /// The file shrank while this handle had it mapped (another process truncated it):
+    /// reported by `check()` on [`Segment`](crate::Segment),
+    /// [`ReadOnlySegment`](crate::ReadOnlySegment) and [`RawSegment`](crate::RawSegment).
+    /// The process is not killed (see the module docs on the truncation guard), but the
+    /// segment is lost: since the shrink, loads of the part beyond the end see zeros and
+    /// stores to it are seen by no other process. Drop the handle, then reopen (which
+    /// refuses the short file) or recreate the segment.
+    Shrunk {
+        /// The file's length now.
+        len_now: u64,
+        /// The length this handle mapped (header, descriptor and payload).
+        len_mapped: u64,
+        /// Whether an access of this process faulted beyond the end and was given zero
+        /// pages (then the loss stays even if the file grows back).
+        faulted: bool,
+    },
+    /// This process already has as many segments mapped as the truncation guard can
+    /// watch; the segment was not opened rather than left unguarded.
+    TooManyMappings {
+        /// The most mappings the guard watches at once.
+        limit: usize,
+    },
     /// Another I/O error.
     Io {
         /// What was being done.
@@ -230,6 +252,30 @@ impl core::fmt::Display for SegmentError {
                 "segment {p}: the bytes loaded for a {layout} snapshot do not form a valid \
                  {layout}Snapshot (a field holds a value its type does not allow); this is a \
                  bug, please report it"
+            ),
+            SegmentErrorKind::Shrunk {
+                len_now,
+                len_mapped,
+                faulted,
+            } => {
+                write!(
+                    f,
+                    "segment {p} was truncated while mapped: the file is {len_now} bytes, \
+                     {len_mapped} are mapped"
+                )?;
+                if *faulted {
+                    write!(f, " (an access beyond its end was given zero pages)")?;
+                }
+                write!(
+                    f,
+                    "; since then, values beyond the end read as zero and stores to them \
+                     are lost: drop this handle and reopen or recreate the segment"
+                )
+            }
+            SegmentErrorKind::TooManyMappings { limit } => write!(
+                f,
+                "cannot map segment {p}: this process already has {limit} segments mapped, \
+                 the most the truncation guard watches; drop handles no longer needed"
             ),
             SegmentErrorKind::Io { op, message, .. } => {
                 write!(f, "segment {p}: {op} failed: {message}")

@@ -1,5 +1,6 @@
 //! [`Mapping`]: an open, checked segment file mapped `MAP_SHARED`, which every segment
-//! handle holds; the payload is reached only through [`Region`]s of raw pointers.
+//! handle holds; the payload is reached only through [`Region`]s of raw pointers. Every
+//! mapping is registered with the truncation guard (`guard.rs`) while it lives.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 use memmap2::{MmapOptions, MmapRaw};
 
 use super::error::{SegmentError, SegmentErrorKind};
+use super::guard::{self, Registration};
 use super::info::SegmentInfo;
 use super::open::{check_layout, open_file, read_info};
 use crate::error::{Error, LayoutAlignmentError};
@@ -30,11 +32,25 @@ pub(super) fn map(file: &File, path: &Path, len: u64, write: bool) -> Result<Mma
 }
 
 /// An open, validated segment file mapped `MAP_SHARED`: what every segment handle holds.
+///
+/// It keeps the file open (for `fstat` in [`Mapping::check_file`]) and its range
+/// registered with the truncation guard; `Drop` unregisters the range before the
+/// fields drop and `MmapRaw` unmaps it.
 pub(super) struct Mapping {
     pub(super) map: MmapRaw,
     pub(super) path: PathBuf,
     pub(super) info: SegmentInfo,
     pub(super) writable: bool,
+    file: File,
+    guard: Registration,
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // Before `map` drops and unmaps: the handler must never repair a range that is
+        // no longer this mapping.
+        guard::unregister(&self.guard);
+    }
 }
 
 // `MmapRaw` is Send and Sync (it hands out only raw pointers), and so is every other
@@ -52,7 +68,8 @@ impl Mapping {
         Mapping::from_file(&file, path, writable)
     }
 
-    /// Checks the header of an open file and maps header and payload.
+    /// Checks the header of an open file, maps header and payload, and registers the
+    /// mapping with the truncation guard (refused when the guard's table is full).
     pub(super) fn from_file(file: &File, path: PathBuf, writable: bool) -> Result<Mapping, Error> {
         let info = read_info(file, &path)?;
         let map = map(
@@ -61,12 +78,49 @@ impl Mapping {
             info.payload_offset + info.payload_size,
             writable,
         )?;
+        let file = file
+            .try_clone()
+            .map_err(|e| SegmentError::io(&path, "dup", e))?;
+        let guard = guard::register(map.as_ptr() as usize, map.len(), writable).map_err(|_| {
+            SegmentError::make(
+                &path,
+                SegmentErrorKind::TooManyMappings {
+                    limit: guard::MAX_GUARDED,
+                },
+            )
+        })?;
         Ok(Mapping {
             map,
             path,
             info,
             writable,
+            file,
+            guard,
         })
+    }
+
+    /// Whether the segment is still whole: `Ok` if the file is still as long as the
+    /// mapping and no access faulted beyond its end; else [`SegmentErrorKind::Shrunk`]
+    /// (or an I/O error from `fstat`).
+    pub(super) fn check_file(&self) -> Result<(), Error> {
+        let mapped = self.info.payload_offset + self.info.payload_size;
+        let now = self
+            .file
+            .metadata()
+            .map_err(|e| SegmentError::io(&self.path, "stat", e))?
+            .len();
+        let faulted = guard::is_lost(&self.guard);
+        if faulted || now < mapped {
+            return Err(SegmentError::make(
+                &self.path,
+                SegmentErrorKind::Shrunk {
+                    len_now: now,
+                    len_mapped: mapped,
+                    faulted,
+                },
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a segment that does not hold an `L` at an address aligned for it.

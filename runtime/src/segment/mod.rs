@@ -15,6 +15,7 @@
 //! | `create.rs` | building a segment in a temporary file, publishing it with its ready word and a hard link; the `open_or_create` race |
 //! | `open.rs` | opening without following links, reading and checking header and descriptor, comparing layouts |
 //! | `mapping.rs` | the `MAP_SHARED` mapping every handle holds, and its payload [`Region`](crate::Region) |
+//! | `guard.rs` | the truncation guard: the `SIGBUS` handler and its table of registered mappings |
 //! | `typed.rs` | [`Segment<L>`], read-write, dereferencing to `&L` |
 //! | `readonly.rs` | [`ReadOnlySegment<L>`], mapped `PROT_READ`, write-free loads only |
 //! | `raw.rs` | [`RawSegment`], any segment through the dynamic API |
@@ -30,12 +31,47 @@
 //! magic), other format versions or byte orders, a missing ready word, truncated files,
 //! malformed descriptors, and another layout (listing the fields that differ).
 //!
-//! A mapped file can still be truncated by another process after it was opened; access
-//! then raises `SIGBUS`, as with any shared mapping. Do not truncate live segments.
+//! # Truncation while mapped
+//!
+//! Any process allowed to write a segment file can `ftruncate` it while others have it
+//! mapped. With a plain shared mapping, touching a page that now lies wholly beyond the
+//! end raises `SIGBUS` and kills the process; a shrink inside the last page raises
+//! nothing and silently zeroes the fields past the end. The truncation guard
+//! (`guard.rs`, where the protocol and its async-signal-safety argument are written out)
+//! turns both into an error value:
+//!
+//! - Every handle's mapping is registered, for its lifetime, in a fixed lock-free table of
+//!   4096 slots that the signal handler reads through atomics only; the first
+//!   registration installs a process-wide `SIGBUS` handler (`SA_SIGINFO | SA_ONSTACK`),
+//!   once, after saving the previous action.
+//! - A fault inside a registered mapping gets anonymous zero pages mapped (`MAP_FIXED`,
+//!   same protection) from the faulting page to the end of the mapping; the mapping is
+//!   marked lost and the faulting instruction runs again and succeeds. Operations stay
+//!   infallible: loads of the lost part see zeros, stores to it reach no other process.
+//! - `check()` on [`Segment`], [`ReadOnlySegment`] and [`RawSegment`] reports the loss as
+//!   [`SegmentErrorKind::Shrunk`]: it returns the handler's mark, and also compares the
+//!   file's length now (`fstat` on the descriptor each handle keeps) with the mapping, which
+//!   catches a shrink inside the last page. Every later `open` refuses the short file
+//!   (`TooShort` or `Truncated`). The `shma` tool checks after every read or write.
+//! - Any other `SIGBUS` (outside every segment, a misaligned access, one sent with
+//!   `kill`) goes to the previous action: its handler is called (Rust std installs one,
+//!   which restores the default action so the access faults again and the process dies
+//!   by `SIGBUS` as before), or the default action is restored and the signal delivered.
+//! - Cost: nothing on the operation path; one table write per open and drop, one `fstat`
+//!   per `check()`, one file descriptor per handle.
+//!
+//! What is not guarded: a program that blocks `SIGBUS` in a thread (the kernel then
+//! kills on a fault) or installs its own `SIGBUS` handler after the first segment was
+//! mapped and does not chain to the previous one; more than 4096 mappings at once (the
+//! next open is refused with [`SegmentErrorKind::TooManyMappings`] rather than mapped
+//! unguarded); the temporary mapping `create` uses to publish the ready word of a file no
+//! other process sees yet. The guard is built for every unix target but tested on Linux,
+//! where `mmap` from a signal handler is a plain system call (see `guard.rs`).
 
 mod create;
 mod error;
 mod format;
+mod guard;
 mod info;
 mod mapping;
 mod open;

@@ -21,6 +21,24 @@ use crate::view::region::Region;
 /// mapping is reached only through raw pointers and atomics (`MmapRaw`), never as
 /// `&[u8]`. The file stays after the handle drops, until [`Segment::remove`].
 ///
+/// # Truncation while mapped
+///
+/// Another process may shrink the file while this one has it mapped. On unix, a
+/// process-wide `SIGBUS` handler, installed when the first segment is mapped, keeps the
+/// process alive: an access beyond the new end gets zero pages instead of killing it, and
+/// [`Segment::check`] (also on [`ReadOnlySegment`] and [`RawSegment`](crate::RawSegment))
+/// reports [`SegmentErrorKind::Shrunk`](crate::SegmentErrorKind::Shrunk): since then,
+/// values beyond the end read as zero and stores to them reach no other process; reopen
+/// (which refuses the short file) or recreate the segment. Operations never fail because
+/// of it, and cost nothing more: `check()` is the reporting point (one `fstat`, which also
+/// catches a shrink inside the last page that raises no signal). A `SIGBUS` outside every
+/// segment goes to the handler that was installed before (Rust std's, which lets the
+/// process die by it as before). Not guarded: threads that block `SIGBUS`, a `SIGBUS`
+/// handler installed later that does not chain to the previous one, and mappings beyond
+/// the 4096th of a process (that open is refused with
+/// [`TooManyMappings`](crate::SegmentErrorKind::TooManyMappings)). Each handle keeps the
+/// file open (one descriptor).
+///
 /// ```rust,standalone_crate
 /// # extern crate shm_atomics_runtime as shm_atomics;
 /// # use shm_atomics_macros::atomic_layout;
@@ -112,6 +130,39 @@ impl<L: Layout> Segment<L> {
     /// The parsed header.
     pub fn info(&self) -> &SegmentInfo {
         &self.m.info
+    }
+
+    /// Whether the segment is still whole: `Err` with [`SegmentErrorKind::Shrunk`](crate::SegmentErrorKind::Shrunk)
+    /// if the file shrank since this handle mapped it (another process truncated it).
+    ///
+    /// Operations never fail or crash because of a shrink: the truncation guard (see
+    /// [`Segment`](crate::Segment#truncation-while-mapped)) keeps the process alive, and
+    /// this is where the loss is reported. Call it after a batch of operations (the
+    /// CLI calls it after every refresh). It costs one `fstat`.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Error, Segment, SegmentErrorKind};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Counters { pub hits: u64 }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("check");
+    /// Segment::<Counters>::create(&path)?;
+    /// let seg = Segment::<Counters>::open(&path)?;
+    /// seg.check()?;
+    /// // Another process truncates the file.
+    /// std::fs::OpenOptions::new().write(true).open(&path)?.set_len(100)?;
+    /// match seg.check() {
+    ///     Err(Error::Segment(e)) => assert!(matches!(e.kind, SegmentErrorKind::Shrunk { len_now: 100, .. })),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self) -> Result<(), Error> {
+        self.m.check_file()
     }
 
     /// The payload as a writable [`Region`] (for views by offset or the dynamic API).

@@ -19,6 +19,12 @@ fn field<'a>(seg: &'a RawSegment, field: &str) -> Result<DynAtomicView<'a>> {
     seg.field(field).map_err(|e| e.to_string())
 }
 
+/// Refuses to report a value if the file shrank while mapped: a load then saw zeros,
+/// or a store went to memory no other process sees (one `shma:` line, exit code 2).
+fn check(seg: &RawSegment) -> Result<()> {
+    seg.check().map_err(|e| e.to_string())
+}
+
 /// The library's message for an operation on `field`, prefixed with the field.
 fn op_error(field: &str, e: shm_atomics::Error) -> String {
     format!("field {field}: {e}")
@@ -29,6 +35,7 @@ pub fn get(path: &Path, name: &str) -> Result<()> {
     let seg = open_readonly(path)?;
     let view = field(&seg, name)?;
     let v = view.load().map_err(|e| op_error(name, e))?;
+    check(&seg)?;
     print(&format!("{}\n", values::text(&v)))
 }
 
@@ -38,7 +45,8 @@ pub fn set(path: &Path, name: &str, value: &str) -> Result<()> {
     let view = field(&seg, name)?;
     let operand = values::parse(view.kind(), view.width(), value)
         .map_err(|e| format!("field {name} ({}): {e}", type_of(&view)))?;
-    view.store(operand).map_err(|e| op_error(name, e))
+    view.store(operand).map_err(|e| op_error(name, e))?;
+    check(&seg)
 }
 
 /// `shma add PATH FIELD N`: one `fetch_add` (or `fetch_sub` for a negative N on a
@@ -90,6 +98,7 @@ pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
             return Err(format!("field {name}: add is not supported by this kind"));
         }
     };
+    check(&seg)?;
     print(&format!("{new}\n"))
 }
 

@@ -80,6 +80,8 @@ pub fn run(path: &Path, as_json: bool) -> Result<()> {
             .str("created", &out::rfc3339(info.created))
             .raw("fields", json::array(fields))
             .finish();
+        // After every load: values read after a truncation are zeros, not the segment's.
+        seg.check().map_err(|e| e.to_string())?;
         return print(&format!("{doc}\n"));
     }
 
@@ -154,5 +156,7 @@ pub fn run(path: &Path, as_json: bool) -> Result<()> {
             r[0], kind, r[1], r[2], r[3], r[4]
         ));
     }
+    // After every load: values read after a truncation are zeros, not the segment's.
+    seg.check().map_err(|e| e.to_string())?;
     print(&s)
 }

@@ -1,4 +1,5 @@
-//! `shma watch PATH`: a live view with rates.
+//! `shma watch PATH`: a live view with rates, which stops with an error (exit code 2)
+//! when the file is truncated under it.
 
 use std::io::IsTerminal as _;
 use std::path::Path;
@@ -63,6 +64,9 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
             .iter()
             .map(|v| v.load().map_err(|e| e.to_string()))
             .collect();
+        // Every refresh: if the file shrank, these values are zeros, not the segment's;
+        // stop with one `shma:` line rather than show them.
+        seg.check().map_err(|e| e.to_string())?;
         let texts: Vec<String> = loaded
             .iter()
             .map(|v| match v {
