@@ -428,7 +428,11 @@ fn two_layouts_of_one_name_are_both_declared() {
     // The first `Inner` in declaration order keeps its name, the other is suffixed with
     // its fingerprint, and the identical copy in `r` is declared once.
     assert_eq!(h.matches("typedef struct Inner {").count(), 1, "{h}");
-    assert_eq!(h.matches(&format!("typedef struct {other} {{")).count(), 1, "{h}");
+    assert_eq!(
+        h.matches(&format!("typedef struct {other} {{")).count(),
+        1,
+        "{h}"
+    );
     assert!(h.contains("struct Inner p;") && h.contains(&format!("struct {other} q;")));
     assert!(h.contains("struct Inner r;"), "{h}");
     let (prog, want) = probe(&[
@@ -436,9 +440,18 @@ fn two_layouts_of_one_name_are_both_declared() {
         ("sizeof(struct Inner)".into(), a::Inner::SIZE),
         (format!("sizeof(struct {other})"), b::Inner::SIZE),
         ("offsetof(struct TwoInners, p.x)".into(), 0),
-        ("offsetof(struct TwoInners, q.z)".into(), TwoInners::FIELDS[1].offset + 8),
-        ("offsetof(struct TwoInners, r.x)".into(), TwoInners::FIELDS[2].offset),
-        ("TWO_INNERS_SIZE + INNER_SIZE".into(), TwoInners::SIZE + a::Inner::SIZE),
+        (
+            "offsetof(struct TwoInners, q.z)".into(),
+            TwoInners::FIELDS[1].offset + 8,
+        ),
+        (
+            "offsetof(struct TwoInners, r.x)".into(),
+            TwoInners::FIELDS[2].offset,
+        ),
+        (
+            "TWO_INNERS_SIZE + INNER_SIZE".into(),
+            TwoInners::SIZE + a::Inner::SIZE,
+        ),
         (
             format!("{}_SIZE", other.to_ascii_uppercase()),
             b::Inner::SIZE,
@@ -458,7 +471,10 @@ fn a_layout_holding_one_of_its_own_name_declares_both() {
     // The root keeps its name (and `loop_segment()`, `LOOP_SIZE`).
     assert!(h.contains("typedef struct Loop {"), "{h}");
     assert!(h.contains(&format!("typedef struct {inner} {{")), "{h}");
-    assert!(h.contains("static inline struct Loop *loop_segment("), "{h}");
+    assert!(
+        h.contains("static inline struct Loop *loop_segment("),
+        "{h}"
+    );
     let (prog, want) = probe(&[
         ("sizeof(struct Loop)".into(), Loop::SIZE),
         (format!("sizeof(struct {inner})"), a::Loop::SIZE),
@@ -562,7 +578,16 @@ fn descriptors_built_by_hand_escape_keyword_layout_names_and_collisions() {
 fn decode_refuses_names_that_are_not_c_identifiers() {
     use shm_atomics::LayoutDescBuf;
     let good = LayoutDescBuf::from_desc(&OneBool::DESC);
-    for bad in ["1abc", "a b", "größe", "a-b", "_Reserved", "__x", "a__b", "r#type"] {
+    for bad in [
+        "1abc",
+        "a b",
+        "größe",
+        "a-b",
+        "_Reserved",
+        "__x",
+        "a__b",
+        "r#type",
+    ] {
         for in_field in [false, true] {
             let mut d = good.clone();
             if in_field {

@@ -77,7 +77,7 @@ fn collect<'a>(desc: &'a LayoutDescBuf, out: &mut Vec<&'a LayoutDescBuf>) {
             collect(d, out);
         }
     }
-    if !out.iter().any(|d| *d == desc) {
+    if !out.contains(&desc) {
         out.push(desc);
     }
 }
@@ -253,7 +253,11 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
     let desc = d.encode();
     let _ = writeln!(h, "#define {p}_SIZE {}u", d.size);
     let _ = writeln!(h, "#define {p}_ALIGN {}u", d.align);
-    let _ = writeln!(h, "#define {p}_FINGERPRINT UINT64_C(0x{:016x})", d.fingerprint());
+    let _ = writeln!(
+        h,
+        "#define {p}_FINGERPRINT UINT64_C(0x{:016x})",
+        d.fingerprint()
+    );
     let _ = writeln!(h, "#define {p}_DESCRIPTOR_LEN {}u", desc.len());
     let lower = p.to_ascii_lowercase();
     let _ = writeln!(

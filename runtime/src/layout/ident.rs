@@ -209,7 +209,9 @@ mod tests {
         for ok in ["a", "rx_bytes", "NetStats", "_pad", "x1", "int", "class"] {
             assert_eq!(check(ok), None, "{ok}");
         }
-        for bad in ["", "1abc", "a b", "größe", "a-b", "_Foo", "__x", "a__b", "r#type"] {
+        for bad in [
+            "", "1abc", "a b", "größe", "a-b", "_Foo", "__x", "a__b", "r#type",
+        ] {
             assert!(check(bad).is_some(), "{bad:?}");
         }
     }
