@@ -7,6 +7,7 @@
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 
 use crate::model::{Elem, Field, Model};
 use crate::symbol::ATOMIC_LAYOUT;
@@ -375,7 +376,8 @@ fn expand_inherent(m: &Model, n: &Names) -> TokenStream {
 fn field_desc(m: &Model, n: &Names, i: usize, f: &Field) -> TokenStream {
     let krate = &m.krate;
     let consts = &n.consts;
-    let fname = Literal::string(&f.name.to_string());
+    // The descriptor holds the plain name (`type`, not `r#type`).
+    let fname = Literal::string(&f.name.unraw().to_string());
     let off_i = c("OFF", i);
     let align_i = c("ALIGN", i);
     let ty = match &f.elem {
@@ -408,7 +410,7 @@ fn expand_layout_impl(m: &Model, n: &Names) -> TokenStream {
     let consts = &n.consts;
     let name = &m.name;
     let snap = &n.snapshot;
-    let name_s = Literal::string(&name.to_string());
+    let name_s = Literal::string(&name.unraw().to_string());
     let descs = m
         .fields
         .iter()

@@ -7,6 +7,7 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Meta, Token, Type};
@@ -75,6 +76,7 @@ fn parse_model(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Opt
     };
 
     check_no_generics(&st.generics, errors);
+    check_c_name(&st.ident, "layout", errors);
 
     let named = match &st.fields {
         Fields::Named(n) => Some(n),
@@ -330,6 +332,29 @@ fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
     }
 }
 
+/// Refuses a name the descriptor and the C header cannot carry: the rule of
+/// `runtime/src/layout/ident.rs` (`check`), which `LayoutDescBuf::decode` also applies.
+/// Keywords of C and C++ (`class`, `new`) are allowed: the header escapes them.
+fn check_c_name(ident: &syn::Ident, what: &str, errors: &mut Errors) {
+    let name = ident.unraw().to_string();
+    let why = if !name.is_ascii() {
+        "is not ASCII"
+    } else if name.starts_with('_') && name[1..].starts_with(|c: char| c.is_ascii_uppercase()) {
+        "starts with `_` and an uppercase letter"
+    } else if name.contains("__") {
+        "contains `__`"
+    } else {
+        return;
+    };
+    errors.error(
+        ident.span(),
+        format!(
+            "{what} name `{name}` {why}, which C and C++ do not allow or reserve: the \
+             layout's descriptor and C header need a plain ASCII identifier; rename it"
+        ),
+    );
+}
+
 fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
     let name = f.ident.clone()?;
     let mut docs = Vec::new();
@@ -350,6 +375,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<Field> {
             );
         }
     }
+    check_c_name(&name, "field", errors);
     let name_str = name.to_string();
     if RESERVED.contains(&name_str.as_str()) {
         errors.error(

@@ -259,3 +259,217 @@ fn the_header_helper_refuses_what_is_not_its_segment() {
         "an exact copy"
     );
 }
+
+// ---- Item 10: the C helper is as strict as Rust's open. Every file below is a valid
+// segment with one rule broken; Rust's openers and the generated C helper must both
+// refuse it, and both accept the valid file. On the old helper, payload offset 0, a
+// payload over the descriptor, header or descriptor length 0, a 64-aligned payload of a
+// 128-aligned layout and a renamed field (fingerprint word unchanged) were accepted.
+
+/// A layout whose payload must be 128-aligned.
+#[atomic_layout(align = 128)]
+pub struct Wide128 {
+    pub a: u64,
+    pub b: u32,
+}
+
+/// `c_check LAYOUT FILE`: exit 0 if `<layout>_segment()` accepts the file, 10 if not.
+const C_CHECK: &str = r#"
+#include "seg_interop.h"
+#include "wide128.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    if (argc != 3) { fprintf(stderr, "usage: c_check SegInterop|Wide128 FILE\n"); return 2; }
+    int fd = open(argv[2], O_RDONLY);
+    if (fd < 0) { perror("open"); return 1; }
+    struct stat st;
+    if (fstat(fd, &st) != 0) { perror("fstat"); return 1; }
+    if (st.st_size == 0) return 10;
+    size_t len = (size_t)st.st_size;
+    void *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) { perror("mmap"); return 1; }
+    void *payload = strcmp(argv[1], "Wide128") == 0 ? (void *)wide128_segment(map, len)
+                                                    : (void *)seg_interop_segment(map, len);
+    return payload != NULL ? 0 : 10;
+}
+"#;
+
+fn build_c_check(dir: &Path) -> std::path::PathBuf {
+    std::fs::write(dir.join("seg_interop.h"), SegInterop::c_header()).expect("write header");
+    std::fs::write(dir.join("wide128.h"), Wide128::c_header()).expect("write header");
+    std::fs::write(dir.join("c_check.c"), C_CHECK).expect("write C checker");
+    common::compile(
+        "gcc",
+        &[
+            "-std=c11",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "c_check.c",
+            "-o",
+            "c_check",
+        ],
+        dir,
+    );
+    dir.join("c_check")
+}
+
+/// Whether `c_check` accepts `file` as a segment of `layout`.
+fn c_check_accepts(c_check: &Path, layout: &str, file: &Path) -> bool {
+    let status = Command::new(c_check)
+        .arg(layout)
+        .arg(file)
+        .status()
+        .expect("run C checker");
+    match status.code() {
+        Some(0) => true,
+        Some(10) => false,
+        _ => panic!("C checker on {}: {status}", file.display()),
+    }
+}
+
+/// The refusal corpus: `valid` (the bytes of a segment of a layout aligned to `align`)
+/// with one rule of the format broken in each copy.
+fn corpus(valid: &[u8], align: u64) -> Vec<(String, Vec<u8>)> {
+    let h0 = SegmentHeader::read(valid).expect("a whole header");
+    let header_len = u64::from(h0.header_len.get());
+    let payload_off = h0.payload_offset.get();
+    let desc_len = h0.descriptor_len.get();
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut patch = |name: &str, f: &dyn Fn(&mut SegmentHeader)| {
+        let mut h = h0;
+        f(&mut h);
+        let mut b = valid.to_vec();
+        b[..FIXED_HEADER].copy_from_slice(&h.to_bytes());
+        out.push((name.to_string(), b));
+    };
+    patch("payload-offset-0", &|h| h.payload_offset.set(0));
+    patch("payload-over-descriptor", &|h| h.payload_offset.set(128));
+    patch("payload-inside-header", &|h| {
+        h.payload_offset.set(header_len - 64)
+    });
+    patch("payload-offset-off-grid", &|h| {
+        h.payload_offset.set(payload_off + 8)
+    });
+    patch("payload-offset-huge", &|h| h.payload_offset.set(!127));
+    patch("header-len-0", &|h| h.header_len.set(0));
+    patch("header-len-off-grid", &|h| {
+        h.header_len.set(h.header_len.get() + 8)
+    });
+    patch("descriptor-len-0", &|h| h.descriptor_len.set(0));
+    patch("descriptor-len-short", &|h| {
+        h.descriptor_len.set(desc_len - 1)
+    });
+    patch("descriptor-len-huge", &|h| h.descriptor_len.set(1 << 21));
+    patch("descriptor-offset-64", &|h| h.descriptor_offset.set(64));
+    patch("fingerprint", &|h| {
+        h.fingerprint.set(h.fingerprint.get() ^ 1)
+    });
+    patch("payload-size", &|h| {
+        h.payload_size.set(h.payload_size.get() + 64)
+    });
+    patch("not-ready", &|h| h.ready.set(0));
+    patch("version-2", &|h| h.version.set(2));
+    patch("byte-order", &|h| {
+        h.byte_order.set(h.byte_order.get().swap_bytes())
+    });
+    patch("magic", &|h| h.magic[7] ^= 0x20);
+    // A renamed field: one letter of the first field's name changed, the fingerprint
+    // word left as it was (Rust: the descriptor's fingerprint is not the header's).
+    let name_len = usize::from(u16::from_le_bytes([
+        valid[FIXED_HEADER],
+        valid[FIXED_HEADER + 1],
+    ]));
+    let at = FIXED_HEADER + 2 + name_len + 8 + 8 + 4 + 2;
+    let mut b = valid.to_vec();
+    b[at] ^= 1;
+    out.push(("renamed-field".into(), b));
+    // The layout's name is not an identifier (Rust: decode refuses it).
+    let mut b = valid.to_vec();
+    b[FIXED_HEADER + 2] = b'1';
+    out.push(("layout-name-1abc".into(), b));
+    // A payload at an offset that is a multiple of 64 but not of the layout's
+    // alignment, the file grown so that nothing else is wrong.
+    if align > 64 {
+        let mut h = h0;
+        h.payload_offset.set(payload_off + 64);
+        let mut b = valid[..payload_off as usize].to_vec();
+        b[..FIXED_HEADER].copy_from_slice(&h.to_bytes());
+        b.extend_from_slice(&[0u8; 64]);
+        b.extend_from_slice(&valid[payload_off as usize..]);
+        out.push(("payload-only-64-aligned".into(), b));
+    }
+    // Short files.
+    out.push(("truncated".into(), valid[..valid.len() - 1].to_vec()));
+    out.push(("header-only".into(), valid[..FIXED_HEADER].to_vec()));
+    out.push(("short".into(), valid[..100].to_vec()));
+    out.push(("empty".into(), Vec::new()));
+    out.push(("foreign".into(), vec![0x5a; valid.len()]));
+    out
+}
+
+/// Rust's openers and the C helper on every file of the corpus of `L`.
+fn both_refuse_the_corpus<L: Layout>(c_check: &Path, dir: &Path) {
+    let good = dir.join(format!("{}-good", L::NAME));
+    Segment::<L>::create(&good).expect("create");
+    let valid = std::fs::read(&good).expect("read");
+    assert!(
+        Segment::<L>::open(&good).is_ok(),
+        "Rust accepts the valid file"
+    );
+    assert!(
+        c_check_accepts(c_check, L::NAME, &good),
+        "C accepts the valid file"
+    );
+    let cases = corpus(&valid, L::ALIGN as u64);
+    assert!(cases.len() >= 24);
+    for (name, bytes) in cases {
+        let path = dir.join(format!("{}-{name}", L::NAME));
+        std::fs::write(&path, &bytes).expect("write");
+        assert!(
+            Segment::<L>::open(&path).is_err(),
+            "{}: Rust accepts {name}",
+            L::NAME
+        );
+        assert!(
+            Segment::<L>::open_readonly(&path).is_err(),
+            "{}: Rust (read-only) accepts {name}",
+            L::NAME
+        );
+        assert!(
+            !c_check_accepts(c_check, L::NAME, &path),
+            "{}: the C helper accepts {name}, which Rust refuses",
+            L::NAME
+        );
+    }
+}
+
+#[test]
+fn the_header_helper_refuses_everything_rust_refuses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c_check = build_c_check(dir.path());
+    both_refuse_the_corpus::<SegInterop>(&c_check, dir.path());
+    both_refuse_the_corpus::<Wide128>(&c_check, dir.path());
+    // A file of another layout under the same name.
+    let other = dir.path().join("other");
+    Segment::<other::SegInterop>::create(&other).expect("create other");
+    assert!(Segment::<SegInterop>::open(&other).is_err());
+    assert!(!c_check_accepts(&c_check, "SegInterop", &other));
+    // Where C is stricter: the layout's own name is not part of the fingerprint, so
+    // Rust opens a file whose descriptor names the layout differently; the C helper
+    // compares the descriptor byte for byte and refuses it.
+    let good = dir.path().join("SegInterop-good");
+    let mut b = std::fs::read(&good).expect("read");
+    b[FIXED_HEADER + 2] = b'T';
+    let renamed = dir.path().join("renamed-layout");
+    std::fs::write(&renamed, &b).expect("write");
+    assert!(Segment::<SegInterop>::open(&renamed).is_ok());
+    assert!(!c_check_accepts(&c_check, "SegInterop", &renamed));
+}

@@ -1,13 +1,26 @@
 //! Renders the C11/C++ header of a layout from its descriptor alone, so a tool that has
 //! only a segment's stored descriptor produces the same bytes as `Layout::c_header()`.
+//!
+//! Names. Every layout reachable from the root is declared once per distinct layout
+//! (identical copies, equal in every name, offset and type, are one struct). A layout
+//! keeps its Rust name unless another distinct layout of the same name is in the header:
+//! then the root keeps it, or else the first one in declaration order (nested layouts
+//! before the layout that holds them, fields in order) keeps it, and every other one is
+//! `Name_xxxxxxxx`, the upper 32 bits of its fingerprint in lowercase hex
+//! (`Inner_3f2a9c1b`). A name that is a C/C++ keyword, a name the header uses, or one of
+//! the header's own macros gets a trailing `_` (`new` -> `new_`, see `layout/ident.rs`),
+//! and `_` is added again while the name is taken, so no two structs, and no two fields
+//! of a struct, share a C name. The macros of a layout (`NET_STATS_SIZE`, ...) take its
+//! name in upper snake case, with `_2`, `_3` ... when two layouts would share them.
 
 use std::fmt::Write as _;
 use std::format;
-use std::string::String;
+use std::string::{String, ToString};
 use std::vec::Vec;
 
 use crate::cell::value::Kind;
 use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
+use crate::layout::ident;
 
 /// `NetStats` -> `NET_STATS`.
 pub(crate) fn upper_snake(name: &str) -> String {
@@ -46,28 +59,131 @@ fn c_value_type(kind: Kind, width: usize) -> &'static str {
     }
 }
 
-/// Every layout reachable from `desc`, nested ones first, each once.
+/// One struct of the header with the names it is declared under.
+struct Entry<'a> {
+    d: &'a LayoutDescBuf,
+    /// The struct tag and typedef name.
+    cname: String,
+    /// The macro prefix, `NET_STATS`.
+    prefix: String,
+    /// The C name of each field, in order.
+    fields: Vec<String>,
+}
+
+/// Every distinct layout reachable from `desc`, nested ones first, each once.
 fn collect<'a>(desc: &'a LayoutDescBuf, out: &mut Vec<&'a LayoutDescBuf>) {
     for f in &desc.fields {
         if let FieldTypeBuf::Layout(d) = &f.ty {
             collect(d, out);
         }
     }
-    if !out.iter().any(|d| d.name == desc.name) {
+    if !out.contains(&desc) {
         out.push(desc);
     }
 }
 
-fn render_struct(h: &mut String, d: &LayoutDescBuf) {
-    let guard = upper_snake(&d.name);
+/// The structs of the header of `root`, nested ones first, root last, with their names
+/// chosen by the rules in the module documentation.
+fn plan(root: &LayoutDescBuf) -> Vec<Entry<'_>> {
+    let mut all = Vec::new();
+    collect(root, &mut all);
+    let n = all.len();
+    // Naming order: the root first, then declaration order.
+    let order: Vec<usize> = core::iter::once(n - 1).chain(0..n - 1).collect();
+    let mut base = vec_of(n, String::new());
+    let mut plain_taken: Vec<&str> = Vec::new();
+    for &i in &order {
+        let d = all[i];
+        let shared = all.iter().filter(|o| o.name == d.name).count() > 1;
+        base[i] = if !shared || !plain_taken.contains(&d.name.as_str()) {
+            plain_taken.push(&d.name);
+            d.name.clone()
+        } else {
+            format!("{}_{:08x}", d.name, d.fingerprint() >> 32)
+        };
+    }
+    let mut prefix = vec_of(n, String::new());
+    let mut taken: Vec<String> = Vec::new();
+    for &i in &order {
+        let p0 = upper_snake(&base[i]);
+        let mut p = p0.clone();
+        let mut k = 2;
+        while taken.contains(&p) {
+            p = format!("{p0}_{k}");
+            k += 1;
+        }
+        taken.push(p.clone());
+        prefix[i] = p;
+    }
+    // Identifiers the header defines for every layout: no struct or field may be named so.
+    let mut reserved: Vec<String> = Vec::new();
+    for p in &prefix {
+        for s in ["SIZE", "ALIGN", "FINGERPRINT", "DESCRIPTOR_LEN"] {
+            reserved.push(format!("{p}_{s}"));
+        }
+        reserved.push(format!("{}_segment", p.to_ascii_lowercase()));
+    }
+    let mut cname = vec_of(n, String::new());
+    let mut names: Vec<String> = Vec::new();
+    for &i in &order {
+        let c = ident::escape(&base[i], |s| {
+            reserved.iter().any(|r| r == s) || names.iter().any(|m| m == s)
+        });
+        names.push(c.clone());
+        cname[i] = c;
+    }
+    all.iter()
+        .enumerate()
+        .map(|(i, d)| Entry {
+            d,
+            cname: cname[i].clone(),
+            prefix: prefix[i].clone(),
+            fields: field_names(d, &reserved),
+        })
+        .collect()
+}
+
+fn vec_of(n: usize, v: String) -> Vec<String> {
+    (0..n).map(|_| v.clone()).collect()
+}
+
+/// The C names of `d`'s fields: escaped, and distinct from each other and from the
+/// names of the other fields.
+fn field_names(d: &LayoutDescBuf, reserved: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(d.fields.len());
+    for f in &d.fields {
+        let c = ident::escape(&f.name, |s| {
+            reserved.iter().any(|r| r == s)
+                || out.iter().any(|o| o == s)
+                || (s != f.name && d.fields.iter().any(|g| g.name == s))
+        });
+        out.push(c);
+    }
+    out
+}
+
+/// The C name of the struct declared for `d`.
+fn cname_of<'e>(plan: &'e [Entry<'_>], d: &'e LayoutDescBuf) -> &'e str {
+    plan.iter()
+        .find(|e| e.d == d)
+        .map_or(d.name.as_str(), |e| e.cname.as_str())
+}
+
+fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
+    let d = e.d;
+    let n = &e.cname;
+    let guard = format!("{n}_{:016X}", d.fingerprint());
     // Infallible: writing to a String.
     let _ = writeln!(h, "#ifndef SHM_ATOMICS_LAYOUT_{guard}_DEFINED");
     let _ = writeln!(h, "#define SHM_ATOMICS_LAYOUT_{guard}_DEFINED");
-    let _ = writeln!(h, "typedef struct {} {{", d.name);
+    if *n != d.name {
+        let _ = writeln!(h, "/* The layout `{}`, declared as `{n}`. */", d.name);
+    }
+    let _ = writeln!(h, "typedef struct {n} {{");
     let max_field_align = d.fields.iter().map(|f| f.align).max().unwrap_or(1);
     let mut pos = 0usize;
     let mut pad = 0usize;
-    for (i, f) in d.fields.iter().enumerate() {
+    for (i, (f, fname)) in d.fields.iter().zip(&e.fields).enumerate() {
         if f.offset > pos {
             let _ = writeln!(h, "    uint8_t _atomics_pad{pad}[{}];", f.offset - pos);
             pad += 1;
@@ -85,23 +201,26 @@ fn render_struct(h: &mut String, d: &LayoutDescBuf) {
         } else {
             String::new()
         };
-        let ty = match &f.ty {
-            FieldTypeBuf::Value { kind, width } => {
-                format!("SHM_ATOMICS_ATOMIC({})", c_value_type(*kind, *width))
+        let (ty, what) = match &f.ty {
+            &FieldTypeBuf::Value { kind, width } => (
+                format!("SHM_ATOMICS_ATOMIC({})", c_value_type(kind, width)),
+                format!("{kind}, {width} byte{}", if width == 1 { "" } else { "s" }),
+            ),
+            FieldTypeBuf::Layout(nd) => {
+                let c = cname_of(plan, nd);
+                (format!("struct {c}"), format!("layout {c}"))
             }
-            FieldTypeBuf::Layout(n) => format!("struct {}", n.name),
         };
         let dims = f.array_len.map(|n| format!("[{n}]")).unwrap_or_default();
-        let what = match &f.ty {
-            &FieldTypeBuf::Value { kind, width } => {
-                format!("{kind}, {width} byte{}", if width == 1 { "" } else { "s" })
-            }
-            FieldTypeBuf::Layout(n) => format!("layout {}", n.name),
+        let renamed = if *fname != f.name {
+            format!(", field `{}`", f.name)
+        } else {
+            String::new()
         };
         let _ = writeln!(
             h,
-            "    {alignas}{ty} {}{dims}; /* offset {}, {what} */",
-            f.name, f.offset
+            "    {alignas}{ty} {fname}{dims}; /* offset {}, {what}{renamed} */",
+            f.offset
         );
         pos = f.offset + f.size();
     }
@@ -112,48 +231,110 @@ fn render_struct(h: &mut String, d: &LayoutDescBuf) {
             (d.size - pos).max(1)
         );
     }
-    let _ = writeln!(h, "}} {};", d.name);
-    for f in &d.fields {
+    let _ = writeln!(h, "}} {n};");
+    for (f, fname) in d.fields.iter().zip(&e.fields) {
         let _ = writeln!(
             h,
-            "SHM_ATOMICS_STATIC_ASSERT(offsetof(struct {n}, {f}) == {o}, \"{n}.{f} must be at offset {o}\");",
-            n = d.name,
-            f = f.name,
+            "SHM_ATOMICS_STATIC_ASSERT(offsetof(struct {n}, {fname}) == {o}, \"{n}.{fname} must be at offset {o}\");",
             o = f.offset
         );
     }
     let _ = writeln!(
         h,
         "SHM_ATOMICS_STATIC_ASSERT(sizeof(struct {n}) == {s}, \"{n} must be {s} bytes\");",
-        n = d.name,
         s = d.size
     );
     let _ = writeln!(
         h,
         "SHM_ATOMICS_STATIC_ASSERT(SHM_ATOMICS_ALIGNOF(struct {n}) == {a}, \"{n} must be aligned to {a}\");",
-        n = d.name,
         a = d.align
     );
-    let _ = writeln!(h, "#define {guard}_SIZE {}u", d.size);
-    let _ = writeln!(h, "#define {guard}_ALIGN {}u", d.align);
+    let p = &e.prefix;
+    let desc = d.encode();
+    let _ = writeln!(h, "#define {p}_SIZE {}u", d.size);
+    let _ = writeln!(h, "#define {p}_ALIGN {}u", d.align);
     let _ = writeln!(
         h,
-        "#define {guard}_FINGERPRINT UINT64_C(0x{:016x})",
+        "#define {p}_FINGERPRINT UINT64_C(0x{:016x})",
         d.fingerprint()
     );
-    let lower = guard.to_ascii_lowercase();
+    let _ = writeln!(h, "#define {p}_DESCRIPTOR_LEN {}u", desc.len());
+    let lower = p.to_ascii_lowercase();
     let _ = writeln!(
         h,
-        "/* The {n} payload of a mapped segment, or NULL if it is not a ready segment of this layout. */\n\
+        "/* The {n} payload of a mapped segment, or NULL if it is not a ready segment of this\n \
+* layout (its descriptor must equal the bytes below, which encode this layout). */\n\
 static inline struct {n} *{lower}_segment(void *map, size_t map_len) {{\n    \
-return (struct {n} *)shm_atomics_segment_payload(map, map_len, {guard}_FINGERPRINT, {guard}_SIZE);\n}}",
-        n = d.name
+static const unsigned char descriptor[{len}] = {{",
+        len = desc.len()
+    );
+    for chunk in desc.chunks(16) {
+        let row: Vec<String> = chunk.iter().map(|b| format!("0x{b:02x}")).collect();
+        let _ = writeln!(h, "        {},", row.join(", "));
+    }
+    let _ = writeln!(
+        h,
+        "    }};\n    return (struct {n} *)shm_atomics_segment_payload(map, map_len, {p}_FINGERPRINT, {p}_SIZE,\n        \
+{p}_ALIGN, descriptor, {p}_DESCRIPTOR_LEN);\n}}"
     );
     let _ = writeln!(h, "#endif /* SHM_ATOMICS_LAYOUT_{guard}_DEFINED */");
 }
 
+/// The helper every header carries (once per translation unit): the checks of
+/// `SegmentHeader::check` and `read_info` that C can make, in the same terms.
+const HELPER: &str = "\
+#ifndef SHM_ATOMICS_SEGMENT_HELPER_DEFINED
+#define SHM_ATOMICS_SEGMENT_HELPER_DEFINED
+#include <string.h>
+/* Checks a mapped shm-atomics segment as Rust's Segment::open does and returns its
+ * payload, or NULL if any check fails: `map` (8-aligned) is the start of a mapping of
+ * `map_len` bytes of the file; magic; ready word (read first, with acquire order);
+ * format version 1; byte order; descriptor at 128, 1..=1 MiB long, equal to
+ * `descriptor` byte for byte; header length a multiple of 64 holding the descriptor;
+ * payload offset at or past the header length, a multiple of 64 and of
+ * `payload_align`; payload size and fingerprint as expected; payload within the map. */
+static inline void *shm_atomics_segment_payload(void *map, size_t map_len, uint64_t fingerprint,
+                                            size_t payload_size, size_t payload_align,
+                                            const unsigned char *descriptor,
+                                            size_t descriptor_len) {
+    static const unsigned char magic[8] = {0x89, 'A', 'T', 'O', 'M', 'S', 'E', 'G'};
+    const unsigned char *p = (const unsigned char *)map;
+    uint64_t v[3];
+    uint32_t w[4];
+    size_t i, k;
+    uint32_t bom = 0;
+    if (map == NULL || map_len < 128 || (uintptr_t)map % 8u != 0) return NULL;
+    if (payload_align == 0 || descriptor == NULL || descriptor_len == 0) return NULL;
+    if (memcmp(p, magic, 8) != 0) return NULL;
+    if (__atomic_load_n((const uint64_t *)(p + 64), __ATOMIC_ACQUIRE) != UINT64_C(0x5245414459210001)) return NULL;
+    /* little-endian u32: version at 8, header length at 12, descriptor offset at 56 and
+     * length at 60; little-endian u64: payload offset at 16, size at 24, fingerprint at 32 */
+    for (k = 0; k < 4; k++) {
+        static const size_t at[4] = {8, 12, 56, 60};
+        w[k] = 0;
+        for (i = 0; i < 4; i++) w[k] |= (uint32_t)p[at[k] + i] << (8 * i);
+    }
+    for (k = 0; k < 3; k++) {
+        v[k] = 0;
+        for (i = 0; i < 8; i++) v[k] |= (uint64_t)p[16 + 8 * k + i] << (8 * i);
+    }
+    memcpy(&bom, p + 52, 4);
+    if (w[0] != 1u || bom != 0x01020304u) return NULL;
+    if (w[2] != 128u || w[3] == 0u || w[3] > (1u << 20) || (uint64_t)w[3] != (uint64_t)descriptor_len) return NULL;
+    if ((uint64_t)w[1] < 128u + (uint64_t)w[3] || w[1] % 64u != 0) return NULL;
+    if (v[0] < (uint64_t)w[1] || v[0] % 64u != 0 || v[0] % (uint64_t)payload_align != 0) return NULL;
+    if (v[2] != fingerprint || v[1] != (uint64_t)payload_size) return NULL;
+    if ((uint64_t)map_len < 128u + (uint64_t)w[3]) return NULL;
+    if (v[0] > (uint64_t)map_len || (uint64_t)map_len - v[0] < (uint64_t)payload_size) return NULL;
+    if (memcmp(p + 128, descriptor, descriptor_len) != 0) return NULL;
+    return (unsigned char *)map + (size_t)v[0];
+}
+#endif
+";
+
 pub(crate) fn render(desc: &LayoutDescBuf) -> String {
-    let guard = upper_snake(&desc.name);
+    let plan = plan(desc);
+    let root_prefix = plan.last().map_or(String::new(), |e| e.prefix.to_string());
     let mut h = String::new();
     let _ = writeln!(
         h,
@@ -161,8 +342,8 @@ pub(crate) fn render(desc: &LayoutDescBuf) -> String {
         name = desc.name,
         fp = desc.fingerprint()
     );
-    let _ = writeln!(h, "#ifndef SHM_ATOMICS_{guard}_H");
-    let _ = writeln!(h, "#define SHM_ATOMICS_{guard}_H");
+    let _ = writeln!(h, "#ifndef SHM_ATOMICS_{root_prefix}_H");
+    let _ = writeln!(h, "#define SHM_ATOMICS_{root_prefix}_H");
     h.push_str(
         "\n#include <stddef.h>\n#include <stdint.h>\n\n\
 #ifndef SHM_ATOMICS_ATOMIC\n\
@@ -179,49 +360,21 @@ pub(crate) fn render(desc: &LayoutDescBuf) -> String {
 #define SHM_ATOMICS_ALIGNOF(T) _Alignof(T)\n\
 #define SHM_ATOMICS_STATIC_ASSERT(c, m) _Static_assert(c, m)\n\
 #endif\n\
-#endif\n\
-#ifndef SHM_ATOMICS_SEGMENT_HELPER_DEFINED\n\
-#define SHM_ATOMICS_SEGMENT_HELPER_DEFINED\n\
-/* Checks a mapped shm-atomics segment (magic, format version 1, byte order, ready word,\n\
- * fingerprint, payload size and bounds) and returns its payload, or NULL if any check\n\
- * fails. `map` is the start of a mapping of `map_len` bytes of the segment file. */\n\
-static inline void *shm_atomics_segment_payload(void *map, size_t map_len, uint64_t fingerprint,\n\
-                                            size_t payload_size) {\n\
-    static const unsigned char magic[8] = {0x89, 'A', 'T', 'O', 'M', 'S', 'E', 'G'};\n\
-    const unsigned char *p = (const unsigned char *)map;\n\
-    uint64_t v[5];\n\
-    size_t i, k;\n\
-    uint32_t version = 0, bom = 0;\n\
-    if (map == NULL || map_len < 128) return NULL;\n\
-    for (i = 0; i < 8; i++) if (p[i] != magic[i]) return NULL;\n\
-    for (i = 0; i < 4; i++) version |= (uint32_t)p[8 + i] << (8 * i);\n\
-    if (version != 1u) return NULL;\n\
-    for (i = 0; i < 4; i++) ((unsigned char *)&bom)[i] = p[52 + i];\n\
-    if (bom != 0x01020304u) return NULL;\n\
-    /* payload offset, payload size, fingerprint (little-endian u64 at 16, 24, 32) */\n\
-    for (k = 0; k < 3; k++) {\n\
-        v[k] = 0;\n\
-        for (i = 0; i < 8; i++) v[k] |= (uint64_t)p[16 + 8 * k + i] << (8 * i);\n\
-    }\n\
-    if (__atomic_load_n((const uint64_t *)(p + 64), __ATOMIC_ACQUIRE) != UINT64_C(0x5245414459210001)) return NULL;\n\
-    if (v[2] != fingerprint || v[1] != (uint64_t)payload_size) return NULL;\n\
-    if (v[0] % 64u != 0 || v[0] > map_len || map_len - v[0] < payload_size) return NULL;\n\
-    return (unsigned char *)map + v[0];\n\
-}\n\
-#endif\n\
-#if defined(__SIZEOF_INT128__) && !defined(SHM_ATOMICS_INT128_DEFINED)\n\
+#endif\n",
+    );
+    h.push_str(HELPER);
+    h.push_str(
+        "#if defined(__SIZEOF_INT128__) && !defined(SHM_ATOMICS_INT128_DEFINED)\n\
 #define SHM_ATOMICS_INT128_DEFINED\n\
 __extension__ typedef __int128 shm_atomics_i128;\n\
 __extension__ typedef unsigned __int128 shm_atomics_u128;\n\
 #endif\n\n",
     );
-    let mut all = Vec::new();
-    collect(desc, &mut all);
-    for d in all {
-        render_struct(&mut h, d);
+    for e in &plan {
+        render_struct(&mut h, &plan, e);
         h.push('\n');
     }
-    let _ = writeln!(h, "#endif /* SHM_ATOMICS_{guard}_H */");
+    let _ = writeln!(h, "#endif /* SHM_ATOMICS_{root_prefix}_H */");
     h
 }
 

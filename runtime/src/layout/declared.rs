@@ -244,6 +244,13 @@ impl LayoutDesc {
     /// `bool` to `uint8_t` (any non-zero byte is true; C's `_Bool` may hold only 0 or 1),
     /// `[u8; N]` to the unsigned integer of width N (C has no atomic arrays; memory order
     /// of its bytes is the array's), floats to `float`/`double`.
+    ///
+    /// Names: a keyword of C or C++ (`class`, `int`, `new`), or a name the header uses,
+    /// is declared with a trailing `_` (`class_`); two distinct nested layouts of one
+    /// name are declared as `Name` and `Name_xxxxxxxx` (upper 32 bits of the
+    /// fingerprint). `<snake>_segment(map, len)` checks a mapped file as
+    /// `Segment::open` does, including its descriptor byte for byte. The README's
+    /// "C and C++" section states the rules in full.
     #[cfg(feature = "std")]
     pub fn c_header(&self) -> std::string::String {
         crate::layout::descriptor::LayoutDescBuf::from_desc(self).c_header()

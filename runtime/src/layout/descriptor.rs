@@ -252,7 +252,9 @@ impl LayoutDescBuf {
 
     /// Decodes and validates an encoding: every size, offset, width, kind and alignment
     /// must be consistent (fields inside the layout, aligned, not overlapping), names
-    /// UTF-8 and at most 255 bytes, at most 4096 fields per layout, nesting at most 16 deep,
+    /// ASCII C/C++ identifiers of at most 255 bytes that C and C++ do not reserve (no
+    /// leading digit, no `_` + uppercase start, no `__`; keywords are allowed and escaped
+    /// by the C header), at most 4096 fields per layout, nesting at most 16 deep,
     /// and no bytes left over.
     /// Never panics, whatever the input.
     pub fn decode(bytes: &[u8]) -> Result<LayoutDescBuf, DescriptorError> {
@@ -442,8 +444,10 @@ impl Reader<'_> {
         let b = self.take(n)?;
         let bad = |what: String| DescriptorError { at, what };
         let s = core::str::from_utf8(b).map_err(|_| bad("a name that is not UTF-8".to_string()))?;
-        if !s.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(bad(format!("name {s:?} is not an identifier")));
+        if let Some(why) = crate::layout::ident::check(s) {
+            return Err(bad(format!(
+                "name {s:?} {why}: names must be C and C++ identifiers"
+            )));
         }
         Ok(s.to_string())
     }

@@ -13,6 +13,8 @@ mod declared;
 #[cfg(feature = "std")]
 pub(crate) mod descriptor;
 pub(crate) mod fingerprint;
+#[cfg(feature = "std")]
+pub(crate) mod ident;
 pub(crate) mod private;
 
 pub(crate) use crate::view::region::Region;
