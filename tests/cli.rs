@@ -173,7 +173,9 @@ fn inspect_text_shows_header_and_every_leaf() {
     assert_eq!(cols("net.rx").last().unwrap(), "1500");
     assert_eq!(cols("slots[1].tx").last().unwrap(), "7");
     // Every leaf is listed.
-    let leaves = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC).leaves();
+    let leaves: Vec<_> = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC)
+        .leaves()
+        .collect();
     assert_eq!(leaves.len(), 8 + 4 + 2 + 2 * 2); // scalars, array, nested, slots
     for leaf in leaves.iter().filter(|l| wide || l.width < 16) {
         // Values are one word; the type may be two (`[u8; 8]`): count from the end.
@@ -232,7 +234,9 @@ fn inspect_json_has_stable_keys_and_typed_values() {
     assert!(doc["created"].as_str().unwrap().ends_with('Z'));
 
     let fields = doc["fields"].as_array().expect("fields array");
-    let leaves = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC).leaves();
+    let leaves: Vec<_> = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC)
+        .leaves()
+        .collect();
     assert_eq!(fields.len(), leaves.len());
     for (field, leaf) in fields.iter().zip(&leaves) {
         let mut k: Vec<&str> = field

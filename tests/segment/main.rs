@@ -4,7 +4,8 @@
 //! - `errors`: every refusal of the openers, with its exact `SegmentErrorKind`;
 //! - `props`: hostile files (random bytes, truncations, bit flips) never crash an opener;
 //! - `processes`: real processes sharing one segment, with exact totals;
-//! - `c`: C and Rust processes on one segment file through the generated header.
+//! - `c`: C and Rust processes on one segment file through the generated header;
+//! - `walk`: field lookup and leaf walks that never expand arrays (a sparse 1 GiB file).
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
 //! by its full name (`test_name!`, in `tests/common/mod.rs`).
@@ -13,9 +14,12 @@
 #[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/sparse.rs"]
+mod sparse;
 
 mod api;
 mod c;
 mod errors;
 mod processes;
 mod props;
+mod walk;

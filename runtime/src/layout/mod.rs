@@ -14,6 +14,8 @@ mod declared;
 pub(crate) mod descriptor;
 pub(crate) mod fingerprint;
 pub(crate) mod private;
+#[cfg(feature = "std")]
+pub(crate) mod walk;
 
 pub(crate) use crate::view::region::Region;
 #[cfg(feature = "shm")]

@@ -5,10 +5,24 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use shm_atomics::{DynValue, Leaf};
+use shm_atomics::{DynValue, LayoutDescBuf, Leaf};
 
 use crate::out::{self, open_readonly, print};
 use crate::{Result, glob, values};
+
+/// The long help of `watch`, saying how rates are computed.
+pub const LONG_ABOUT: &str = "Show the fields live, refreshed in place when stdout is a \
+    terminal (successive blocks, separated by a blank line, otherwise), each number with its \
+    rate per second since the previous refresh (`-` on the first), until Ctrl-C or --count \
+    refreshes.\n\n\
+    Integer rates are modular, as the counters themselves are: the change is the difference \
+    modulo 2^bits of the field's width, taken as the nearest value (between -2^(bits-1) and \
+    2^(bits-1)), so a counter that wraps past its maximum shows its small step forward and a \
+    value that falls shows a negative rate. bool, bytes and 16-byte fields have no rate \
+    (`-`).\n\n\
+    With --fields, only the matching fields are read; parts of the layout that no GLOB can \
+    match are skipped without visiting their elements, and a GLOB without `*` or `?` is \
+    looked up directly.";
 
 /// Clears the screen and moves the cursor home.
 const CLEAR: &str = "\x1b[H\x1b[2J";
@@ -21,16 +35,28 @@ fn rate(prev: Option<&DynValue>, now: &DynValue, secs: f64) -> String {
     }
 }
 
+/// The leaves `globs` select (all without globs), in memory order, found without
+/// visiting what no glob can match.
+fn select(d: &LayoutDescBuf, globs: &[String]) -> Vec<Leaf> {
+    if globs.is_empty() {
+        return d.leaves().collect();
+    }
+    if globs.iter().all(|g| glob::is_literal(g)) {
+        let mut leaves: Vec<Leaf> = globs.iter().filter_map(|g| d.leaf(g)).collect();
+        leaves.sort_by_key(|l| l.offset);
+        leaves.dedup_by_key(|l| l.offset);
+        return leaves;
+    }
+    d.leaves_where(|prefix| globs.iter().any(|g| glob::may_match_prefix(g, prefix)))
+        .filter(|l| globs.iter().any(|g| glob::matches(g, &l.path)))
+        .collect()
+}
+
 /// `shma watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
 pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
-    let leaves: Vec<Leaf> = info
-        .descriptor
-        .leaves()
-        .into_iter()
-        .filter(|l| globs.is_empty() || globs.iter().any(|g| glob::matches(g, &l.path)))
-        .collect();
+    let leaves = select(&info.descriptor, globs);
     if leaves.is_empty() {
         return Err(format!(
             "no field of segment {} matches {}",
@@ -40,7 +66,7 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
     }
     let views = leaves
         .iter()
-        .map(|l| seg.field(&l.path).map_err(|e| e.to_string()))
+        .map(|l| seg.leaf_view(l).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>>>()?;
     let terminal = std::io::stdout().is_terminal();
     let interval = Duration::from_millis(interval_ms);
