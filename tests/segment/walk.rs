@@ -165,3 +165,151 @@ fn limit_address_space(c: &mut Command, bytes: u64) {
         });
     }
 }
+
+/// The `shma` tool on the same sparse 1 GiB file (issue 11, items 4 and 5): `get` and
+/// `watch` of one element, and `watch` of a glob that no element of the array can
+/// match, stay small and fast; `inspect` streams (its first lines arrive at once and a
+/// closed pipe ends it), where the old tool built every leaf first and aborted.
+#[cfg(feature = "cli")]
+#[test]
+fn shma_on_a_sparse_gigabyte_stays_small() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let huge = huge_segment(dir.path());
+    let tiny = dir.path().join("tiny");
+    drop(Segment::<Tiny>::create(&tiny).expect("create"));
+    let shma = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_shma"));
+        c.args(args);
+        limit_address_space(&mut c, 3 << 30);
+        c
+    };
+    let (status, _, err, base) = run_measured(&mut shma(&["get", p(&tiny), "x"]), dir.path());
+    assert!(status.success(), "{err}");
+    let runs: [(&[&str], &str); 5] = [
+        (&["get", p(&huge), "a[123456789]"], "false\n"),
+        (&["get", p(&huge), "a[1073741823]"], "true\n"),
+        (&["get", p(&huge), "tail"], "77\n"),
+        (
+            &[
+                "watch",
+                p(&huge),
+                "--count",
+                "1",
+                "--fields",
+                "a[1073741823]",
+            ],
+            " true",
+        ),
+        (
+            &["watch", p(&huge), "--count", "1", "--fields", "t*"],
+            " 77",
+        ),
+    ];
+    for (args, want) in runs {
+        let start = std::time::Instant::now();
+        let (status, out, err, rss) = run_measured(&mut shma(args), dir.path());
+        assert!(status.success(), "shma {args:?}: {status}: {err}");
+        assert!(out.contains(want), "shma {args:?}: {out}");
+        eprintln!(
+            "shma {args:?}: maxrss {rss} KiB (one-field get: {base} KiB), {:?}",
+            start.elapsed()
+        );
+        assert!(
+            rss - base < 10 * 1024,
+            "shma {args:?}: {rss} KiB vs {base} KiB"
+        );
+    }
+
+    // `inspect` writes as it walks: read its first rows, then close the pipe.
+    use std::io::{BufRead as _, BufReader};
+    let mut child = shma(&["inspect", p(&huge)])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn inspect");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut got = Vec::new();
+    for line in lines.by_ref().take(14) {
+        got.push(line.expect("a line"));
+    }
+    assert!(
+        got.iter()
+            .any(|l| l.starts_with("fields") && l.ends_with("1073741825")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|l| l.split_whitespace().next() == Some("a[2]")),
+        "{got:?}"
+    );
+    drop(lines);
+    let (status, rss) = crate::sparse::wait_rusage(child.id());
+    assert!(
+        status.success(),
+        "a closed pipe ends inspect quietly: {status}"
+    );
+    eprintln!("shma inspect | head: maxrss {rss} KiB");
+    assert!(rss - base < 10 * 1024, "inspect: {rss} KiB vs {base} KiB");
+}
+
+#[cfg(feature = "cli")]
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 temp path")
+}
+
+#[atomic_layout]
+pub struct Wide {
+    pub v: [u64; 131072],
+}
+
+/// `shma inspect` of a 1 MiB `[u64; 131072]` layout, text and JSON (issue 11, item 5):
+/// linear in the leaves. The old tool looked every leaf up by listing all leaves again
+/// (quadratic: 16,384 leaves took 20 s, so this would take hours); the bound here is a
+/// generous 60 s per run for debug builds on a loaded machine (measured: well under 2 s
+/// in release, a few seconds in debug).
+#[cfg(feature = "cli")]
+#[test]
+fn inspect_of_131072_leaves_is_linear() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("wide");
+    let seg = Segment::<Wide>::create(&path).expect("create");
+    seg.v()[131071].store(9);
+    for json in [false, true] {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_shma"));
+        c.arg("inspect").args(json.then_some("--json")).arg(&path);
+        let start = std::time::Instant::now();
+        let out_path = dir.path().join("inspect.out");
+        let mut child = c
+            .stdout(std::fs::File::create(&out_path).expect("out file"))
+            .spawn()
+            .expect("spawn inspect");
+        let status = loop {
+            if let Some(s) = child.try_wait().expect("try_wait") {
+                break s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("inspect (json: {json}) of 131072 leaves took over 60 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        eprintln!(
+            "shma inspect (json: {json}) of 131072 leaves: {:?}",
+            start.elapsed()
+        );
+        assert!(status.success(), "{status}");
+        let out = std::fs::read_to_string(&out_path).expect("output");
+        if json {
+            let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+            let fields = doc["fields"].as_array().expect("fields");
+            assert_eq!(fields.len(), 131072);
+            assert_eq!(fields[131071]["path"], "v[131071]");
+            assert_eq!(fields[131071]["offset"], 131071 * 8);
+            assert_eq!(fields[131071]["value"], 9);
+        } else {
+            assert_eq!(out.lines().count(), 9 + 2 + 131072);
+            let last: Vec<&str> = out.lines().last().unwrap().split_whitespace().collect();
+            assert_eq!(last, ["v[131071]", "uint", "u64", "8", "1048568", "9"]);
+        }
+    }
+}
