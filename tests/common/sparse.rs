@@ -8,7 +8,7 @@ use std::fs::OpenOptions;
 use std::io::Write as _;
 use std::os::unix::fs::FileExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus};
 
 use shm_atomics::{
     FIXED_HEADER, FieldDescBuf, FieldTypeBuf, Kind, LayoutDescBuf, PAYLOAD_ALIGN, Segment,
@@ -104,19 +104,21 @@ pub fn run_measured(cmd: &mut Command, dir: &Path) -> (ExitStatus, String, Strin
         .stderr(std::fs::File::create(&err).expect("stderr file"))
         .spawn()
         .expect("spawn");
-    let (status, maxrss_kib) = wait_rusage(child.id());
+    let (status, maxrss_kib) = wait_rusage(child);
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).expect("read")).into_owned();
     (status, read(&out), read(&err), maxrss_kib)
 }
 
-/// Waits for the child `pid` (not yet reaped) and returns its status and `ru_maxrss`.
-pub fn wait_rusage(pid: u32) -> (ExitStatus, i64) {
+/// Waits for `child` (through `wait4`, as `Child::wait` gives no resource usage) and
+/// returns its status and `ru_maxrss` in KiB.
+pub fn wait_rusage(child: Child) -> (ExitStatus, i64) {
+    let pid = child.id();
     use std::os::unix::process::ExitStatusExt as _;
     let mut status = 0;
     // SAFETY: rusage is plain old data, valid when zeroed.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: wait4 writes only into the two valid out-pointers; `pid` is our own child,
-    // which std's `Child` has not reaped (its `wait` was never called).
+    // not yet reaped (`child` is consumed here and its `wait` was never called).
     let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(
         r,

@@ -149,20 +149,22 @@ fn field_lookup_on_a_sparse_gigabyte_stays_small() {
 /// allocation error instead of exhausting the machine.
 fn limit_address_space(c: &mut Command, bytes: u64) {
     use std::os::unix::process::CommandExt as _;
+    let limit = move || {
+        let lim = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: bytes,
+        };
+        // SAFETY: setrlimit reads one valid rlimit; it is async-signal-safe.
+        if unsafe { libc::setrlimit(libc::RLIMIT_AS, &lim) } == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    };
     // SAFETY: the closure runs in the forked child before exec and only calls
-    // setrlimit, which is async-signal-safe; it allocates nothing.
+    // setrlimit (and reads errno), which allocate nothing and take no locks.
     unsafe {
-        c.pre_exec(move || {
-            let lim = libc::rlimit {
-                rlim_cur: bytes,
-                rlim_max: bytes,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &lim) == 0 {
-                Ok(())
-            } else {
-                Err(std::io::Error::last_os_error())
-            }
-        });
+        c.pre_exec(limit);
     }
 }
 
@@ -242,7 +244,7 @@ fn shma_on_a_sparse_gigabyte_stays_small() {
         "{got:?}"
     );
     drop(lines);
-    let (status, rss) = crate::sparse::wait_rusage(child.id());
+    let (status, rss) = crate::sparse::wait_rusage(child);
     assert!(
         status.success(),
         "a closed pipe ends inspect quietly: {status}"
