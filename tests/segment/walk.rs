@@ -170,7 +170,8 @@ fn limit_address_space(c: &mut Command, bytes: u64) {
 
 /// The `shma` tool on the same sparse 1 GiB file (issue 11, items 4 and 5): `get` and
 /// `watch` of one element, and `watch` of a glob that no element of the array can
-/// match, stay small and fast; `inspect` streams (its first lines arrive at once and a
+/// match, stay small and fast; `watch` of every field is refused (too many to show);
+/// `inspect` streams (its first lines arrive at once and a
 /// closed pipe ends it), where the old tool built every leaf first and aborted.
 #[cfg(feature = "cli")]
 #[test]
@@ -221,6 +222,16 @@ fn shma_on_a_sparse_gigabyte_stays_small() {
             "shma {args:?}: {rss} KiB vs {base} KiB"
         );
     }
+
+    // Watching everything would hold a billion previous values: refused, at once.
+    let watch_all = ["watch", p(&huge), "--count", "1"];
+    let (status, out, err, rss) = run_measured(&mut shma(&watch_all), dir.path());
+    assert_eq!(status.code(), Some(2), "{out}{err}");
+    assert!(err.starts_with("shma: more than 65536 fields"), "{err}");
+    assert!(
+        rss - base < 10 * 1024,
+        "watch (all): {rss} KiB vs {base} KiB"
+    );
 
     // `inspect` writes as it walks: read its first rows, then close the pipe.
     use std::io::{BufRead as _, BufReader};

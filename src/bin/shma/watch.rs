@@ -22,7 +22,8 @@ pub const LONG_ABOUT: &str = "Show the fields live, refreshed in place when stdo
     (`-`).\n\n\
     With --fields, only the matching fields are read; parts of the layout that no GLOB can \
     match are skipped without visiting their elements, and a GLOB without `*` or `?` is \
-    looked up directly.";
+    looked up directly. At most 65536 fields are watched at once: a larger selection is \
+    refused (choose fewer with --fields).";
 
 /// Clears the screen and moves the cursor home.
 const CLEAR: &str = "\x1b[H\x1b[2J";
@@ -35,28 +36,39 @@ fn rate(prev: Option<&DynValue>, now: &DynValue, secs: f64) -> String {
     }
 }
 
+/// The most fields one `watch` shows: each costs memory for its previous value and a
+/// line per refresh, and a small descriptor may declare a billion of them.
+const MAX_SHOWN: usize = 1 << 16;
+
 /// The leaves `globs` select (all without globs), in memory order, found without
-/// visiting what no glob can match.
-fn select(d: &LayoutDescBuf, globs: &[String]) -> Vec<Leaf> {
-    if globs.is_empty() {
-        return d.leaves().collect();
-    }
-    if globs.iter().all(|g| glob::is_literal(g)) {
+/// visiting what no glob can match; `None` when there are more than [`MAX_SHOWN`].
+fn select(d: &LayoutDescBuf, globs: &[String]) -> Option<Vec<Leaf>> {
+    let leaves: Vec<Leaf> = if globs.is_empty() {
+        d.leaves().take(MAX_SHOWN + 1).collect()
+    } else if globs.iter().all(|g| glob::is_literal(g)) {
         let mut leaves: Vec<Leaf> = globs.iter().filter_map(|g| d.leaf(g)).collect();
         leaves.sort_by_key(|l| l.offset);
         leaves.dedup_by_key(|l| l.offset);
-        return leaves;
-    }
-    d.leaves_where(|prefix| globs.iter().any(|g| glob::may_match_prefix(g, prefix)))
-        .filter(|l| globs.iter().any(|g| glob::matches(g, &l.path)))
-        .collect()
+        leaves
+    } else {
+        d.leaves_where(|prefix| globs.iter().any(|g| glob::may_match_prefix(g, prefix)))
+            .filter(|l| globs.iter().any(|g| glob::matches(g, &l.path)))
+            .take(MAX_SHOWN + 1)
+            .collect()
+    };
+    (leaves.len() <= MAX_SHOWN).then_some(leaves)
 }
 
 /// `shma watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
 pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
-    let leaves = select(&info.descriptor, globs);
+    let Some(leaves) = select(&info.descriptor, globs) else {
+        return Err(format!(
+            "more than {MAX_SHOWN} fields of segment {} to watch: choose fewer with --fields GLOB",
+            path.display()
+        ));
+    };
     if leaves.is_empty() {
         return Err(format!(
             "no field of segment {} matches {}",
