@@ -117,7 +117,7 @@ impl LayoutDescBuf {
     /// use shm_atomics::{Layout, LayoutDescBuf};
     ///
     /// #[atomic_layout]
-    /// struct Board { hits: u32, big: [u8; 1 << 20], misses: u32 }
+    /// struct Board { hits: u32, big: [u32; 1_000_000], misses: u32 }
     ///
     /// let d = LayoutDescBuf::from_desc(&Board::DESC);
     /// let mut asked = Vec::new();
