@@ -173,7 +173,9 @@ fn inspect_text_shows_header_and_every_leaf() {
     assert_eq!(cols("net.rx").last().unwrap(), "1500");
     assert_eq!(cols("slots[1].tx").last().unwrap(), "7");
     // Every leaf is listed.
-    let leaves = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC).leaves();
+    let leaves: Vec<_> = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC)
+        .leaves()
+        .collect();
     assert_eq!(leaves.len(), 8 + 4 + 2 + 2 * 2); // scalars, array, nested, slots
     for leaf in leaves.iter().filter(|l| wide || l.width < 16) {
         // Values are one word; the type may be two (`[u8; 8]`): count from the end.
@@ -228,11 +230,15 @@ fn inspect_json_has_stable_keys_and_typed_values() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos() as u64;
-    assert_eq!(doc["created_unix_ns"], ns);
+    // Above 2^53, where a JSON number loses digits (jq rounds it): a decimal string.
+    assert!(ns > 1 << 53);
+    assert_eq!(doc["created_unix_ns"], ns.to_string());
     assert!(doc["created"].as_str().unwrap().ends_with('Z'));
 
     let fields = doc["fields"].as_array().expect("fields array");
-    let leaves = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC).leaves();
+    let leaves: Vec<_> = shm_atomics::LayoutDescBuf::from_desc(&Board::DESC)
+        .leaves()
+        .collect();
     assert_eq!(fields.len(), leaves.len());
     for (field, leaf) in fields.iter().zip(&leaves) {
         let mut k: Vec<&str> = field
@@ -367,6 +373,53 @@ fn watch_refreshes_count_times_with_rates() {
     refused(&["watch", p(&f.path), "--count", "1", "--fields", "nothing*"]);
 }
 
+/// Rates are modular (issue 11): a u64 counter that wraps past its maximum between two
+/// refreshes, and a u8 one, show their small forward step per second, not about
+/// -6e19/s (or -246/s); bool, bytes and 16-byte fields show no rate.
+#[test]
+fn watch_rates_are_modular_across_a_wrap() {
+    use std::io::{BufRead as _, BufReader};
+    let f = fixture();
+    f.seg.hits().store(u64::MAX - 2);
+    f.seg.small().store(250);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shma"))
+        .args(["watch", p(&f.path), "--interval", "1000", "--count", "2"])
+        .args(["--fields", "hits", "--fields", "small", "--fields", "up"])
+        .args(["--fields", "tag", "--fields", "big"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn watch");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut out = Vec::new();
+    // The first refresh is complete once its last field (`big`) is printed.
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("big");
+        out.push(line);
+        if done {
+            break;
+        }
+    }
+    f.seg.hits().add(6); // wraps to 3
+    f.seg.small().add(10); // wraps to 4
+    out.extend(lines.map(Result::unwrap));
+    assert!(child.wait().unwrap().success());
+    let second = out.iter().skip_while(|l| !l.contains("refresh 2"));
+    let rate = |path: &str| -> String {
+        let line = second.clone().find(|l| l.starts_with(path)).unwrap();
+        line.split_whitespace().last().unwrap().to_string()
+    };
+    for path in ["hits", "small"] {
+        let r = rate(path);
+        let per_sec: f64 = r.strip_suffix("/s").unwrap().parse().unwrap();
+        // +6 (+10) over about one second.
+        assert!(per_sec > 0.0 && per_sec < 100.0, "{path}: {r}\n{out:#?}");
+    }
+    for path in ["up", "tag", "big"] {
+        assert_eq!(rate(path), "-", "{path}: no rate\n{out:#?}");
+    }
+}
+
 #[test]
 fn header_is_byte_identical_to_the_layouts() {
     let f = fixture();
@@ -491,7 +544,8 @@ fn list_shows_segments_and_skips_everything_else() {
     assert_eq!(s["creator_pid"], std::process::id());
     assert_eq!(s["alive"], true);
     assert!(s["age_secs"].as_f64().unwrap() >= 0.0);
-    assert!(s["created_unix_ns"].as_u64().unwrap() > 0);
+    let ns: u64 = s["created_unix_ns"].as_str().unwrap().parse().unwrap();
+    assert!(ns > 1 << 53, "a decimal string, exact: {ns}");
 
     refused(&["list", p(&dir.join("missing-dir"))]);
 }

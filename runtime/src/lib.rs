@@ -85,9 +85,12 @@ pub use error::{
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::descriptor::{
-    DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, Leaf, value_type_name,
+    DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, value_type_name,
 };
 pub use layout::private::__private;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use layout::walk::{Leaf, Leaves};
 pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc};
 #[cfg(all(feature = "shm", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]

@@ -6,6 +6,7 @@
 //! - `processes`: real processes sharing one segment, with exact totals;
 //! - `c`: C and Rust processes on one segment file through the generated header;
 //! - `truncate`: a file shrunk under live mappings kills no process and is reported.
+//! - `walk`: field lookup and leaf walks that never expand arrays (a sparse 1 GiB file).
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
 //! by its full name (`test_name!`, in `tests/common/mod.rs`).
@@ -14,6 +15,8 @@
 #[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/sparse.rs"]
+mod sparse;
 
 mod api;
 mod c;
@@ -21,3 +24,4 @@ mod errors;
 mod processes;
 mod props;
 mod truncate;
+mod walk;

@@ -270,7 +270,11 @@ proptest! {
         }
         if let Ok(d) = LayoutDescBuf::decode(&enc) {
             prop_assert_eq!(LayoutDescBuf::decode(&d.encode()), Ok(d.clone()));
-            let _ = d.leaves();
+            // The walk never panics, and lookup by path finds every leaf it yields
+            // (bounded: a mutated length may declare billions of leaves).
+            for leaf in d.leaves().take(10_000) {
+                prop_assert_eq!(d.leaf(&leaf.path), Some(leaf));
+            }
             let _ = d.fingerprint();
         }
     }

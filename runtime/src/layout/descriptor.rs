@@ -123,19 +123,6 @@ pub fn value_type_name(kind: Kind, width: usize) -> String {
     }
 }
 
-/// A leaf of a descriptor: one atomic value with its full path and absolute offset.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Leaf {
-    /// `net.rx`, `latency_us[3]`, `slots[1].count`.
-    pub path: String,
-    /// Absolute offset in the layout.
-    pub offset: usize,
-    /// Kind of the value.
-    pub kind: Kind,
-    /// Width of the value.
-    pub width: usize,
-}
-
 /// Why a descriptor could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("malformed layout descriptor at byte {at}: {what}")]
@@ -183,36 +170,6 @@ impl LayoutDescBuf {
             h = fp::field(h, &f.name, f.offset, ty, f.array_len, f.align);
         }
         h
-    }
-
-    /// Every atomic value at any depth, with its path (`net.rx`, `hist[3]`) and absolute
-    /// offset, in memory order.
-    pub fn leaves(&self) -> Vec<Leaf> {
-        let mut out = Vec::new();
-        self.walk("", 0, &mut out);
-        out
-    }
-
-    fn walk(&self, prefix: &str, base: usize, out: &mut Vec<Leaf>) {
-        for f in &self.fields {
-            let count = f.array_len.unwrap_or(1);
-            for i in 0..count {
-                let path = match f.array_len {
-                    Some(_) => format!("{prefix}{}[{i}]", f.name),
-                    None => format!("{prefix}{}", f.name),
-                };
-                let off = base + f.offset + i * f.width();
-                match &f.ty {
-                    FieldTypeBuf::Value { kind, width } => out.push(Leaf {
-                        path,
-                        offset: off,
-                        kind: *kind,
-                        width: *width,
-                    }),
-                    FieldTypeBuf::Layout(d) => d.walk(&format!("{path}."), off, out),
-                }
-            }
-        }
     }
 
     /// The canonical encoding (little-endian): name, size, align, field count, then per

@@ -16,6 +16,8 @@ pub(crate) mod fingerprint;
 #[cfg(feature = "std")]
 pub(crate) mod ident;
 pub(crate) mod private;
+#[cfg(feature = "std")]
+pub(crate) mod walk;
 
 pub(crate) use crate::view::region::Region;
 #[cfg(feature = "shm")]

@@ -13,7 +13,7 @@ use super::info::SegmentInfo;
 use super::open::{check_layout, open_file, read_info};
 use crate::error::{Error, LayoutAlignmentError};
 use crate::layout::Layout;
-use crate::layout::descriptor::Leaf;
+use crate::layout::walk::Leaf;
 use crate::view::region::Region;
 
 /// Maps the first `len` bytes of `file`, read-write or read-only, `MAP_SHARED`.
@@ -156,15 +156,11 @@ impl Mapping {
         }
     }
 
-    /// The leaf value at a field path.
+    /// The leaf value at a field path, found by walking the descriptor (never by
+    /// listing its leaves: a small descriptor may declare a billion of them).
     pub(super) fn leaf(&self, field: &str) -> Result<Leaf, Error> {
-        self.info
-            .descriptor
-            .leaves()
-            .into_iter()
-            .find(|l| l.path == field)
-            .ok_or_else(|| {
-                SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
-            })
+        self.info.descriptor.leaf(field).ok_or_else(|| {
+            SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
+        })
     }
 }

@@ -24,6 +24,18 @@
 //! | `paths.rs` | [`default_dir`] and [`resolve_path`] |
 //! | `error.rs` | [`SegmentError`] and [`SegmentErrorKind`] |
 //!
+//! # Fields by path
+//!
+//! [`RawSegment::field`] and [`ReadOnlySegment::load`] find a field (`net.rx`,
+//! `slots[3].count`) by walking the stored descriptor along the path, computing the
+//! offset arithmetically: the cost grows with the nesting depth and the fields per
+//! layout, never with array lengths, and nothing is allocated per element. A file of a
+//! few KiB on disk may be a sparse 1 GiB segment whose descriptor declares
+//! `[bool; 1 << 30]`; looking up any of its fields costs the same as in a small one.
+//! Tools that show every field walk the descriptor once, lazily
+//! ([`LayoutDescBuf::leaves`](crate::LayoutDescBuf::leaves)), and view each leaf directly
+//! ([`RawSegment::leaf_view`]); showing a billion fields still takes a billion steps.
+//!
 //! # Opening
 //!
 //! [`Segment::open`] refuses, with a [`SegmentError`] naming the file: symlinks

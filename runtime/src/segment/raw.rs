@@ -7,6 +7,7 @@ use super::info::SegmentInfo;
 use super::mapping::Mapping;
 use super::paths::resolve_path;
 use crate::error::Error;
+use crate::layout::walk::Leaf;
 use crate::view::dynamic::DynAtomicView;
 use crate::view::region::Region;
 
@@ -108,9 +109,40 @@ impl RawSegment {
         self.m.region()
     }
 
-    /// The dynamic view of the value at a field path (`hits`, `net.rx`, `hist[3]`).
+    /// The dynamic view of the value at a field path (`hits`, `net.rx`, `hist[3]`;
+    /// see [`LayoutDescBuf::leaf`](crate::LayoutDescBuf::leaf) for the syntax). The
+    /// descriptor is walked by name, so the cost grows with its nesting depth and field
+    /// count, never with array lengths, and nothing is allocated per element.
     pub fn field(&self, path: &str) -> Result<DynAtomicView<'_>, Error> {
-        let leaf = self.m.leaf(path)?;
+        self.leaf_view(&self.m.leaf(path)?)
+    }
+
+    /// The dynamic view of a [`Leaf`], e.g. one from walking
+    /// [`info().descriptor.leaves()`](crate::LayoutDescBuf::leaves): no lookup by name,
+    /// for tools that show many fields. A leaf of another descriptor that does not fit
+    /// this payload is refused.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{RawSegment, Segment};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Hist { pub bins: [u32; 4] }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("hist");
+    /// Segment::<Hist>::create(&path)?.bins()[2].store(7);
+    ///
+    /// let raw = RawSegment::open_readonly(&path)?;
+    /// let mut total = 0;
+    /// for leaf in raw.info().descriptor.leaves() {
+    ///     total += raw.leaf_view(&leaf)?.load()?.as_u128();
+    /// }
+    /// assert_eq!(total, 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn leaf_view(&self, leaf: &Leaf) -> Result<DynAtomicView<'_>, Error> {
         let region = self.region().subregion(leaf.offset, leaf.width)?;
         DynAtomicView::with_kind(region, leaf.kind)
     }

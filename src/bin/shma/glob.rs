@@ -32,9 +32,72 @@ pub fn matches(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// Whether `pattern` has no `*` or `?`, so it matches exactly one text: itself.
+pub fn is_literal(pattern: &str) -> bool {
+    !pattern.contains(['*', '?'])
+}
+
+/// Whether some text that starts with `prefix` matches `pattern`: lets a walk skip a
+/// whole subtree (`slots[` for `net.*`) without visiting its leaves. Every pattern
+/// position still reachable after `prefix` can be completed by some text, so the
+/// answer is whether any is: a set of positions, stepped once per character.
+pub fn may_match_prefix(pattern: &str, prefix: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    // `live[i]`: the first `i` pattern characters can match the text read so far.
+    let mut live = vec![false; p.len() + 1];
+    let mut next = live.clone();
+    live[0] = true;
+    close(&p, &mut live);
+    for c in prefix.chars() {
+        next.fill(false);
+        for (i, &pc) in p.iter().enumerate() {
+            if live[i] {
+                if pc == '*' {
+                    next[i] = true;
+                } else if pc == '?' || pc == c {
+                    next[i + 1] = true;
+                }
+            }
+        }
+        close(&p, &mut next);
+        std::mem::swap(&mut live, &mut next);
+        if !live.contains(&true) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Adds the positions reachable by letting a `*` match nothing.
+fn close(p: &[char], live: &mut [bool]) {
+    for i in 0..p.len() {
+        if live[i] && p[i] == '*' {
+            live[i + 1] = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{is_literal, matches, may_match_prefix};
+
+    #[test]
+    fn prefixes() {
+        assert!(may_match_prefix("net.*", "net."));
+        assert!(may_match_prefix("net.*", "ne"));
+        assert!(!may_match_prefix("net.*", "slots["));
+        assert!(may_match_prefix("*.count", "slots["));
+        assert!(may_match_prefix("a[1?]", "a["));
+        assert!(!may_match_prefix("a[1?]", "b["));
+        assert!(may_match_prefix("hits", "hits"));
+        assert!(!may_match_prefix("hits", "hitsx"));
+        assert!(may_match_prefix("h*s", "hitsx"));
+        assert!(may_match_prefix("", ""));
+        assert!(!may_match_prefix("", "a"));
+        assert!(may_match_prefix("**x", "abc"));
+        assert!(is_literal("slots[3].rx"));
+        assert!(!is_literal("slots[?].rx"));
+    }
 
     #[test]
     fn globs() {

@@ -1,11 +1,12 @@
 //! `shma inspect PATH [--json]`: the header and every field with its value.
 
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use shm_atomics::{Leaf, RawSegment, value_type_name};
+use shm_atomics::{FieldTypeBuf, LayoutDescBuf, Leaf, RawSegment, value_type_name};
 
 use crate::json::{self, Object};
-use crate::out::{self, open_readonly, print};
+use crate::out::{self, open_readonly};
 use crate::{Result, values};
 
 /// The long help of `inspect`, documenting the JSON keys.
@@ -18,87 +19,141 @@ pub const LONG_ABOUT: &str = "Show a segment's header (format version, layout na
     \x20 format_version   number\n\
     \x20 layout           string: the layout's name\n\
     \x20 fingerprint      string: \"0x\" and 16 lowercase hex digits\n\
-    \x20 header_len       number: bytes of header and descriptor\n\
-    \x20 payload_offset   number: where the payload starts in the file\n\
-    \x20 payload_size     number: bytes\n\
+    \x20 header_len       size: bytes of header and descriptor\n\
+    \x20 payload_offset   size: where the payload starts in the file\n\
+    \x20 payload_size     size: bytes\n\
     \x20 creator_pid      number\n\
     \x20 creator_alive    bool: whether a process with that id exists now\n\
-    \x20 created_unix_ns  number: creation time, nanoseconds since the Unix epoch\n\
+    \x20 created_unix_ns  string: creation time, decimal nanoseconds since the Unix \
+    epoch (always above 2^53, so a string: a JSON number would lose digits)\n\
     \x20 created          string: the same in UTC, RFC 3339 with milliseconds\n\
     \x20 fields           array, in memory order, of objects with the keys:\n\
     \x20   path    string: net.rx, latency_us[3]\n\
     \x20   kind    string: int, uint, float, bool or bytes\n\
     \x20   type    string: the Rust type, e.g. u64, f32, [u8; 16]\n\
     \x20   width   number: bytes\n\
-    \x20   offset  number: from the start of the payload\n\
+    \x20   offset  size: from the start of the payload\n\
     \x20   value   int and uint: a number when its magnitude is at most 2^53 (exact in every \
     JSON reader), else a decimal string; float: a number, or the string \"NaN\", \"inf\" or \
     \"-inf\"; bool: true or false; bytes: a string, \"0x\" and two hex digits per byte; \
-    null when the value cannot be read here (then the key \"error\" holds the reason)";
+    null when the value cannot be read here (then the key \"error\" holds the reason)\n\
+    A size is a number when it is at most 2^53 (exact in every JSON reader), else a decimal \
+    string, as integer values are: no integer is ever written as a number that a reader \
+    would round.\n\n\
+    The output is streamed while the fields are walked, so a layout of millions of fields \
+    starts printing at once and takes memory independent of its size.";
 
-/// One field's value as text or JSON, or the reason it cannot be loaded (a 16-byte
-/// field is loaded read-only only where that is write-free).
+/// The longest leaf path and type name of a layout and its number of leaves, computed
+/// from the descriptor's fields (not by listing the leaves, which may be billions).
+#[derive(Default)]
+struct Shape {
+    path: usize,
+    ty: usize,
+    leaves: usize,
+}
+
+fn shape(d: &LayoutDescBuf) -> Shape {
+    let mut s = Shape::default();
+    for f in &d.fields {
+        // `[i]` with the largest index.
+        let index = f
+            .array_len
+            .map_or(0, |n| 2 + n.saturating_sub(1).to_string().len());
+        let count = f.array_len.unwrap_or(1);
+        let own = f.name.len() + index;
+        match &f.ty {
+            FieldTypeBuf::Value { kind, width } => {
+                s.path = s.path.max(own);
+                s.ty = s.ty.max(value_type_name(*kind, *width).len());
+                s.leaves = s.leaves.saturating_add(count);
+            }
+            FieldTypeBuf::Layout(nested) => {
+                let n = shape(nested);
+                s.path = s.path.max(own + 1 + n.path);
+                s.ty = s.ty.max(n.ty);
+                s.leaves = s.leaves.saturating_add(count.saturating_mul(n.leaves));
+            }
+        }
+    }
+    s
+}
+
+/// One field's value, or the reason it cannot be loaded (a 16-byte field is loaded
+/// read-only only where that is write-free).
 fn load(seg: &RawSegment, leaf: &Leaf) -> Result<shm_atomics::DynValue> {
-    seg.field(&leaf.path)
+    seg.leaf_view(leaf)
         .and_then(|f| f.load())
         .map_err(|e| e.to_string())
 }
 
-/// `shma inspect PATH [--json]`.
+/// Writes to stdout; a closed pipe (`shma inspect x | head`) ends the program quietly
+/// with success, as `cat` does.
+fn emit(w: &mut impl Write, text: &str) -> Result<()> {
+    w.write_all(text.as_bytes()).map_err(out::stdout_error)
+}
+
+/// `shma inspect PATH [--json]`: one walk over the descriptor, each field written as
+/// it is reached.
 pub fn run(path: &Path, as_json: bool) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
-    let leaves = info.descriptor.leaves();
     let alive = out::pid_alive(info.creator_pid);
     let created_ns = out::unix_ns(info.created);
     let fingerprint = format!("{:#018x}", info.fingerprint);
+    let mut w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     if as_json {
-        let fields = leaves.iter().map(|leaf| {
+        let head = Object::new()
+            .str("path", &path.to_string_lossy())
+            .int("format_version", info.version)
+            .str("layout", info.layout_name())
+            .str("fingerprint", &fingerprint)
+            .raw("header_len", json::uint(info.header_len.into()))
+            .raw("payload_offset", json::uint(info.payload_offset.into()))
+            .raw("payload_size", json::uint(info.payload_size.into()))
+            .int("creator_pid", info.creator_pid)
+            .bool("creator_alive", alive)
+            .str("created_unix_ns", &created_ns.to_string())
+            .str("created", &out::rfc3339(info.created))
+            .unclosed();
+        emit(&mut w, &head)?;
+        emit(&mut w, ",\"fields\":[")?;
+        for (i, leaf) in info.descriptor.leaves().enumerate() {
             let o = Object::new()
                 .str("path", &leaf.path)
                 .str("kind", leaf.kind.name())
                 .str("type", &value_type_name(leaf.kind, leaf.width))
                 .int("width", leaf.width as i128)
-                .int("offset", leaf.offset as i128);
-            match load(&seg, leaf) {
+                .raw("offset", json::uint(leaf.offset as u128));
+            let o = match load(&seg, &leaf) {
                 Ok(v) => o.raw("value", values::json(&v)),
                 Err(e) => o.raw("value", "null").str("error", &e),
+            };
+            if i > 0 {
+                emit(&mut w, ",")?;
             }
-            .finish()
-        });
-        let doc = Object::new()
-            .str("path", &path.to_string_lossy())
-            .int("format_version", info.version)
-            .str("layout", info.layout_name())
-            .str("fingerprint", &fingerprint)
-            .int("header_len", info.header_len)
-            .int("payload_offset", info.payload_offset)
-            .int("payload_size", info.payload_size)
-            .int("creator_pid", info.creator_pid)
-            .bool("creator_alive", alive)
-            .raw("created_unix_ns", created_ns.to_string())
-            .str("created", &out::rfc3339(info.created))
-            .raw("fields", json::array(fields))
-            .finish();
-        // After every load: values read after a truncation are zeros, not the segment's.
+            emit(&mut w, &o.finish())?;
+        }
+        // After every load: values read after a truncation are zeros, not the segment's,
+        // so a shrunk file ends the output unfinished, with the error and exit 2.
         seg.check().map_err(|e| e.to_string())?;
-        return print(&format!("{doc}\n"));
+        emit(&mut w, "]}\n")?;
+        return w.flush().map_err(out::stdout_error);
     }
 
-    let mut s = String::new();
-    let mut line = |k: &str, v: String| s.push_str(&format!("{k:<16}{v}\n"));
-    line("path", path.display().to_string());
-    line("format version", info.version.to_string());
-    line("layout", info.layout_name().to_string());
-    line("fingerprint", fingerprint);
-    line("header length", format!("{} bytes", info.header_len));
+    let shape = shape(&info.descriptor);
+    let mut line = |k: &str, v: String| emit(&mut w, &format!("{k:<16}{v}\n"));
+    line("path", path.display().to_string())?;
+    line("format version", info.version.to_string())?;
+    line("layout", info.layout_name().to_string())?;
+    line("fingerprint", fingerprint)?;
+    line("header length", format!("{} bytes", info.header_len))?;
     line(
         "payload",
         format!(
             "{} bytes at offset {}",
             info.payload_size, info.payload_offset
         ),
-    );
+    )?;
     line(
         "creator pid",
         format!(
@@ -106,7 +161,7 @@ pub fn run(path: &Path, as_json: bool) -> Result<()> {
             info.creator_pid,
             if alive { "alive" } else { "not running" }
         ),
-    );
+    )?;
     line(
         "created",
         format!(
@@ -114,49 +169,34 @@ pub fn run(path: &Path, as_json: bool) -> Result<()> {
             out::rfc3339(info.created),
             out::human_age(out::age(info.created))
         ),
-    );
-    line("fields", leaves.len().to_string());
-    s.push('\n');
-    let rows: Vec<[String; 5]> = leaves
-        .iter()
-        .map(|leaf| {
-            [
-                leaf.path.clone(),
+    )?;
+    line("fields", shape.leaves.to_string())?;
+    let (w0, w2) = (shape.path.max(5), shape.ty.max(4));
+    emit(
+        &mut w,
+        &format!(
+            "\n{:<w0$}  {:<5}  {:<w2$}  {:>5}  {:>6}  {}\n",
+            "FIELD", "KIND", "TYPE", "WIDTH", "OFFSET", "VALUE"
+        ),
+    )?;
+    for leaf in info.descriptor.leaves() {
+        let value = match load(&seg, &leaf) {
+            Ok(v) => values::text(&v),
+            Err(e) => format!("<cannot load: {e}>"),
+        };
+        emit(
+            &mut w,
+            &format!(
+                "{:<w0$}  {:<5}  {:<w2$}  {:>5}  {:>6}  {value}\n",
+                leaf.path,
+                leaf.kind.name(),
                 value_type_name(leaf.kind, leaf.width),
-                leaf.width.to_string(),
-                leaf.offset.to_string(),
-                match load(&seg, leaf) {
-                    Ok(v) => values::text(&v),
-                    Err(e) => format!("<cannot load: {e}>"),
-                },
-            ]
-        })
-        .collect();
-    let header = ["FIELD", "KIND", "TYPE", "WIDTH", "OFFSET", "VALUE"];
-    let kinds: Vec<&str> = leaves.iter().map(|l| l.kind.name()).collect();
-    let w0 = rows
-        .iter()
-        .map(|r| r[0].len())
-        .chain([5])
-        .max()
-        .unwrap_or(5);
-    let w2 = rows
-        .iter()
-        .map(|r| r[1].len())
-        .chain([4])
-        .max()
-        .unwrap_or(4);
-    s.push_str(&format!(
-        "{:<w0$}  {:<5}  {:<w2$}  {:>5}  {:>6}  {}\n",
-        header[0], header[1], header[2], header[3], header[4], header[5]
-    ));
-    for (r, kind) in rows.iter().zip(kinds) {
-        s.push_str(&format!(
-            "{:<w0$}  {:<5}  {:<w2$}  {:>5}  {:>6}  {}\n",
-            r[0], kind, r[1], r[2], r[3], r[4]
-        ));
+                leaf.width,
+                leaf.offset
+            ),
+        )?;
     }
     // After every load: values read after a truncation are zeros, not the segment's.
     seg.check().map_err(|e| e.to_string())?;
-    print(&s)
+    w.flush().map_err(out::stdout_error)
 }

@@ -64,6 +64,30 @@ impl Object {
     pub fn finish(self) -> String {
         format!("{{{}}}", self.members.join(","))
     }
+
+    /// The rendered object without its closing brace, for streaming further members
+    /// (each written as `,"key":value`) and then `}`.
+    pub fn unclosed(self) -> String {
+        format!("{{{}", self.members.join(","))
+    }
+}
+
+/// The largest integer magnitude every JSON reader holds exactly (2^53).
+pub const EXACT: u128 = 1 << 53;
+
+/// An integer as JSON: a number when every reader holds it exactly (magnitude at most
+/// 2^53), else a string of its decimal digits.
+pub fn int_exact(magnitude: u128, decimal: String) -> String {
+    if magnitude <= EXACT {
+        decimal
+    } else {
+        string(&decimal)
+    }
+}
+
+/// An unsigned integer as JSON by [`int_exact`]'s rule.
+pub fn uint(v: u128) -> String {
+    int_exact(v, v.to_string())
 }
 
 /// The rendered array of already-rendered values.
@@ -89,5 +113,8 @@ mod tests {
                 .finish(),
             r#"{"k":"v","n":-3,"b":true,"a":[1,2]}"#
         );
+        assert_eq!(Object::new().int("n", 1).unclosed(), r#"{"n":1"#);
+        assert_eq!(uint(1 << 53), "9007199254740992");
+        assert_eq!(uint((1 << 53) + 1), r#""9007199254740993""#);
     }
 }

@@ -37,11 +37,11 @@ pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
                 .str("path", &path.to_string_lossy())
                 .str("layout", info.layout_name())
                 .str("fingerprint", &format!("{:#018x}", info.fingerprint))
-                .int("size", *size)
-                .int("payload_size", info.payload_size)
+                .raw("size", json::uint((*size).into()))
+                .raw("payload_size", json::uint(info.payload_size.into()))
                 .int("creator_pid", info.creator_pid)
                 .bool("alive", out::pid_alive(info.creator_pid))
-                .raw("created_unix_ns", out::unix_ns(info.created).to_string())
+                .str("created_unix_ns", &out::unix_ns(info.created).to_string())
                 .raw(
                     "age_secs",
                     format!("{:.3}", out::age(info.created).as_secs_f64()),

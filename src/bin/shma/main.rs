@@ -53,7 +53,9 @@ enum Command {
         With --json: one JSON array of objects with the keys \"path\" (string), \"layout\" \
         (string), \"fingerprint\" (string, \"0x\" and 16 hex digits), \"size\" (file bytes), \
         \"payload_size\" (bytes), \"creator_pid\" (number), \"alive\" (bool), \
-        \"created_unix_ns\" (number) and \"age_secs\" (number, fractional)."
+        \"created_unix_ns\" (string of decimal digits: it is above 2^53, which a JSON number \
+        cannot hold exactly) and \"age_secs\" (number, fractional). The sizes are numbers \
+        when at most 2^53, else strings of decimal digits."
     )]
     List {
         /// The directory (default: /dev/shm where it exists, else the temporary directory).
@@ -72,12 +74,7 @@ enum Command {
         json: bool,
     },
     /// Show the fields live, with their rates per second, until Ctrl-C.
-    #[command(
-        long_about = "Show the fields live, refreshed in place when stdout is a \
-        terminal (successive blocks, separated by a blank line, otherwise), each number \
-        with its rate per second since the previous refresh (`-` on the first), until \
-        Ctrl-C or --count refreshes."
-    )]
+    #[command(long_about = watch::LONG_ABOUT)]
     Watch {
         /// The segment file.
         path: PathBuf,

@@ -18,9 +18,17 @@ pub fn print(text: &str) -> Result<()> {
         .and_then(|()| stdout.flush())
     {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(format!("writing to stdout failed: {e}")),
+        Err(e) => Err(stdout_error(e)),
     }
+}
+
+/// The message for a failed write to stdout; a closed pipe ends the program quietly
+/// with success instead, as `cat` does.
+pub fn stdout_error(e: io::Error) -> String {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    format!("writing to stdout failed: {e}")
 }
 
 /// Opens any segment read-only, with the library's message on failure.

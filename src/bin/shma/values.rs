@@ -19,9 +19,6 @@ pub const SET_ABOUT: &str = "Store a value into one field (the file is opened re
     refused; to store text starting with 0x, give its hex)\n\
     A value that does not fit the field's width is refused, as the library refuses it.";
 
-/// The largest integer magnitude every JSON reader holds exactly (2^53).
-const JSON_EXACT: u128 = 1 << 53;
-
 /// Parses a signed integer: decimal or `0x` hex, optional sign.
 pub fn parse_int(s: &str) -> Result<i128> {
     let (neg, digits) = match s.strip_prefix('-') {
@@ -139,22 +136,12 @@ pub fn text(v: &DynValue) -> String {
     }
 }
 
-/// An integer as JSON: a number when every reader holds it exactly (magnitude at most
-/// 2^53), else a decimal string.
-fn json_int(magnitude: u128, decimal: String) -> String {
-    if magnitude <= JSON_EXACT {
-        decimal
-    } else {
-        crate::json::string(&decimal)
-    }
-}
-
 /// A value as JSON (see the `inspect` help): numbers, strings for large integers and
 /// non-finite floats, bool, hex string for bytes.
 pub fn json(v: &DynValue) -> String {
     match v.kind() {
-        Kind::Int => json_int(v.as_i128().unsigned_abs(), v.as_i128().to_string()),
-        Kind::Uint => json_int(v.as_u128(), v.as_u128().to_string()),
+        Kind::Int => crate::json::int_exact(v.as_i128().unsigned_abs(), v.as_i128().to_string()),
+        Kind::Uint => crate::json::uint(v.as_u128()),
         Kind::Bool => v.as_bool().to_string(),
         Kind::Bytes => crate::json::string(&hex(v.as_bytes())),
         Kind::Float => match v.as_f64() {
@@ -165,24 +152,22 @@ pub fn json(v: &DynValue) -> String {
     }
 }
 
-/// The change from `prev` to `now` for numbers (exact for integers until converted to
-/// `f64`), `None` for bool and bytes.
+/// The change from `prev` to `now`: for integers of up to 8 bytes the difference
+/// modulo 2^bits taken as the nearest value (a counter that wrapped past its maximum
+/// moved forward by a small step, it did not fall by 2^bits); for floats the plain
+/// difference; `None` for bool, bytes and 16-byte integers (whose modular difference
+/// an `f64` rate could not show exactly anyway).
 pub fn delta(prev: &DynValue, now: &DynValue) -> Option<f64> {
     match now.kind() {
-        Kind::Int => {
-            let (a, b) = (now.as_i128(), prev.as_i128());
-            Some(a.checked_sub(b).map_or(a as f64 - b as f64, |d| d as f64))
-        }
-        Kind::Uint => {
-            let (a, b) = (now.as_u128(), prev.as_u128());
-            Some(if a >= b {
-                (a - b) as f64
-            } else {
-                -((b - a) as f64)
-            })
+        Kind::Int | Kind::Uint if now.width() < 16 => {
+            let shift = 128 - 8 * now.width() as u32;
+            // The storage bits, zero-extended: modular arithmetic ignores signedness,
+            // and the shifts below keep only the width and read the result signed.
+            let d = now.bits().wrapping_sub(prev.bits()) << shift;
+            Some(((d as i128) >> shift) as f64)
         }
         Kind::Float => Some(now.as_f64()? - prev.as_f64()?),
-        Kind::Bool | Kind::Bytes => None,
+        Kind::Int | Kind::Uint | Kind::Bool | Kind::Bytes => None,
     }
 }
 
@@ -243,6 +228,30 @@ mod tests {
         let prev = i.load()?;
         i.store(5)?;
         assert_eq!(delta(&prev, &i.load()?), Some(10.0));
+        Ok(())
+    }
+
+    /// Integer rates are modular in the field's width: a wrap is a small step.
+    #[test]
+    fn modular_deltas() -> std::result::Result<(), shm_atomics::Error> {
+        let step = |width: usize, ty: AType, a: i128, b: i128| {
+            let x = atomic(width, ty)?;
+            x.store(a)?;
+            let before = x.load()?;
+            x.store(b)?;
+            Ok::<_, shm_atomics::Error>(delta(&before, &x.load()?))
+        };
+        assert_eq!(step(8, AType::Uint, (u64::MAX - 2).into(), 3)?, Some(6.0));
+        assert_eq!(step(8, AType::Uint, 10, 4)?, Some(-6.0));
+        assert_eq!(step(1, AType::Uint, 250, 4)?, Some(10.0));
+        assert_eq!(
+            step(4, AType::Int, i32::MAX.into(), i32::MIN.into())?,
+            Some(1.0)
+        );
+        assert_eq!(step(8, AType::Int, -3, 5)?, Some(8.0));
+        assert_eq!(step(16, AType::Uint, 1, 2).unwrap_or(Some(0.0)), None);
+        let b = shm_atomics::DynAtomic::with_kind(1, Kind::Bool)?;
+        assert_eq!(delta(&b.load()?, &b.load()?), None);
         Ok(())
     }
 }

@@ -6,10 +6,25 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use shm_atomics::{DynValue, Leaf};
+use shm_atomics::{DynValue, LayoutDescBuf, Leaf};
 
 use crate::out::{self, open_readonly, print};
 use crate::{Result, glob, values};
+
+/// The long help of `watch`, saying how rates are computed.
+pub const LONG_ABOUT: &str = "Show the fields live, refreshed in place when stdout is a \
+    terminal (successive blocks, separated by a blank line, otherwise), each number with its \
+    rate per second since the previous refresh (`-` on the first), until Ctrl-C or --count \
+    refreshes.\n\n\
+    Integer rates are modular, as the counters themselves are: the change is the difference \
+    modulo 2^bits of the field's width, taken as the nearest value (between -2^(bits-1) and \
+    2^(bits-1)), so a counter that wraps past its maximum shows its small step forward and a \
+    value that falls shows a negative rate. bool, bytes and 16-byte fields have no rate \
+    (`-`).\n\n\
+    With --fields, only the matching fields are read; parts of the layout that no GLOB can \
+    match are skipped without visiting their elements, and a GLOB without `*` or `?` is \
+    looked up directly. At most 65536 fields are watched at once: a larger selection is \
+    refused (choose fewer with --fields).";
 
 /// Clears the screen and moves the cursor home.
 const CLEAR: &str = "\x1b[H\x1b[2J";
@@ -22,16 +37,39 @@ fn rate(prev: Option<&DynValue>, now: &DynValue, secs: f64) -> String {
     }
 }
 
+/// The most fields one `watch` shows: each costs memory for its previous value and a
+/// line per refresh, and a small descriptor may declare a billion of them.
+const MAX_SHOWN: usize = 1 << 16;
+
+/// The leaves `globs` select (all without globs), in memory order, found without
+/// visiting what no glob can match; `None` when there are more than [`MAX_SHOWN`].
+fn select(d: &LayoutDescBuf, globs: &[String]) -> Option<Vec<Leaf>> {
+    let leaves: Vec<Leaf> = if globs.is_empty() {
+        d.leaves().take(MAX_SHOWN + 1).collect()
+    } else if globs.iter().all(|g| glob::is_literal(g)) {
+        let mut leaves: Vec<Leaf> = globs.iter().filter_map(|g| d.leaf(g)).collect();
+        leaves.sort_by_key(|l| l.offset);
+        leaves.dedup_by_key(|l| l.offset);
+        leaves
+    } else {
+        d.leaves_where(|prefix| globs.iter().any(|g| glob::may_match_prefix(g, prefix)))
+            .filter(|l| globs.iter().any(|g| glob::matches(g, &l.path)))
+            .take(MAX_SHOWN + 1)
+            .collect()
+    };
+    (leaves.len() <= MAX_SHOWN).then_some(leaves)
+}
+
 /// `shma watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
 pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
-    let leaves: Vec<Leaf> = info
-        .descriptor
-        .leaves()
-        .into_iter()
-        .filter(|l| globs.is_empty() || globs.iter().any(|g| glob::matches(g, &l.path)))
-        .collect();
+    let Some(leaves) = select(&info.descriptor, globs) else {
+        return Err(format!(
+            "more than {MAX_SHOWN} fields of segment {} to watch: choose fewer with --fields GLOB",
+            path.display()
+        ));
+    };
     if leaves.is_empty() {
         return Err(format!(
             "no field of segment {} matches {}",
@@ -41,7 +79,7 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
     }
     let views = leaves
         .iter()
-        .map(|l| seg.field(&l.path).map_err(|e| e.to_string()))
+        .map(|l| seg.leaf_view(l).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>>>()?;
     let terminal = std::io::stdout().is_terminal();
     let interval = Duration::from_millis(interval_ms);
