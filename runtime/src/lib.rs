@@ -88,7 +88,7 @@ pub use layout::descriptor::{
     DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, Leaf, value_type_name,
 };
 pub use layout::private::__private;
-pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc};
+pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
 #[cfg(all(feature = "shm", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{
