@@ -383,15 +383,17 @@ fn error_display_names_the_order_and_op() {
         "the order is checked before the bit index"
     );
     assert!(e.to_string().contains("bit_test"));
-    let e = a
-        .cmpxchg_strong_explicit(1, 2, SeqCst, AcqRel)
-        .unwrap_err();
+    let e = a.cmpxchg_strong_explicit(1, 2, SeqCst, AcqRel).unwrap_err();
     assert!(e.to_string().contains("acq_rel") && e.to_string().contains("failure"));
     assert_eq!(a.load(), 1);
     // Issue 11: the pairs C++17 and Rust 1.64 allow are accepted and do their work.
-    let r = a.cmpxchg_strong_explicit(1, 2, Release, Acquire).expect("(release, acquire)");
+    let r = a
+        .cmpxchg_strong_explicit(1, 2, Release, Acquire)
+        .expect("(release, acquire)");
     assert!(r.success);
-    let r = a.cmpxchg_strong_explicit(1, 3, Relaxed, SeqCst).expect("(relaxed, seq_cst)");
+    let r = a
+        .cmpxchg_strong_explicit(1, 3, Relaxed, SeqCst)
+        .expect("(relaxed, seq_cst)");
     assert!(!r.success && r.expected == 2);
     assert_eq!(a.load(), 2);
 }
