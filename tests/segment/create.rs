@@ -303,8 +303,10 @@ fn from_file_refuses_a_pipe_without_writing() {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two descriptors pipe returns.
     assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
-    // SAFETY: both descriptors are new and owned by nothing else.
-    let (mut reader, writer) = unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) };
+    // SAFETY: the read end is a new descriptor owned by nothing else.
+    let mut reader = unsafe { File::from_raw_fd(fds[0]) };
+    // SAFETY: the write end is a new descriptor owned by nothing else.
+    let writer = unsafe { File::from_raw_fd(fds[1]) };
     assert_eq!(
         from_file_within_deadline(writer.try_clone().expect("dup")),
         SegmentErrorKind::FileType { found: "pipe" }
