@@ -185,10 +185,9 @@ impl core::fmt::Display for SegmentError {
                 "{p} is a {found}, not a regular file or memfd: a segment needs a file it can \
                  map and write at fixed offsets; nothing was written to it"
             ),
-            SegmentErrorKind::UnsupportedLayout { layout, reason } => write!(
-                f,
-                "no segment {p} of layout {layout}: it {reason}; nothing was created"
-            ),
+            SegmentErrorKind::UnsupportedLayout { layout, reason } => {
+                write!(f, "segment {p} cannot hold layout {layout}: it {reason}")
+            }
             SegmentErrorKind::PermissionDenied => write!(
                 f,
                 "permission denied for segment {p}: check its mode (open_readonly needs only read permission)"
