@@ -303,15 +303,26 @@ fn duplicate(errors: &mut Errors, key: Symbol, span: Span, first: Span) {
     errors.error(first, format!("`{key}` first given here"));
 }
 
+/// The largest alignment a layout or field may ask for: the page size that `mmap`
+/// promises on every supported target. A segment's payload is mapped at a page boundary
+/// plus a multiple of its alignment, so anything larger could not be honoured. The
+/// runtime's `shm_atomics::MAX_ALIGN` is the same number (and its descriptor decoder
+/// refuses more).
+const MAX_ALIGN: u64 = 4096;
+
 /// Rule: an alignment is a power of two (what `#[repr(align)]` and C's `_Alignas` take),
-/// at most 2^29 (Rust's limit).
+/// at most [`MAX_ALIGN`] (4096, the page size).
 fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
     match lit.base10_parse::<u64>() {
-        Ok(n) if n.is_power_of_two() && n <= 1 << 29 => Some(Align(n as usize)),
+        Ok(n) if n.is_power_of_two() && n <= MAX_ALIGN => Some(Align(n as usize)),
         Ok(n) if n.is_power_of_two() => {
             errors.error(
                 lit.span(),
-                format!("{ALIGN} = {n} is above Rust's limit: use at most 2^29 (536870912)"),
+                format!(
+                    "{ALIGN} = {n} is above {MAX_ALIGN}, the page size: a segment is mapped \
+                     at a page boundary, so no larger alignment can be kept; use at most \
+                     {MAX_ALIGN}"
+                ),
             );
             None
         }
@@ -320,7 +331,7 @@ fn parse_align(lit: &LitInt, errors: &mut Errors) -> Option<Align> {
                 lit.span(),
                 format!(
                     "{ALIGN} = {n} is not a power of two: use 1, 2, 4, 8, 16, 32, 64 (a cache \
-                     line), 128, ... up to 2^29"
+                     line), 128, ... up to {MAX_ALIGN}"
                 ),
             );
             None

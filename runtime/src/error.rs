@@ -160,7 +160,7 @@ pub struct ReadOnlyRegionError {
 ///
 /// let a = Atomic::<u8>::new(0);
 /// let err = a
-///     .cmpxchg_strong_explicit(0, 1, MemoryOrder::Release, MemoryOrder::Acquire)
+///     .cmpxchg_strong_explicit(0, 1, MemoryOrder::SeqCst, MemoryOrder::Release)
 ///     .unwrap_err();
 /// assert!(matches!(err, Error::MemoryOrder(e) if e.is_fail && e.op == OpType::CmpxchgStrong));
 /// ```
@@ -186,7 +186,8 @@ impl fmt::Display for MemoryOrderError {
             write!(
                 f,
                 "memory order {} is not a valid failure order for {}: use relaxed, acquire or \
-                 seq_cst, no stronger than the success order",
+                 seq_cst (a failed compare-exchange only loads; any success order goes with \
+                 any of them)",
                 self.order, self.op
             )
         } else if self.op == OpType::Store {

@@ -30,11 +30,13 @@ fn store_ok(o: MemoryOrder) -> bool {
 fn any(_: MemoryOrder) -> bool {
     true
 }
+/// The failure-order rule of C++17 (P0418R2) and Rust since 1.64: any load order, with
+/// any success order. (Until issue 11 this crate also required the failure order to be
+/// no stronger than the success order, refusing e.g. `(Release, Acquire)`.)
 fn fail_ok(success: MemoryOrder, failure: MemoryOrder) -> bool {
+    let _ = success;
     match failure {
-        Relaxed => true,
-        Acquire => matches!(success, Acquire | AcqRel | SeqCst),
-        SeqCst => success == SeqCst,
+        Relaxed | Acquire | SeqCst => true,
         Release | AcqRel => false,
     }
 }
@@ -309,22 +311,31 @@ fn validity_predicates() {
                 "failure {o} success {s}"
             );
         }
-        // The strongest failure order is valid and no valid one is stronger.
+        // The paired failure order is valid with it, and is its load part: never
+        // stronger than the success order (what the update loops rely on).
         let f = o.strongest_fail_order();
         assert!(f.is_valid_fail_order(o));
-        for g in MemoryOrder::ALL {
-            if g.is_valid_fail_order(o) {
-                assert!(g <= f, "{g} is valid with {o} but stronger than {f}");
-            }
-        }
+        assert!(f.is_valid_load_order());
+        assert!(f <= o, "{f} paired with {o}");
     }
     let valid_pairs = MemoryOrder::ALL
         .iter()
         .flat_map(|s| MemoryOrder::ALL.iter().map(move |f| (*s, *f)))
         .filter(|(s, f)| f.is_valid_fail_order(*s))
         .count();
-    // Relaxed with all 5, Acquire with 3 (Acquire, AcqRel, SeqCst), SeqCst with 1.
-    assert_eq!(valid_pairs, 9);
+    // Every success order (5) with every load order (3) as failure order.
+    assert_eq!(valid_pairs, 15);
+    // The pairs C++17 / Rust 1.64 allowed that the old rule refused.
+    for (s, f) in [
+        (Release, Acquire),
+        (Relaxed, Acquire),
+        (Relaxed, SeqCst),
+        (Acquire, SeqCst),
+        (Release, SeqCst),
+        (AcqRel, SeqCst),
+    ] {
+        assert!(f.is_valid_fail_order(s), "success {s} failure {f}");
+    }
     assert_eq!(Relaxed.strongest_fail_order(), Relaxed);
     assert_eq!(Release.strongest_fail_order(), Relaxed);
     assert_eq!(Acquire.strongest_fail_order(), Acquire);
@@ -372,9 +383,17 @@ fn error_display_names_the_order_and_op() {
         "the order is checked before the bit index"
     );
     assert!(e.to_string().contains("bit_test"));
-    let e = a
-        .cmpxchg_strong_explicit(1, 2, Relaxed, SeqCst)
-        .unwrap_err();
-    assert!(e.to_string().contains("seq_cst") && e.to_string().contains("failure"));
+    let e = a.cmpxchg_strong_explicit(1, 2, SeqCst, AcqRel).unwrap_err();
+    assert!(e.to_string().contains("acq_rel") && e.to_string().contains("failure"));
     assert_eq!(a.load(), 1);
+    // Issue 11: the pairs C++17 and Rust 1.64 allow are accepted and do their work.
+    let r = a
+        .cmpxchg_strong_explicit(1, 2, Release, Acquire)
+        .expect("(release, acquire)");
+    assert!(r.success);
+    let r = a
+        .cmpxchg_strong_explicit(1, 3, Relaxed, SeqCst)
+        .expect("(relaxed, seq_cst)");
+    assert!(!r.success && r.expected == 2);
+    assert_eq!(a.load(), 2);
 }

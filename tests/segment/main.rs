@@ -1,6 +1,8 @@
 //! File-backed segments (`Segment`, `ReadOnlySegment`, `RawSegment`), one module per
 //! concern:
 //! - `api`: bare names under `default_dir`, `from_file`, `SegmentOptions`, `info()`;
+//! - `create`: refusals before anything is published (alignment above the page, layouts
+//!   `open` would refuse, `from_file` on pipes, sockets, devices), offsets, the ready word;
 //! - `errors`: every refusal of the openers, with its exact `SegmentErrorKind`;
 //! - `props`: hostile files (random bytes, truncations, bit flips) never crash an opener;
 //! - `processes`: real processes sharing one segment, with exact totals;
@@ -20,6 +22,7 @@ mod sparse;
 
 mod api;
 mod c;
+mod create;
 mod errors;
 mod processes;
 mod props;

@@ -223,8 +223,8 @@ macro_rules! cmpxchg {
 
         #[doc = concat!(
             "[`", stringify!($name), "`](Self::", stringify!($name), ") with a success ",
-            "order (any) and a failure order (`Relaxed`, `Acquire` or `SeqCst`, not stronger ",
-            "than `success`; else `MemoryOrderError`)."
+            "order (any) and a failure order (`Relaxed`, `Acquire` or `SeqCst`, whatever ",
+            "`success` is, as in C++17 and Rust 1.64; else `MemoryOrderError`)."
         )]
         ///
         $(#[doc = $edoc])+
@@ -496,7 +496,9 @@ impl<T: Value> Atomic<T> {
             ///     if r.success { break r; }
             /// };
             /// assert_eq!((r.expected, a.load()), (1, 2));
-            /// assert!(a.cmpxchg_weak_explicit(2, 3, Release, Acquire).is_err());
+            /// // Any load order may fail with any success order (C++17, Rust 1.64):
+            /// assert!(a.cmpxchg_weak_explicit(5, 6, Release, Acquire).is_ok());
+            /// assert!(a.cmpxchg_weak_explicit(2, 3, Release, AcqRel).is_err()); // not a load order
             /// # Ok::<(), shm_atomics::Error>(())
             /// ```
         }
@@ -518,7 +520,8 @@ impl<T: Value> Atomic<T> {
             /// use shm_atomics::{Atomic, MemoryOrder::*};
             /// let a = Atomic::new(3i32);
             /// assert!(a.cmpxchg_strong_explicit(3, 4, AcqRel, Acquire)?.success);
-            /// assert!(a.cmpxchg_strong_explicit(4, 5, Relaxed, SeqCst).is_err());
+            /// assert!(!a.cmpxchg_strong_explicit(3, 5, Relaxed, SeqCst)?.success); // found 4
+            /// assert!(a.cmpxchg_strong_explicit(4, 5, Relaxed, Release).is_err());
             /// # Ok::<(), shm_atomics::Error>(())
             /// ```
         }

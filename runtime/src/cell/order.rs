@@ -19,7 +19,13 @@ use crate::error::{Error, MemoryOrderError};
 /// | `store`                      | `Relaxed`, `Release`, `SeqCst`                    |
 /// | `load`, `bit_test`           | `Relaxed`, `Acquire`, `SeqCst`                    |
 /// | read-modify-write            | all five                                          |
-/// | `cmpxchg_*` failure order    | `Relaxed`, `Acquire`, `SeqCst`, not stronger than the success order |
+/// | `cmpxchg_*` failure order    | `Relaxed`, `Acquire`, `SeqCst`, whatever the success order |
+///
+/// The failure order of a compare-exchange follows C++17 (P0418R2) and Rust since 1.64:
+/// any load order is valid with any success order, so `(Release, Acquire)` and
+/// `(Relaxed, SeqCst)` are accepted (the failure is then a load of that order); only
+/// `Release` and `AcqRel` are refused as failure orders, since a failed compare-exchange
+/// stores nothing.
 ///
 /// C11's `consume` is not offered: every compiler implements it as `acquire`.
 ///
@@ -31,8 +37,8 @@ use crate::error::{Error, MemoryOrderError};
 /// assert_eq!(a.load_explicit(MemoryOrder::Acquire), Ok(1));
 /// assert!(a.load_explicit(MemoryOrder::Release).is_err());
 /// assert_eq!(a.fetch_add_explicit(1, MemoryOrder::Release), 1); // any order: no `Result`
-/// assert!(MemoryOrder::Acquire.is_valid_fail_order(MemoryOrder::AcqRel));
-/// assert!(!MemoryOrder::SeqCst.is_valid_fail_order(MemoryOrder::Acquire));
+/// assert!(MemoryOrder::Acquire.is_valid_fail_order(MemoryOrder::Release));
+/// assert!(!MemoryOrder::Release.is_valid_fail_order(MemoryOrder::SeqCst));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
@@ -89,29 +95,38 @@ impl MemoryOrder {
     }
 
     /// Whether `self` may be the failure order of a compare-exchange whose success order
-    /// is `success`: it must be a load order and not stronger than `success`
-    /// (an acquiring failure needs an acquiring success; `SeqCst` needs `SeqCst`).
+    /// is `success`: exactly when it is a load order (`Relaxed`, `Acquire`, `SeqCst`, as
+    /// [`is_valid_load_order`](Self::is_valid_load_order)), whatever `success` is.
+    ///
+    /// C++17 and Rust since 1.64 dropped the old rule that the failure order be no
+    /// stronger than the success order; this crate follows them. `success` is kept in the
+    /// signature so code written against the old rule still compiles; it no longer
+    /// changes the answer.
     ///
     /// ```
     /// # use shm_atomics_runtime as shm_atomics;
     /// use shm_atomics::MemoryOrder::*;
     /// assert!(Relaxed.is_valid_fail_order(Release));
     /// assert!(Acquire.is_valid_fail_order(AcqRel));
-    /// assert!(!Acquire.is_valid_fail_order(Release));
-    /// assert!(!Release.is_valid_fail_order(SeqCst));
+    /// assert!(Acquire.is_valid_fail_order(Release)); // allowed since C++17 / Rust 1.64
+    /// assert!(SeqCst.is_valid_fail_order(Relaxed));
+    /// assert!(!Release.is_valid_fail_order(SeqCst)); // a failure stores nothing
+    /// assert!(!AcqRel.is_valid_fail_order(AcqRel));
     /// ```
     pub const fn is_valid_fail_order(self, success: MemoryOrder) -> bool {
-        match self {
-            Self::Relaxed => true,
-            Self::Acquire => matches!(success, Self::Acquire | Self::AcqRel | Self::SeqCst),
-            Self::SeqCst => matches!(success, Self::SeqCst),
-            Self::Release | Self::AcqRel => false,
-        }
+        // Any success order: the rule no longer depends on it (see the doc above).
+        let _ = success;
+        self.is_valid_load_order()
     }
 
-    /// The strongest failure order that `self` as a success order allows: what the
-    /// compare-exchange loops behind `update_fetch`, `fetch_update` and `update_vals` (and
-    /// `bool`'s logical not) use.
+    /// The failure order that goes with `self` as a success order when only one order is
+    /// given: its load part (`Relaxed` for `Relaxed` and `Release`, `Acquire` for
+    /// `Acquire` and `AcqRel`, `SeqCst` for `SeqCst`), as C++'s one-order
+    /// `compare_exchange_*` overloads pick it. The compare-exchange loops behind
+    /// `update_fetch`, `fetch_update` and `update_vals` (and `bool`'s logical not) use it.
+    /// (Any load order is a valid failure order whatever the success order, see
+    /// [`is_valid_fail_order`](Self::is_valid_fail_order); this is the pairing, not a
+    /// limit. The name is kept from when failure orders were limited by the success order.)
     ///
     /// ```
     /// # use shm_atomics_runtime as shm_atomics;

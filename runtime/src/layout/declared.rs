@@ -90,6 +90,28 @@ pub unsafe trait Layout: Sized + Send + Sync + 'static {
     }
 }
 
+/// The largest alignment of a layout or field: 4096 bytes, the page size.
+///
+/// `mmap` places a mapping only at a page boundary, so a segment can keep its payload
+/// aligned to at most a page. `#[atomic_layout]` refuses `align = N` above it at compile
+/// time, [`LayoutDescBuf::decode`](crate::LayoutDescBuf::decode) refuses a descriptor
+/// that declares more, and creating or opening a segment of a hand-written [`Layout`]
+/// with a larger `ALIGN` is refused with an error. Memory you align yourself
+/// ([`Region::view`](crate::Region::view)) may hold a layout of any alignment.
+///
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{Layout, MAX_ALIGN};
+///
+/// #[atomic_layout(align = 4096)]
+/// struct Page { hits: u64 }
+///
+/// assert_eq!(MAX_ALIGN, 4096);
+/// assert_eq!(Page::ALIGN, MAX_ALIGN);
+/// ```
+pub const MAX_ALIGN: usize = 4096;
+
 /// The type of a field: a value of some kind and width, or a nested layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldType {

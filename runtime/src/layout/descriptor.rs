@@ -10,7 +10,7 @@ use std::vec::Vec;
 
 use crate::cell::value::Kind;
 use crate::layout::fingerprint::fp;
-use crate::layout::{FieldType, LayoutDesc};
+use crate::layout::{FieldType, LayoutDesc, MAX_ALIGN};
 
 /// Nesting deeper than this is refused when decoding (a bound against hostile input).
 pub const MAX_DEPTH: usize = 16;
@@ -208,7 +208,8 @@ impl LayoutDescBuf {
     }
 
     /// Decodes and validates an encoding: every size, offset, width, kind and alignment
-    /// must be consistent (fields inside the layout, aligned, not overlapping), names
+    /// must be consistent (fields inside the layout, aligned, not overlapping), every
+    /// alignment a power of two no larger than [`MAX_ALIGN`] (4096, the page size), names
     /// ASCII C/C++ identifiers of at most 255 bytes that C and C++ do not reserve (no
     /// leading digit, no `_` + uppercase start, no `__`; keywords are allowed and escaped
     /// by the C header), at most 4096 fields per layout, nesting at most 16 deep,
@@ -416,8 +417,14 @@ impl Reader<'_> {
         let name = self.name()?;
         let size = self.usize("size")?;
         let align = self.usize("alignment")?;
-        if !align.is_power_of_two() || align > 1 << 29 {
+        if !align.is_power_of_two() {
             return Err(self.err(format!("alignment {align} of {name} is not a power of two")));
+        }
+        if align > MAX_ALIGN {
+            return Err(self.err(format!(
+                "alignment {align} of {name} is above {MAX_ALIGN}, the page size: a segment's \
+                 payload is mapped at a page boundary and cannot be aligned more"
+            )));
         }
         if size == 0 || size % align != 0 {
             return Err(self.err(format!(

@@ -22,4 +22,4 @@ pub(crate) mod walk;
 pub(crate) use crate::view::region::Region;
 #[cfg(feature = "shm")]
 pub(crate) use declared::check_layout_lock_free;
-pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc};
+pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};

@@ -3,12 +3,18 @@
 //! with release order, and then hard-linked to its name, which fails if the name exists.
 //! So no process ever sees a half-written segment, and of many processes racing
 //! [`Segment::open_or_create`] exactly one creates it.
+//!
+//! Every check that can refuse the new segment runs before the link: the layout's own
+//! ([`check_new`]: lock-free widths, alignment at most [`MAX_ALIGN`], a descriptor that
+//! encodes and decodes back, sizes) before any file is made, and every check of `open`
+//! on the written, mapped temporary file. A refused creation leaves nothing at the path,
+//! so retrying it gives the same error, never `AlreadyExists`.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::string::String;
 use std::time::{SystemTime, UNIX_EPOCH};
 use std::vec::Vec;
 use std::{format, vec};
@@ -16,12 +22,12 @@ use std::{format, vec};
 use zerocopy::IntoBytes;
 
 use super::error::{SegmentError, SegmentErrorKind};
-use super::format::{FIXED_HEADER, READY, READY_OFFSET, image};
+use super::format::{FIXED_HEADER, MAX_DESCRIPTOR, READY, READY_OFFSET, image};
 use super::mapping::map;
 use super::typed::Segment;
 use crate::error::Error;
-use crate::layout::Layout;
 use crate::layout::descriptor::LayoutDescBuf;
+use crate::layout::{Layout, MAX_ALIGN, check_layout_lock_free};
 
 /// The payload of a new segment without initial contents: `L::SIZE` zero bytes (by the
 /// `Layout` contract, all zero is a valid `L`).
@@ -29,17 +35,116 @@ pub(super) fn zeroed_payload<L: Layout>() -> Vec<u8> {
     vec![0u8; L::SIZE]
 }
 
-/// Writes a complete segment image to `file`, then sets the ready word with release
-/// order through a shared mapping, as the last step.
+/// Refuses a layout that no segment can hold, whatever the file: an alignment that is not
+/// a power of two or is above [`MAX_ALIGN`] (the page size: `mmap` places the payload at a
+/// page boundary plus its offset, so no more can be kept), or a descriptor whose size or
+/// alignment is not the type's. `#[atomic_layout]` never makes such a layout; a
+/// hand-written `unsafe impl Layout` can. Run by creation and by every typed open.
+pub(super) fn check_fits<L: Layout>(path: &Path) -> Result<(), Error> {
+    let refuse = |reason: String| {
+        SegmentError::make(
+            path,
+            SegmentErrorKind::UnsupportedLayout {
+                layout: L::NAME.into(),
+                reason,
+            },
+        )
+    };
+    if !L::ALIGN.is_power_of_two() || L::ALIGN > MAX_ALIGN {
+        return Err(refuse(format!(
+            "is aligned to {} bytes, but a segment keeps at most {MAX_ALIGN} (MAX_ALIGN, the \
+             page size) since its payload is mapped at a page boundary; align it to {MAX_ALIGN} \
+             or less",
+            L::ALIGN
+        )));
+    }
+    if L::DESC.align != L::ALIGN || L::DESC.size != L::SIZE {
+        return Err(refuse(format!(
+            "has SIZE {} and ALIGN {}, but its descriptor says {} and {}; fix its Layout impl",
+            L::SIZE,
+            L::ALIGN,
+            L::DESC.size,
+            L::DESC.align
+        )));
+    }
+    Ok(())
+}
+
+/// Every check that can refuse a new segment of `L` holding `payload` and that does not
+/// need the file: run before the temporary file is made (and so long before it is linked
+/// into place). Returns the descriptor to write.
+pub(super) fn check_new<L: Layout>(path: &Path, payload: &[u8]) -> Result<LayoutDescBuf, Error> {
+    check_layout_lock_free::<L>()?;
+    check_fits::<L>(path)?;
+    let refuse = |reason: String| {
+        SegmentError::make(
+            path,
+            SegmentErrorKind::UnsupportedLayout {
+                layout: L::NAME.into(),
+                reason,
+            },
+        )
+    };
+    if payload.len() != L::SIZE {
+        return Err(refuse(format!(
+            "is {} bytes, but its initial contents are {}; fix its Snapshot type",
+            L::SIZE,
+            payload.len()
+        )));
+    }
+    // What `open` will read back: the encoding must decode to the same descriptor (names,
+    // field counts, nesting, offsets and alignments within the decoder's limits), fit the
+    // header's limit, and hash to the layout's fingerprint.
+    let desc = LayoutDescBuf::from_desc(&L::DESC);
+    let encoded = desc.encode();
+    if encoded.len() > MAX_DESCRIPTOR {
+        return Err(refuse(format!(
+            "has a descriptor of {} bytes, above the format's limit of {MAX_DESCRIPTOR}",
+            encoded.len()
+        )));
+    }
+    match LayoutDescBuf::decode(&encoded) {
+        Ok(back) if back == desc => {}
+        Ok(_) => {
+            return Err(refuse(
+                "has a descriptor that does not read back as written".into(),
+            ));
+        }
+        Err(e) => {
+            return Err(refuse(format!(
+                "has a descriptor that open would refuse ({e})"
+            )));
+        }
+    }
+    if desc.fingerprint() != L::FINGERPRINT {
+        return Err(refuse(format!(
+            "has FINGERPRINT {:#018x}, but its descriptor hashes to {:#018x}",
+            L::FINGERPRINT,
+            desc.fingerprint()
+        )));
+    }
+    // The whole file must be mappable: header, descriptor and payload within isize::MAX.
+    let total = (FIXED_HEADER + encoded.len())
+        .checked_next_multiple_of(L::ALIGN.max(64))
+        .and_then(|off| off.checked_add(L::SIZE))
+        .filter(|&t| isize::try_from(t).is_ok());
+    if total.is_none() {
+        return Err(refuse(format!("is {} bytes, too large to map", L::SIZE)));
+    }
+    Ok(desc)
+}
+
+/// Writes a complete segment image to `file` at offset 0 (`pwrite`, whatever the file's
+/// position), then sets the ready word with release order through a shared mapping, as
+/// the last step. `desc` is the one [`check_new`] returned.
 pub(super) fn write_image<L: Layout>(
     file: &File,
     path: &Path,
+    desc: &LayoutDescBuf,
     payload: &[u8],
 ) -> Result<(), Error> {
-    let desc = LayoutDescBuf::from_desc(&L::DESC);
-    let img = image(&desc, L::FINGERPRINT, payload);
-    let mut w = file;
-    w.write_all(&img)
+    let img = image(desc, L::FINGERPRINT, payload);
+    file.write_all_at(&img, 0)
         .map_err(|e| SegmentError::io(path, "write", e))?;
     let m = map(file, path, FIXED_HEADER as u64, true)?;
     // SAFETY: the mapping is FIXED_HEADER bytes and page-aligned, so the ready word at
@@ -63,6 +168,8 @@ impl<L: Layout> Segment<L> {
             Some(s) => s.as_bytes().to_vec(),
             None => zeroed_payload::<L>(),
         };
+        // Refusals that need no file come first: nothing is made for them.
+        let desc = check_new::<L>(path, &payload)?;
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -83,13 +190,17 @@ impl<L: Layout> Segment<L> {
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&tmp)
             .map_err(|e| SegmentError::io(&tmp, "create", e))?;
-        let result = write_image::<L>(&file, &tmp, &payload).and_then(|()| {
-            fs::hard_link(&tmp, path).map_err(|e| SegmentError::io(path, "link", e))
-        });
+        // Every check of `open` runs on the written, mapped temporary before it is linked:
+        // a refusal leaves nothing at `path`.
+        let result = write_image::<L>(&file, &tmp, &desc, &payload)
+            .and_then(|()| Self::from_checked_file(file, path.to_path_buf()))
+            .and_then(|seg| {
+                fs::hard_link(&tmp, path).map_err(|e| SegmentError::io(path, "link", e))?;
+                Ok(seg)
+            });
         // The temporary name goes whatever happened; the file lives on under `path`.
         let _ = fs::remove_file(&tmp);
-        result?;
-        Self::from_checked_file(file, path.to_path_buf())
+        result
     }
 
     pub(super) fn open_or_create_impl(

@@ -21,6 +21,22 @@ pub enum SegmentErrorKind {
     Symlink,
     /// The path is not a regular file.
     NotRegularFile,
+    /// [`Segment::from_file`](crate::Segment::from_file) was given something other than
+    /// a regular file or memfd; nothing was written to it.
+    FileType {
+        /// What it is: `"pipe"`, `"socket"`, `"character device"`, `"block device"`,
+        /// `"directory"` or `"symbolic link"`.
+        found: &'static str,
+    },
+    /// The layout cannot live in a segment (only a hand-written `unsafe impl Layout` can
+    /// be such a layout: one aligned above [`MAX_ALIGN`](crate::MAX_ALIGN), or whose
+    /// constants disagree with its descriptor). Checked before anything is created.
+    UnsupportedLayout {
+        /// The layout's name.
+        layout: String,
+        /// What is wrong with it and what to do.
+        reason: String,
+    },
     /// Permission denied.
     PermissionDenied,
     /// Shorter than a segment header.
@@ -186,6 +202,14 @@ impl core::fmt::Display for SegmentError {
             SegmentErrorKind::NotRegularFile => {
                 write!(f, "{p} is not a regular file, so it is not a segment")
             }
+            SegmentErrorKind::FileType { found } => write!(
+                f,
+                "{p} is a {found}, not a regular file or memfd: a segment needs a file it can \
+                 map and write at fixed offsets; nothing was written to it"
+            ),
+            SegmentErrorKind::UnsupportedLayout { layout, reason } => {
+                write!(f, "segment {p} cannot hold layout {layout}: it {reason}")
+            }
             SegmentErrorKind::PermissionDenied => write!(
                 f,
                 "permission denied for segment {p}: check its mode (open_readonly needs only read permission)"
@@ -285,3 +309,26 @@ impl core::fmt::Display for SegmentError {
 }
 
 impl core::error::Error for SegmentError {}
+
+/// What a file of type `t` is, if it is not a regular file (a memfd is one on Linux): the
+/// word [`SegmentErrorKind::FileType`] names it by.
+pub(super) fn not_a_file(t: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_file() {
+        None
+    } else if t.is_fifo() {
+        Some("pipe")
+    } else if t.is_socket() {
+        Some("socket")
+    } else if t.is_char_device() {
+        Some("character device")
+    } else if t.is_block_device() {
+        Some("block device")
+    } else if t.is_dir() {
+        Some("directory")
+    } else if t.is_symlink() {
+        Some("symbolic link")
+    } else {
+        Some("special file")
+    }
+}

@@ -22,7 +22,9 @@ use crate::layout::descriptor::LayoutDescBuf;
 pub const MAGIC: [u8; 8] = *b"\x89ATOMSEG";
 /// The format version this crate writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
-/// The value of the ready word of a complete segment.
+/// The value of the ready word of a complete segment, stored at offset 64 in the payload's
+/// (the creating machine's) byte order by one atomic `u64` store, and read the same way by
+/// [`SegmentHeader::ready`], `open` and the C helper.
 pub const READY: u64 = 0x5245_4144_5921_0001;
 /// Bytes of the fixed header, before the descriptor: `size_of::<SegmentHeader>()`.
 pub const FIXED_HEADER: usize = 128;

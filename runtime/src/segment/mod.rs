@@ -43,6 +43,17 @@
 //! magic), other format versions or byte orders, a missing ready word, truncated files,
 //! malformed descriptors, and another layout (listing the fields that differ).
 //!
+//! # Creating
+//!
+//! [`Segment::create`] refuses a layout that no segment can hold before it makes any file
+//! (16-byte fields without a lock-free 16-byte atomic, an alignment above
+//! [`MAX_ALIGN`](crate::MAX_ALIGN), the page size, or a descriptor `open` would refuse), and
+//! runs every check of `open` on the written temporary file before it links it to its
+//! name: a refused creation leaves nothing at the path, so a retry gets the same error.
+//! [`Segment::from_file`] refuses anything but a regular file or memfd (a pipe, socket,
+//! device or directory: [`SegmentErrorKind::FileType`]) before writing, and writes an
+//! empty file's image at offset 0 whatever its position.
+//!
 //! # Truncation while mapped
 //!
 //! Any process allowed to write a segment file can `ftruncate` it while others have it

@@ -7,6 +7,7 @@ use std::vec;
 
 use zerocopy::TryFromBytes;
 
+use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
 use super::info::SegmentInfo;
 use super::mapping::Mapping;
@@ -50,6 +51,7 @@ impl<L: Layout> ReadOnlySegment<L> {
     /// needs only read permission.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let m = Mapping::open(resolve_path(path), false)?;
+        check_fits::<L>(&m.path)?;
         m.check::<L>()?;
         Ok(ReadOnlySegment {
             m,

@@ -4,8 +4,8 @@ use core::marker::PhantomData;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-use super::create::{write_image, zeroed_payload};
-use super::error::SegmentError;
+use super::create::{check_fits, check_new, write_image, zeroed_payload};
+use super::error::{SegmentError, SegmentErrorKind, not_a_file};
 use super::info::SegmentInfo;
 use super::mapping::Mapping;
 use super::options::SegmentOptions;
@@ -76,7 +76,8 @@ impl<L: Layout> Segment<L> {
     }
 
     /// Creates a zeroed segment at `path` (a bare name goes under [`default_dir`](crate::default_dir));
-    /// `AlreadyExists` if the file exists.
+    /// `AlreadyExists` if the file exists. Every check that can refuse the segment runs
+    /// before it is linked to `path`, so a refused creation leaves no file there.
     pub fn create(path: impl AsRef<Path>) -> Result<Self, Error> {
         Self::options().create(path)
     }
@@ -102,15 +103,48 @@ impl<L: Layout> Segment<L> {
     /// from one process only (e.g. the one that called `memfd_create`), then pass it on:
     /// two processes initializing the same empty file at once would both write it. Named
     /// files get race-free creation from [`Segment::open_or_create`].
+    ///
+    /// Anything but a regular file or a memfd (a pipe, a socket, a character or block
+    /// device, a directory) is refused with [`SegmentErrorKind::FileType`](crate::SegmentErrorKind::FileType)
+    /// before a byte is written, and the layout is checked as [`Segment::create`] checks
+    /// it before an empty file is initialized. The image is written at offset 0
+    /// (`pwrite`), whatever the file's position.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Error, Segment, SegmentErrorKind};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Hits { pub n: u64 }
+    ///
+    /// let seg = Segment::<Hits>::from_file(tempfile::tempfile()?)?; // an empty file
+    /// seg.n().inc();
+    ///
+    /// let (socket, _peer) = std::os::unix::net::UnixStream::pair()?;
+    /// let not_a_file = std::fs::File::from(std::os::fd::OwnedFd::from(socket));
+    /// match Segment::<Hits>::from_file(not_a_file) {
+    ///     Err(Error::Segment(e)) => assert_eq!(e.kind, SegmentErrorKind::FileType { found: "socket" }),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_file(file: File) -> Result<Self, Error> {
         let path = PathBuf::from("<file descriptor>");
-        let len = file
+        let meta = file
             .metadata()
-            .map_err(|e| SegmentError::io(&path, "stat", e))?
-            .len();
-        if len == 0 {
+            .map_err(|e| SegmentError::io(&path, "stat", e))?;
+        // A memfd is a regular file (S_ISREG) on Linux.
+        if let Some(found) = not_a_file(&meta.file_type()) {
+            return Err(SegmentError::make(
+                &path,
+                SegmentErrorKind::FileType { found },
+            ));
+        }
+        if meta.len() == 0 {
             let payload = zeroed_payload::<L>();
-            write_image::<L>(&file, &path, &payload)?;
+            let desc = check_new::<L>(&path, &payload)?;
+            write_image::<L>(&file, &path, &desc, &payload)?;
         }
         Self::from_checked_file(file, path)
     }
@@ -189,6 +223,7 @@ impl<L: Layout> Segment<L> {
     }
 
     pub(super) fn from_mapping(m: Mapping) -> Result<Self, Error> {
+        check_fits::<L>(&m.path)?;
         m.check::<L>()?;
         check_layout_lock_free::<L>()?;
         let seg: Segment<L> = Segment {

@@ -70,8 +70,8 @@ macro_rules! op_pair {
         }
         #[doc = concat!(
             "[`", stringify!($name), "`](Self::", stringify!($name), ") with a success \
-             order (any) and a failure order (`Relaxed`, `Acquire` or `SeqCst`, not \
-             stronger than `success`)."
+             order (any) and a failure order (`Relaxed`, `Acquire` or `SeqCst`, whatever \
+             `success` is)."
         )]
         pub fn $explicit(
             &self,
