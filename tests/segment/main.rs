@@ -4,7 +4,9 @@
 //! - `errors`: every refusal of the openers, with its exact `SegmentErrorKind`;
 //! - `props`: hostile files (random bytes, truncations, bit flips) never crash an opener;
 //! - `processes`: real processes sharing one segment, with exact totals;
-//! - `c`: C and Rust processes on one segment file through the generated header.
+//! - `c`: C and Rust processes on one segment file through the generated header;
+//! - `owners`: files of other users and shared-writable files, the per-user directory;
+//! - `leftovers`: temporary files of killed creators, 255-byte names, `mode()` bits.
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
 //! by its full name (`test_name!`, in `tests/common/mod.rs`).
@@ -17,5 +19,7 @@ mod common;
 mod api;
 mod c;
 mod errors;
+mod leftovers;
+mod owners;
 mod processes;
 mod props;
