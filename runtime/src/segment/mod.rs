@@ -20,7 +20,9 @@
 //! | `raw.rs` | [`RawSegment`], any segment through the dynamic API |
 //! | `options.rs` | [`SegmentOptions`]: mode and initial contents |
 //! | `info.rs` | [`SegmentInfo`]: the parsed header |
-//! | `paths.rs` | [`default_dir`] and [`resolve_path`] |
+//! | `paths.rs` | [`default_dir`], [`checked_default_dir`] (the per-user directory) and [`resolve_path`] |
+//! | `owner.rs` | [`Trust`]: which owners and modes the openers accept, checked on the descriptor |
+//! | `tmp.rs` | temporary file names, [`temporary_files`] and [`remove_leftovers`] |
 //! | `error.rs` | [`SegmentError`] and [`SegmentErrorKind`] |
 //!
 //! # Opening
@@ -29,6 +31,25 @@
 //! (`O_NOFOLLOW`), non-regular files, files too short for a header, foreign files (bad
 //! magic), other format versions or byte orders, a missing ready word, truncated files,
 //! malformed descriptors, and another layout (listing the fields that differ).
+//!
+//! # Owners, modes and bare names
+//!
+//! The openers check the owner and mode of the opened descriptor (`fstat`): a file
+//! owned by another user than this one or root ([`SegmentErrorKind::UntrustedOwner`]),
+//! or writable by group or others ([`SegmentErrorKind::SharedWrite`]), is refused
+//! unless the caller opts in through [`Trust`] ([`SegmentOptions::allow_owner`],
+//! [`RawSegment::open_with`]). Bare names live in a per-user directory
+//! ([`checked_default_dir`]) created 0700 and verified before each use, so another user
+//! cannot plant a file at one or block it. A trusted owner can still change or truncate
+//! its file; a path named explicitly in a directory others can write can still be taken
+//! first by another user (it is then refused, not used).
+//!
+//! # Temporary files
+//!
+//! Creation writes `.shm-atomics.<pid>.<nanos>.tmp` under an exclusive `flock` and links
+//! it into place; before that it removes (at most 64, looking at 4096 entries) this
+//! user's temporary files in the directory whose creator is gone. See
+//! [`temporary_files`] for the exact rule and its limits (pid reuse).
 //!
 //! A mapped file can still be truncated by another process after it was opened; access
 //! then raises `SIGBUS`, as with any shared mapping. Do not truncate live segments.

@@ -129,6 +129,13 @@ fn inspect(path: &Path, creator_pid: u32) -> Option<(TempFile, File)> {
 /// The temporary files of segment creation in `dir` that belong to this user, in name
 /// order, each marked as a leftover or not (a creation in progress).
 ///
+/// A temporary file is named `.shm-atomics.<pid>.<nanos>.tmp` (or, from older
+/// versions, `.<name>.<pid>.<nanos>.tmp`), is a regular file owned by this user, and
+/// starts with the segment magic or is shorter than it. It is a leftover when no process
+/// has its pid (`kill(pid, 0)` fails with `ESRCH`) and the exclusive `flock` its creator
+/// holds is free. A reused pid keeps a leftover until that process exits (the safe
+/// side); the lock keeps a live creator in another pid namespace from being swept.
+///
 /// ```
 /// # use shm_atomics_runtime as shm_atomics;
 /// let dir = tempfile::tempdir()?;
