@@ -69,7 +69,7 @@ fn shared_base() -> PathBuf {
 /// let dir = shm_atomics::checked_default_dir()?;
 /// let mode = std::fs::metadata(&dir)?.permissions().mode();
 /// assert_eq!(mode & 0o022, 0, "no group or other write");
-/// # Ok::<(), shm_atomics::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn checked_default_dir() -> Result<PathBuf, Error> {
     let dir = default_dir();
