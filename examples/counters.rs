@@ -82,7 +82,7 @@ OPTIONS:
     --workers N     worker processes (default: number of cores, at least 2; at most 64)
     --seconds S     run for S seconds (default 3)
     --ops N         instead, each worker does exactly N operations
-    --segment PATH  the segment file (default: a new file in /dev/shm or the temp dir)
+    --segment PATH  the segment file (default: a new file in this user's segment directory)
     --keep          keep the segment file afterwards (inspect it with the CLI)
     -h, --help      this text";
 
@@ -212,9 +212,12 @@ fn main() -> ExitCode {
 }
 
 fn run(o: &Options) -> Result<bool, String> {
-    let path = o.segment.clone().unwrap_or_else(|| {
-        shm_atomics::default_dir().join(format!("atomics-counters-demo-{}", std::process::id()))
-    });
+    let path = match o.segment.clone() {
+        Some(p) => p,
+        None => shm_atomics::checked_default_dir()
+            .map_err(|e| e.to_string())?
+            .join(format!("atomics-counters-demo-{}", std::process::id())),
+    };
     let seg = Segment::<Counters>::create(&path).map_err(|e| e.to_string())?;
     seg.workers().store(o.workers as u32);
     println!(

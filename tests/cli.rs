@@ -718,3 +718,7 @@ fn reads_a_segment_made_by_another_program() {
     let header = ok(&["header", p(&path)]);
     assert!(header.contains("SHM_ATOMICS_COUNTERS_H"), "{header}");
 }
+
+/// Argument errors, shell advice, owners, `rm`, `gc` and leftovers in `list`.
+#[path = "cli/hardening.rs"]
+mod hardening;

@@ -96,8 +96,8 @@ pub use layout::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{
     FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
-    Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo, SegmentOptions,
-    default_dir, resolve_path,
+    Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo, SegmentOptions, TempFile,
+    Trust, checked_default_dir, default_dir, remove_leftovers, resolve_path, temporary_files,
 };
 pub use view::dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
 pub use view::region::{ReadOnly, Region};

@@ -7,8 +7,10 @@
 //! - `props`: hostile files (random bytes, truncations, bit flips) never crash an opener;
 //! - `processes`: real processes sharing one segment, with exact totals;
 //! - `c`: C and Rust processes on one segment file through the generated header;
-//! - `truncate`: a file shrunk under live mappings kills no process and is reported.
-//! - `walk`: field lookup and leaf walks that never expand arrays (a sparse 1 GiB file).
+//! - `truncate`: a file shrunk under live mappings kills no process and is reported;
+//! - `walk`: field lookup and leaf walks that never expand arrays (a sparse 1 GiB file);
+//! - `owners`: files of other users and shared-writable files, the per-user directory;
+//! - `leftovers`: temporary files of killed creators, 255-byte names, `mode()` bits.
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
 //! by its full name (`test_name!`, in `tests/common/mod.rs`).
@@ -24,6 +26,8 @@ mod api;
 mod c;
 mod create;
 mod errors;
+mod leftovers;
+mod owners;
 mod processes;
 mod props;
 mod truncate;

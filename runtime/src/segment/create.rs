@@ -1,5 +1,5 @@
 //! Creating: a segment is built in a temporary file in the same directory (created with
-//! `O_EXCL`, mode 0600 unless asked otherwise), fully initialized, its ready word stored
+//! `O_EXCL`, mode 0600 unless asked otherwise, named and swept as `tmp.rs` says), fully initialized, its ready word stored
 //! with release order, and then hard-linked to its name, which fails if the name exists.
 //! So no process ever sees a half-written segment, and of many processes racing
 //! [`Segment::open_or_create`] exactly one creates it.
@@ -15,7 +15,6 @@ use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::string::String;
-use std::time::{SystemTime, UNIX_EPOCH};
 use std::vec::Vec;
 use std::{format, vec};
 
@@ -24,6 +23,8 @@ use zerocopy::IntoBytes;
 use super::error::{SegmentError, SegmentErrorKind};
 use super::format::{FIXED_HEADER, MAX_DESCRIPTOR, READY, READY_OFFSET, image};
 use super::mapping::map;
+use super::owner::Trust;
+use super::tmp::{lock_creating, sweep_for_create, temp_name};
 use super::typed::Segment;
 use crate::error::Error;
 use crate::layout::descriptor::LayoutDescBuf;
@@ -174,14 +175,15 @@ impl<L: Layout> Segment<L> {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
+        if mode & !0o777 != 0 {
+            return Err(SegmentError::make(
+                path,
+                SegmentErrorKind::InvalidMode { mode },
+            ));
+        }
+        // Leftovers of creators killed mid-create go first (bounded, best effort).
+        sweep_for_create(&dir);
+        let tmp = dir.join(temp_name());
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -190,6 +192,7 @@ impl<L: Layout> Segment<L> {
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&tmp)
             .map_err(|e| SegmentError::io(&tmp, "create", e))?;
+        lock_creating(&file);
         // Every check of `open` runs on the written, mapped temporary before it is linked:
         // a refusal leaves nothing at `path`.
         let result = write_image::<L>(&file, &tmp, &desc, &payload)
@@ -207,13 +210,14 @@ impl<L: Layout> Segment<L> {
         path: &Path,
         mode: u32,
         initial: Option<&L::Snapshot>,
+        trust: &Trust,
     ) -> Result<Self, Error> {
         // Open wins when the file exists; create wins the race for a missing one; the
         // loser of a create race opens what the winner linked. Bounded: only another
         // process removing the file in between could make a round fail.
         let mut last = None;
         for _ in 0..16 {
-            match Self::open_impl(path) {
+            match Self::open_impl(path, trust) {
                 Err(Error::Segment(SegmentError {
                     kind: SegmentErrorKind::NotFound,
                     ..

@@ -117,6 +117,47 @@ pub enum SegmentErrorKind {
         /// The most mappings the guard watches at once.
         limit: usize,
     },
+    /// The file is owned by a user this process does not trust (see
+    /// [`Trust`](crate::Trust)): it could have been planted at the name, and its owner
+    /// can change or truncate it.
+    UntrustedOwner {
+        /// The file's owner.
+        owner: u32,
+        /// The owner's login name, if the user database has one.
+        owner_name: Option<String>,
+        /// The file's permission bits.
+        mode: u32,
+        /// This process's effective user id.
+        me: u32,
+    },
+    /// The file may be written by its group or by every user (mode `g+w` or `o+w`),
+    /// which the opener did not accept (see [`Trust`](crate::Trust)).
+    SharedWrite {
+        /// The file's owner.
+        owner: u32,
+        /// The owner's login name, if the user database has one.
+        owner_name: Option<String>,
+        /// The file's permission bits.
+        mode: u32,
+    },
+    /// The per-user directory for bare names (the error's path) is not safe to use:
+    /// not a real directory, owned by another user, or writable by others.
+    UnsafeDirectory {
+        /// The directory's owner (`u32::MAX` if unknown).
+        owner: u32,
+        /// The owner's login name, if the user database has one.
+        owner_name: Option<String>,
+        /// The directory's mode bits.
+        mode: u32,
+        /// What is wrong.
+        problem: String,
+    },
+    /// [`SegmentOptions::mode`](crate::SegmentOptions::mode) was given bits beyond the
+    /// permission bits 0o777 (setuid, setgid, sticky or file type bits).
+    InvalidMode {
+        /// The mode given.
+        mode: u32,
+    },
     /// Another I/O error.
     Io {
         /// What was being done.
@@ -301,6 +342,57 @@ impl core::fmt::Display for SegmentError {
                 "cannot map segment {p}: this process already has {limit} segments mapped, \
                  the most the truncation guard watches; drop handles no longer needed"
             ),
+            SegmentErrorKind::UntrustedOwner {
+                owner,
+                owner_name,
+                mode,
+                me,
+            } => write!(
+                f,
+                "segment {p} is owned by {}, mode {mode:04o}, not by this user (uid {me}): \
+                 another user could have planted it or may change and truncate it; if you \
+                 trust that user, opt in with Segment::options().allow_owner({owner}) (or \
+                 Trust::new().allow_owner({owner}))",
+                Owner(*owner, owner_name)
+            ),
+            SegmentErrorKind::SharedWrite {
+                owner,
+                owner_name,
+                mode,
+            } => write!(
+                f,
+                "segment {p} (owner {}) has mode {mode:04o}: {} may write it; restrict it \
+                 (chmod go-w), or opt in with Segment::options().{}()",
+                Owner(*owner, owner_name),
+                if mode & 0o002 != 0 {
+                    "every user"
+                } else {
+                    "its group"
+                },
+                if mode & 0o002 != 0 {
+                    "allow_other_write"
+                } else {
+                    "allow_group_write"
+                }
+            ),
+            SegmentErrorKind::UnsafeDirectory {
+                owner,
+                owner_name,
+                mode,
+                problem,
+            } => write!(
+                f,
+                "directory {p} for bare segment names (owner {}, mode {mode:04o}) is {problem}: \
+                 segments named there could be planted or changed by another user; name the \
+                 segment by a path instead, or fix the directory",
+                Owner(*owner, owner_name)
+            ),
+            SegmentErrorKind::InvalidMode { mode } => write!(
+                f,
+                "segment {p}: mode {mode:#o} has bits {:#o} beyond the permission bits 0o777 \
+                 (setuid, setgid, sticky or file type); give only permission bits",
+                mode & !0o777
+            ),
             SegmentErrorKind::Io { op, message, .. } => {
                 write!(f, "segment {p}: {op} failed: {message}")
             }
@@ -330,5 +422,18 @@ pub(super) fn not_a_file(t: &std::fs::FileType) -> Option<&'static str> {
         Some("symbolic link")
     } else {
         Some("special file")
+    }
+}
+
+/// A user id with its name: `uid 65534 (nobody)`, or `uid 1234` without one.
+struct Owner<'a>(u32, &'a Option<String>);
+
+impl core::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.1 {
+            Some(name) => write!(f, "uid {} ({name})", self.0),
+            None if self.0 == u32::MAX => write!(f, "unknown"),
+            None => write!(f, "uid {}", self.0),
+        }
     }
 }

@@ -11,6 +11,7 @@ use super::error::{SegmentError, SegmentErrorKind};
 use super::guard::{self, Registration};
 use super::info::SegmentInfo;
 use super::open::{check_layout, open_file, read_info};
+use super::owner::Trust;
 use crate::error::{Error, LayoutAlignmentError};
 use crate::layout::Layout;
 use crate::layout::walk::Leaf;
@@ -62,9 +63,14 @@ const _: fn() = || {
 };
 
 impl Mapping {
-    /// Opens `path` (already resolved), checks its header and maps header and payload.
-    pub(super) fn open(path: PathBuf, writable: bool) -> Result<Mapping, Error> {
+    /// Opens `path` (already resolved), checks its owner and mode on the descriptor
+    /// against `trust`, then its header, and maps header and payload.
+    pub(super) fn open(path: PathBuf, writable: bool, trust: &Trust) -> Result<Mapping, Error> {
         let file = open_file(&path, writable)?;
+        let meta = file
+            .metadata()
+            .map_err(|e| SegmentError::io(&path, "stat", e))?;
+        trust.check(&meta, &path)?;
         Mapping::from_file(&file, path, writable)
     }
 

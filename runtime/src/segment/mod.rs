@@ -21,7 +21,9 @@
 //! | `raw.rs` | [`RawSegment`], any segment through the dynamic API |
 //! | `options.rs` | [`SegmentOptions`]: mode and initial contents |
 //! | `info.rs` | [`SegmentInfo`]: the parsed header |
-//! | `paths.rs` | [`default_dir`] and [`resolve_path`] |
+//! | `paths.rs` | [`default_dir`], [`checked_default_dir`] (the per-user directory) and [`resolve_path`] |
+//! | `owner.rs` | [`Trust`]: which owners and modes the openers accept, checked on the descriptor |
+//! | `tmp.rs` | temporary file names, [`temporary_files`] and [`remove_leftovers`] |
 //! | `error.rs` | [`SegmentError`] and [`SegmentErrorKind`] |
 //!
 //! # Fields by path
@@ -90,6 +92,25 @@
 //! unguarded); the temporary mapping `create` uses to publish the ready word of a file no
 //! other process sees yet. The guard is built for every unix target but tested on Linux,
 //! where `mmap` from a signal handler is a plain system call (see `guard.rs`).
+//!
+//! # Owners, modes and bare names
+//!
+//! The openers check the owner and mode of the opened descriptor (`fstat`): a file
+//! owned by another user than this one or root ([`SegmentErrorKind::UntrustedOwner`]),
+//! or writable by group or others ([`SegmentErrorKind::SharedWrite`]), is refused
+//! unless the caller opts in through [`Trust`] ([`SegmentOptions::allow_owner`],
+//! [`RawSegment::open_with`]). Bare names live in a per-user directory
+//! ([`checked_default_dir`]) created 0700 and verified before each use, so another user
+//! cannot plant a file at one or block it. A trusted owner can still change or truncate
+//! its file; a path named explicitly in a directory others can write can still be taken
+//! first by another user (it is then refused, not used).
+//!
+//! # Temporary files
+//!
+//! Creation writes `.shm-atomics.<pid>.<nanos>.tmp` under an exclusive `flock` and links
+//! it into place; before that it removes (at most 64, looking at 4096 entries) this
+//! user's temporary files in the directory whose creator is gone. See
+//! [`temporary_files`] for the exact rule and its limits (pid reuse).
 
 mod create;
 mod error;
@@ -99,16 +120,20 @@ mod info;
 mod mapping;
 mod open;
 mod options;
+mod owner;
 mod paths;
 mod raw;
 mod readonly;
+mod tmp;
 mod typed;
 
 pub use error::{SegmentError, SegmentErrorKind};
 pub use format::{FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, SegmentHeader};
 pub use info::SegmentInfo;
 pub use options::SegmentOptions;
-pub use paths::{default_dir, resolve_path};
+pub use owner::Trust;
+pub use paths::{checked_default_dir, default_dir, resolve_path};
 pub use raw::RawSegment;
 pub use readonly::ReadOnlySegment;
+pub use tmp::{TempFile, remove_leftovers, temporary_files};
 pub use typed::Segment;

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use super::info::SegmentInfo;
 use super::mapping::Mapping;
-use super::paths::resolve_path;
+use super::owner::Trust;
+use super::paths::resolve_checked;
 use crate::error::Error;
 use crate::layout::walk::Leaf;
 use crate::view::dynamic::DynAtomicView;
@@ -40,19 +41,31 @@ pub struct RawSegment {
 }
 
 impl RawSegment {
-    /// Opens any segment read-write; only its own header and descriptor are checked.
+    /// Opens any segment read-write; only its own header and descriptor are checked,
+    /// and its owner and mode as [`Trust::new`] says (this user's or root's file, that
+    /// only its owner may write).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Self::open_with(path, true)
+        Self::open_with(path, &Trust::new())
     }
 
     /// Opens any segment read-only (mapped `PROT_READ`; fields offer load and bit_test).
     pub fn open_readonly(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Self::open_with(path, false)
+        Self::open_readonly_with(path, &Trust::new())
     }
 
-    fn open_with(path: impl AsRef<Path>, writable: bool) -> Result<Self, Error> {
+    /// [`RawSegment::open`], accepting the owners and modes `trust` allows.
+    pub fn open_with(path: impl AsRef<Path>, trust: &Trust) -> Result<Self, Error> {
+        Self::open_mode(path.as_ref(), true, trust)
+    }
+
+    /// [`RawSegment::open_readonly`], accepting the owners and modes `trust` allows.
+    pub fn open_readonly_with(path: impl AsRef<Path>, trust: &Trust) -> Result<Self, Error> {
+        Self::open_mode(path.as_ref(), false, trust)
+    }
+
+    fn open_mode(path: &Path, writable: bool, trust: &Trust) -> Result<Self, Error> {
         Ok(RawSegment {
-            m: Mapping::open(resolve_path(path), writable)?,
+            m: Mapping::open(resolve_checked(path)?, writable, trust)?,
         })
     }
 

@@ -11,7 +11,8 @@ use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
 use super::info::SegmentInfo;
 use super::mapping::Mapping;
-use super::paths::resolve_path;
+use super::owner::Trust;
+use super::paths::resolve_checked;
 use crate::cell::value::{Kind, Value};
 use crate::error::Error;
 use crate::layout::Layout;
@@ -50,7 +51,11 @@ impl<L: Layout> ReadOnlySegment<L> {
     /// Opens `path` read-only (a bare name resolves under [`default_dir`](crate::default_dir)); the file
     /// needs only read permission.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let m = Mapping::open(resolve_path(path), false)?;
+        Self::open_with(path.as_ref(), &Trust::new())
+    }
+
+    pub(super) fn open_with(path: &Path, trust: &Trust) -> Result<Self, Error> {
+        let m = Mapping::open(resolve_checked(path)?, false, trust)?;
         check_fits::<L>(&m.path)?;
         m.check::<L>()?;
         Ok(ReadOnlySegment {

@@ -9,7 +9,8 @@ use super::error::{SegmentError, SegmentErrorKind, not_a_file};
 use super::info::SegmentInfo;
 use super::mapping::Mapping;
 use super::options::SegmentOptions;
-use super::paths::resolve_path;
+use super::owner::Trust;
+use super::paths::resolve_checked;
 use super::readonly::ReadOnlySegment;
 use crate::error::Error;
 use crate::layout::{Layout, check_layout_lock_free};
@@ -72,6 +73,7 @@ impl<L: Layout> Segment<L> {
         SegmentOptions {
             mode: 0o600,
             initial: None,
+            trust: Trust::new(),
         }
     }
 
@@ -82,9 +84,11 @@ impl<L: Layout> Segment<L> {
         Self::options().create(path)
     }
 
-    /// Opens an existing segment holding an `L`, with every check of the module docs.
+    /// Opens an existing segment holding an `L`, with every check of the module docs. A
+    /// file owned by another user, or writable by group or others, is refused: opt in
+    /// with [`Segment::options`] ([`allow_owner`](SegmentOptions::allow_owner), ...).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Self::open_impl(&resolve_path(path))
+        Self::options().open(path)
     }
 
     /// Opens the segment, or creates a zeroed one if it does not exist.
@@ -152,7 +156,7 @@ impl<L: Layout> Segment<L> {
     /// Removes the segment file (a bare name resolves under [`default_dir`](crate::default_dir)). Processes
     /// that have it mapped keep their mapping.
     pub fn remove(path: impl AsRef<Path>) -> Result<(), Error> {
-        let p = resolve_path(path);
+        let p = resolve_checked(path.as_ref())?;
         fs::remove_file(&p).map_err(|e| SegmentError::io(&p, "remove", e))
     }
 
@@ -214,8 +218,8 @@ impl<L: Layout> Segment<L> {
         false
     }
 
-    pub(super) fn open_impl(path: &Path) -> Result<Self, Error> {
-        Self::from_mapping(Mapping::open(path.to_path_buf(), true)?)
+    pub(super) fn open_impl(path: &Path, trust: &Trust) -> Result<Self, Error> {
+        Self::from_mapping(Mapping::open(path.to_path_buf(), true, trust)?)
     }
 
     pub(super) fn from_checked_file(file: File, path: PathBuf) -> Result<Self, Error> {

@@ -3,15 +3,24 @@
 use std::fs;
 use std::path::PathBuf;
 
-use shm_atomics::{RawSegment, default_dir};
+use shm_atomics::{RawSegment, checked_default_dir, temporary_files};
 
-use crate::Result;
 use crate::json::{self, Object};
 use crate::out::{self, print};
+use crate::{Result, advice};
+
+/// The directory a command works in: `dir`, or the checked per-user default directory.
+pub fn dir_or_default(dir: Option<PathBuf>) -> Result<PathBuf> {
+    match dir {
+        Some(d) => Ok(d),
+        None => checked_default_dir().map_err(|e| advice::message(&e)),
+    }
+}
 
 /// `shma list [DIR] [--json]`.
 pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
-    let dir = dir.unwrap_or_else(default_dir);
+    let dir = dir_or_default(dir)?;
+    let trust = advice::trust();
     let entries =
         fs::read_dir(&dir).map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?;
     let mut segments: Vec<(PathBuf, u64, RawSegment)> = entries
@@ -24,11 +33,13 @@ pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
             }
             let path = entry.path();
             // Opening refuses anything that is not a complete segment; skip those.
-            let seg = RawSegment::open_readonly(&path).ok()?;
+            let seg = RawSegment::open_readonly_with(&path, &trust).ok()?;
             Some((path, meta.len(), seg))
         })
         .collect();
     segments.sort_by(|a, b| a.0.cmp(&b.0));
+    // Temporary files of creation: in progress, or left over by a killed creator.
+    let temps = temporary_files(&dir).map_err(|e| advice::message(&e))?;
 
     if as_json {
         let items = segments.iter().map(|(path, size, seg)| {
@@ -46,9 +57,20 @@ pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
                     "age_secs",
                     format!("{:.3}", out::age(info.created).as_secs_f64()),
                 )
+                .bool("temporary", false)
                 .finish()
         });
-        return print(&format!("{}\n", json::array(items)));
+        let temp_items = temps.iter().map(|t| {
+            Object::new()
+                .str("path", &t.path.to_string_lossy())
+                .int("size", t.len)
+                .int("creator_pid", t.creator_pid)
+                .bool("alive", !t.leftover)
+                .bool("temporary", true)
+                .bool("leftover", t.leftover)
+                .finish()
+        });
+        return print(&format!("{}\n", json::array(items.chain(temp_items))));
     }
 
     let rows: Vec<[String; 5]> = segments
@@ -68,6 +90,20 @@ pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
                 out::human_age(out::age(info.created)),
             ]
         })
+        .chain(temps.iter().map(|t| {
+            let (what, state) = if t.leftover {
+                ("(leftover: shma gc)", "gone")
+            } else {
+                ("(being created)", "alive")
+            };
+            [
+                t.path.display().to_string(),
+                what.to_string(),
+                t.len.to_string(),
+                format!("{} ({state})", t.creator_pid),
+                "-".to_string(),
+            ]
+        }))
         .collect();
     let head = ["PATH", "LAYOUT", "SIZE", "CREATOR", "AGE"];
     let width = |i: usize| {

@@ -9,14 +9,19 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
+use shm_atomics::Trust;
 
+mod advice;
 mod fields;
+mod gc;
 mod glob;
 mod inspect;
 mod json;
 mod list;
 mod out;
+mod rm;
 mod values;
 mod watch;
 
@@ -31,13 +36,27 @@ type Result<T, E = String> = std::result::Result<T, E>;
     long_about = "Inspect, watch and change shm-atomics shared-memory segments.\n\n\
         Everything comes from the layout descriptor each segment stores, so any segment \
         made by any program works. A PATH without a directory (just a name) is looked up \
-        in the default segment directory (/dev/shm where it exists, else the temporary \
-        directory).\n\n\
+        in this user's segment directory ($XDG_RUNTIME_DIR/shm-atomics when \
+        XDG_RUNTIME_DIR is set, else /dev/shm/shm-atomics-<uid>), which must be owned by \
+        this user and writable by nobody else.\n\n\
+        Segments owned by another user (root excepted), or writable by group or others, \
+        are refused unless --allow-owner, --allow-group-write or --allow-other-write \
+        accepts them.\n\n\
         Fields are named by paths: `hits`, nested `net.rx`, array elements \
         `latency_us[3]`, `slots[1].count`.\n\n\
-        Errors print one line `shma: <message>` on stderr and exit with code 2."
+        Errors print one line `shma: <message>` on stderr (argument errors may add a \
+        usage line) and exit with code 2."
 )]
 struct Cli {
+    /// Accept segments owned by user UID (repeat for several).
+    #[arg(long, global = true, value_name = "UID")]
+    allow_owner: Vec<u32>,
+    /// Accept segments that their group may write.
+    #[arg(long, global = true)]
+    allow_group_write: bool,
+    /// Accept segments that every user may write.
+    #[arg(long, global = true)]
+    allow_other_write: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,13 +68,17 @@ enum Command {
         long_about = "List the segments in a directory (default: the default segment \
         directory): every regular file that opens as a segment, with its layout, file size, \
         creating process (and whether a process with that id is alive now) and age. Other \
-        files, directories and symbolic links are skipped silently.\n\n\
+        files, directories and symbolic links are skipped silently, but temporary files of \
+        segment creation are shown: `(being created)` while their creator runs, \
+        `(leftover: shma gc)` once it is gone.\n\n\
         With --json: one JSON array of objects with the keys \"path\" (string), \"layout\" \
         (string), \"fingerprint\" (string, \"0x\" and 16 hex digits), \"size\" (file bytes), \
         \"payload_size\" (bytes), \"creator_pid\" (number), \"alive\" (bool), \
         \"created_unix_ns\" (string of decimal digits: it is above 2^53, which a JSON number \
-        cannot hold exactly) and \"age_secs\" (number, fractional). The sizes are numbers \
-        when at most 2^53, else strings of decimal digits."
+        cannot hold exactly), \"age_secs\" (number, fractional) and \"temporary\" (false). \
+        The sizes are numbers when at most 2^53, else strings of decimal digits. A temporary \
+        file is an object with \"path\", \"size\", \"creator_pid\", \"alive\", \
+        \"temporary\" (true) and \"leftover\" (bool)."
     )]
     List {
         /// The directory (default: /dev/shm where it exists, else the temporary directory).
@@ -63,6 +86,33 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Remove segments (and nothing that is not a segment).
+    #[command(
+        long_about = "Remove segments. Every PATH must open as a segment (with \
+        the usual owner and mode checks) before anything is removed, so a typo or a \
+        file that is not a segment removes nothing. Prints one line per removed segment. \
+        Processes that have a segment mapped keep their mapping."
+    )]
+    Rm {
+        /// The segment files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Remove what killed creators left behind.
+    #[command(long_about = "Remove this user's leftover temporary files of segment \
+        creation in DIR (default: this user's segment directory): files named \
+        `.shm-atomics.<pid>.<nanos>.tmp` (or the older `.<name>.<pid>.<nanos>.tmp`) whose \
+        creating process is gone and whose lock is free. With --dead-creators, also remove \
+        every segment whose creating process is gone (a process id can be reused, and a \
+        segment often outlives its creator on purpose: use it when the creators own their \
+        segments). Prints one line per removed file.")]
+    Gc {
+        /// The directory (default: this user's segment directory).
+        dir: Option<PathBuf>,
+        /// Also remove segments whose creating process is gone.
+        #[arg(long)]
+        dead_creators: bool,
     },
     /// Show a segment's header and every field with its current value.
     #[command(long_about = inspect::LONG_ABOUT)]
@@ -137,6 +187,8 @@ enum Command {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::List { dir, json } => list::run(dir, json),
+        Command::Rm { paths } => rm::run(&paths),
+        Command::Gc { dir, dead_creators } => gc::run(dir, dead_creators),
         Command::Inspect { path, json } => inspect::run(&path, json),
         Command::Watch {
             path,
@@ -151,8 +203,62 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// A clap error as one `shma: ...` line, and the usage line if clap has one: `--help`
+/// and `--version` print as clap prints them, with success.
+fn usage_error(e: clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let mut message = Vec::new();
+    let mut usage = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(u) = line.strip_prefix("Usage:") {
+            usage = Some(u.trim().to_string());
+        } else if line.starts_with("For more information") {
+        } else if line.starts_with("tip:") {
+            message.push(format!("({line})"));
+        } else {
+            message.push(
+                line.strip_prefix("error:")
+                    .unwrap_or(line)
+                    .trim()
+                    .to_string(),
+            );
+        }
+    }
+    let mut message = message.join(" ");
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
+    ) {
+        message = "a command is required (list, rm, gc, inspect, watch, header, get, set, add)"
+            .to_string();
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "shma: {message}");
+    if let Some(u) = usage {
+        let _ = writeln!(err, "usage: {u} (see --help)");
+    }
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let mut trust = Trust::new();
+    for uid in &cli.allow_owner {
+        trust = trust.allow_owner(*uid);
+    }
+    if cli.allow_group_write {
+        trust = trust.allow_group_write();
+    }
+    if cli.allow_other_write {
+        trust = trust.allow_other_write();
+    }
+    advice::set_trust(trust);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

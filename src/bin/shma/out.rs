@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use shm_atomics::RawSegment;
 
-use crate::Result;
+use crate::{Result, advice};
 
 /// Writes `text` to stdout and flushes. A closed pipe (`shma inspect x | head`) ends
 /// the program quietly with success, as `cat` does; other write errors are reported.
@@ -33,12 +33,12 @@ pub fn stdout_error(e: io::Error) -> String {
 
 /// Opens any segment read-only, with the library's message on failure.
 pub fn open_readonly(path: &Path) -> Result<RawSegment> {
-    RawSegment::open_readonly(path).map_err(|e| e.to_string())
+    RawSegment::open_readonly_with(path, &advice::trust()).map_err(|e| advice::message(&e))
 }
 
 /// Opens any segment read-write, with the library's message on failure.
 pub fn open_writable(path: &Path) -> Result<RawSegment> {
-    RawSegment::open(path).map_err(|e| e.to_string())
+    RawSegment::open_with(path, &advice::trust()).map_err(|e| advice::message(&e))
 }
 
 /// Nanoseconds since the Unix epoch (0 for times before it).

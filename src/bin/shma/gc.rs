@@ -1,0 +1,61 @@
+//! `shma gc [DIR] [--dead-creators]`: remove what killed creators left behind.
+
+use std::fs;
+use std::path::PathBuf;
+
+use shm_atomics::{RawSegment, remove_leftovers};
+
+use crate::list::dir_or_default;
+use crate::out::{self, print};
+use crate::{Result, advice};
+
+/// `shma gc [DIR] [--dead-creators]`: removes this user's leftover temporary files in
+/// DIR (their creator is gone), and with `--dead-creators` also every segment (that
+/// the openers accept) whose creating process is gone; prints one line per removal.
+pub fn run(dir: Option<PathBuf>, dead_creators: bool) -> Result<()> {
+    let dir = dir_or_default(dir)?;
+    let mut s = String::new();
+    for t in remove_leftovers(&dir).map_err(|e| advice::message(&e))? {
+        s.push_str(&format!(
+            "removed {} (leftover temporary file of pid {}, {} bytes)\n",
+            t.path.display(),
+            t.creator_pid,
+            t.len
+        ));
+    }
+    if dead_creators {
+        let entries = fs::read_dir(&dir)
+            .map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?;
+        let trust = advice::trust();
+        let mut dead: Vec<(PathBuf, String, u32)> = entries
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                if !entry.metadata().ok()?.file_type().is_file() {
+                    return None;
+                }
+                let seg = RawSegment::open_readonly_with(entry.path(), &trust).ok()?;
+                let info = seg.info();
+                (!out::pid_alive(info.creator_pid)).then(|| {
+                    (
+                        entry.path(),
+                        info.layout_name().to_string(),
+                        info.creator_pid,
+                    )
+                })
+            })
+            .collect();
+        dead.sort();
+        for (path, layout, pid) in dead {
+            fs::remove_file(&path)
+                .map_err(|e| format!("cannot remove segment {}: {e}", path.display()))?;
+            s.push_str(&format!(
+                "removed {} (layout {layout}, creator pid {pid} gone)\n",
+                path.display()
+            ));
+        }
+    }
+    if s.is_empty() {
+        s = format!("nothing to remove in {}\n", dir.display());
+    }
+    print(&s)
+}
