@@ -81,7 +81,7 @@ enum Command {
         \"temporary\" (true) and \"leftover\" (bool)."
     )]
     List {
-        /// The directory (default: /dev/shm where it exists, else the temporary directory).
+        /// The directory (default: this user's segment directory, where bare names live).
         dir: Option<PathBuf>,
         /// Print JSON instead of a table.
         #[arg(long)]
