@@ -74,7 +74,7 @@ impl<L: Layout> ReadOnlySegment<L> {
         &self.m.info
     }
 
-    /// Whether the segment is still whole: `Err` with [`SegmentErrorKind::Shrunk`](crate::SegmentErrorKind::Shrunk)
+    /// Whether the segment is still whole: `Err` with [`SegmentErrorKind::Shrunk`]
     /// if the file shrank since this handle mapped it (another process truncated it).
     ///
     /// Operations never fail or crash because of a shrink: the truncation guard (see

@@ -28,7 +28,7 @@ use crate::view::region::Region;
 /// process-wide `SIGBUS` handler, installed when the first segment is mapped, keeps the
 /// process alive: an access beyond the new end gets zero pages instead of killing it, and
 /// [`Segment::check`] (also on [`ReadOnlySegment`] and [`RawSegment`](crate::RawSegment))
-/// reports [`SegmentErrorKind::Shrunk`](crate::SegmentErrorKind::Shrunk): since then,
+/// reports [`SegmentErrorKind::Shrunk`]: since then,
 /// values beyond the end read as zero and stores to them reach no other process; reopen
 /// (which refuses the short file) or recreate the segment. Operations never fail because
 /// of it, and cost nothing more: `check()` is the reporting point (one `fstat`, which also
@@ -109,7 +109,7 @@ impl<L: Layout> Segment<L> {
     /// files get race-free creation from [`Segment::open_or_create`].
     ///
     /// Anything but a regular file or a memfd (a pipe, a socket, a character or block
-    /// device, a directory) is refused with [`SegmentErrorKind::FileType`](crate::SegmentErrorKind::FileType)
+    /// device, a directory) is refused with [`SegmentErrorKind::FileType`]
     /// before a byte is written, and the layout is checked as [`Segment::create`] checks
     /// it before an empty file is initialized. The image is written at offset 0
     /// (`pwrite`), whatever the file's position.
@@ -170,7 +170,7 @@ impl<L: Layout> Segment<L> {
         &self.m.info
     }
 
-    /// Whether the segment is still whole: `Err` with [`SegmentErrorKind::Shrunk`](crate::SegmentErrorKind::Shrunk)
+    /// Whether the segment is still whole: `Err` with [`SegmentErrorKind::Shrunk`]
     /// if the file shrank since this handle mapped it (another process truncated it).
     ///
     /// Operations never fail or crash because of a shrink: the truncation guard (see
