@@ -292,6 +292,20 @@ pub(crate) fn check_layout_lock_free<L: Layout>() -> Result<(), Error> {
     Ok(())
 }
 
+/// Refuses an address that is not aligned for layout `L`, naming the layout.
+pub(crate) fn check_layout_aligned<L: Layout>(addr: usize) -> Result<(), Error> {
+    if addr % L::ALIGN == 0 {
+        return Ok(());
+    }
+    Err(LayoutAlignmentError {
+        addr,
+        required: L::ALIGN,
+        layout: L::NAME,
+        size: L::SIZE,
+    }
+    .into())
+}
+
 impl<'a> Region<'a> {
     /// A checked view of layout `L` at the start of the region: the region must hold
     /// at least `L::SIZE` bytes ([`SizeError`](crate::SizeError)), start at an address
@@ -320,16 +334,7 @@ impl<'a> Region<'a> {
             return Err(ReadOnlyRegionError { layout: L::NAME }.into());
         }
         let ptr = self.subregion(0, L::SIZE)?.as_ptr();
-        let addr = ptr as usize;
-        if addr % L::ALIGN != 0 {
-            return Err(LayoutAlignmentError {
-                addr,
-                required: L::ALIGN,
-                layout: L::NAME,
-                size: L::SIZE,
-            }
-            .into());
-        }
+        check_layout_aligned::<L>(ptr as usize)?;
         check_layout_lock_free::<L>()?;
         // SAFETY: `ptr` is aligned to L::ALIGN and has L::SIZE valid bytes for 'a, which
         // are accessed only atomically (the region's contract); by the `Layout` contract

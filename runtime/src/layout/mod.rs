@@ -20,6 +20,6 @@ pub(crate) mod private;
 pub(crate) mod walk;
 
 pub(crate) use crate::view::region::Region;
-#[cfg(feature = "shm")]
-pub(crate) use declared::check_layout_lock_free;
 pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
+#[cfg(feature = "shm")]
+pub(crate) use declared::{check_layout_aligned, check_layout_lock_free};

@@ -12,9 +12,9 @@ use super::guard::{self, Registration};
 use super::info::SegmentInfo;
 use super::open::{check_layout, open_file, read_info};
 use super::owner::Trust;
-use crate::error::{Error, LayoutAlignmentError};
-use crate::layout::Layout;
+use crate::error::Error;
 use crate::layout::walk::Leaf;
+use crate::layout::{Layout, check_layout_aligned};
 use crate::view::region::Region;
 
 /// Maps the first `len` bytes of `file`, read-write or read-only, `MAP_SHARED`.
@@ -132,17 +132,7 @@ impl Mapping {
     /// Refuses a segment that does not hold an `L` at an address aligned for it.
     pub(super) fn check<L: Layout>(&self) -> Result<(), Error> {
         check_layout::<L>(&self.info, &self.path)?;
-        let addr = self.region().as_ptr() as usize;
-        if addr % L::ALIGN != 0 {
-            return Err(LayoutAlignmentError {
-                addr,
-                required: L::ALIGN,
-                layout: L::NAME,
-                size: L::SIZE,
-            }
-            .into());
-        }
-        Ok(())
+        check_layout_aligned::<L>(self.region().as_ptr() as usize)
     }
 
     /// The payload: writable or read-only as the file was opened.

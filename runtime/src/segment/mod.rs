@@ -24,6 +24,7 @@
 //! | `paths.rs` | [`default_dir`], [`checked_default_dir`] (the per-user directory) and [`resolve_path`] |
 //! | `owner.rs` | [`Trust`]: which owners and modes the openers accept, checked on the descriptor |
 //! | `tmp.rs` | temporary file names, [`temporary_files`] and [`remove_leftovers`] |
+//! | `handle.rs` | what every handle offers alike (`path`, `info`, `check`), written once |
 //! | `error.rs` | [`SegmentError`] and [`SegmentErrorKind`] |
 //!
 //! # Fields by path
@@ -116,6 +117,7 @@ mod create;
 mod error;
 mod format;
 mod guard;
+mod handle;
 mod info;
 mod mapping;
 mod open;

@@ -9,7 +9,7 @@ use zerocopy::TryFromBytes;
 
 use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
-use super::info::SegmentInfo;
+use super::handle::mapped_handle_methods;
 use super::mapping::Mapping;
 use super::owner::Trust;
 use super::paths::resolve_checked;
@@ -64,48 +64,7 @@ impl<L: Layout> ReadOnlySegment<L> {
         })
     }
 
-    /// The segment's path.
-    pub fn path(&self) -> &Path {
-        &self.m.path
-    }
-
-    /// The parsed header.
-    pub fn info(&self) -> &SegmentInfo {
-        &self.m.info
-    }
-
-    /// Whether the segment is still whole: `Err` with [`SegmentErrorKind::Shrunk`]
-    /// if the file shrank since this handle mapped it (another process truncated it).
-    ///
-    /// Operations never fail or crash because of a shrink: the truncation guard (see
-    /// [`Segment`](crate::Segment#truncation-while-mapped)) keeps the process alive, and
-    /// this is where the loss is reported. Call it after a batch of operations (the
-    /// CLI calls it after every refresh). It costs one `fstat`.
-    ///
-    /// ```rust,standalone_crate
-    /// # extern crate shm_atomics_runtime as shm_atomics;
-    /// # use shm_atomics_macros::atomic_layout;
-    /// use shm_atomics::{Error, Segment, SegmentErrorKind};
-    ///
-    /// #[atomic_layout]
-    /// pub struct Counters { pub hits: u64 }
-    ///
-    /// let dir = tempfile::tempdir()?;
-    /// let path = dir.path().join("check");
-    /// Segment::<Counters>::create(&path)?;
-    /// let seg = Segment::<Counters>::open_readonly(&path)?;
-    /// seg.check()?;
-    /// // Another process truncates the file.
-    /// std::fs::OpenOptions::new().write(true).open(&path)?.set_len(100)?;
-    /// match seg.check() {
-    ///     Err(Error::Segment(e)) => assert!(matches!(e.kind, SegmentErrorKind::Shrunk { len_now: 100, .. })),
-    ///     other => panic!("{other:?}"),
-    /// }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn check(&self) -> Result<(), Error> {
-        self.m.check_file()
-    }
+    mapped_handle_methods!("Segment::<Counters>::open_readonly(&path)?");
 
     /// The payload as a read-only [`Region`]: `read_at` works, writable views are refused.
     pub fn region(&self) -> Region<'_> {
