@@ -216,7 +216,7 @@ fn run(o: &Options) -> Result<bool, String> {
         Some(p) => p,
         None => shm_atomics::checked_default_dir()
             .map_err(|e| e.to_string())?
-            .join(format!("atomics-counters-demo-{}", std::process::id())),
+            .join(format!("counters-demo-{}", std::process::id())),
     };
     let seg = Segment::<Counters>::create(&path).map_err(|e| e.to_string())?;
     seg.workers().store(o.workers as u32);

@@ -50,7 +50,7 @@ fn bare_names_resolve_under_default_dir() {
         .duration_since(UNIX_EPOCH)
         .expect("after the epoch")
         .as_nanos();
-    let name = format!("atomics-test-bare-{}-{nanos}", std::process::id());
+    let name = format!("shm-atomics-test-bare-{}-{nanos}", std::process::id());
     let full = default_dir().join(&name);
     let _cleanup = Cleanup(full.clone());
     assert_eq!(resolve_path(&name), full);
@@ -92,7 +92,7 @@ fn bare_names_resolve_under_default_dir() {
 fn memfd() -> File {
     // SAFETY: the name is a valid NUL-terminated string; memfd_create has no other
     // preconditions.
-    let fd = unsafe { libc::memfd_create(c"atomics-test".as_ptr(), libc::MFD_CLOEXEC) };
+    let fd = unsafe { libc::memfd_create(c"shm-atomics-test".as_ptr(), libc::MFD_CLOEXEC) };
     assert!(fd >= 0, "memfd_create: {}", std::io::Error::last_os_error());
     // SAFETY: `fd` is a new, valid descriptor owned by nothing else.
     unsafe { File::from_raw_fd(fd) }
