@@ -70,7 +70,7 @@ fn plain_type(m: &Model, f: &Field) -> TokenStream {
     let krate = &m.krate;
     let e = match &f.elem {
         Elem::Value(v) => v.rust.clone(),
-        Elem::Layout(p) => quote!(<#p as #krate::Layout>::Snapshot),
+        Elem::Layout(p) => quote!(<#p as #krate::Field>::Snapshot),
     };
     match &f.array_len {
         Some(n) => quote!([#e; #n]),
@@ -87,8 +87,8 @@ fn elem_size_align(m: &Model, f: &Field) -> (TokenStream, TokenStream) {
             (quote!(#w), quote!(#w))
         }
         Elem::Layout(p) => (
-            quote!(<#p as #krate::Layout>::SIZE),
-            quote!(<#p as #krate::Layout>::ALIGN),
+            quote!(<#p as #krate::Field>::SIZE),
+            quote!(<#p as #krate::Field>::ALIGN),
         ),
     }
 }
@@ -207,6 +207,9 @@ fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
     let vis = &m.vis;
     let zc = quote!(#krate::__private::zerocopy);
     let zc_str = Literal::string(&format!("{}::__private::zerocopy", m.krate).replace(' ', ""));
+    // The same alignment as the layout: the literal part here, the rest from nested
+    // snapshots, which are aligned as their elements (the `Field` contract).
+    let align = idx(repr_align(m));
     let plain_values_only = m.fields.iter().all(|f| match &f.elem {
         Elem::Value(v) => v.kind != crate::model::Kind::Bool,
         Elem::Layout(_) => false,
@@ -249,7 +252,7 @@ fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
                  #from_bytes #zc::IntoBytes,
                  #zc::KnownLayout, #zc::Immutable)]
         #[zerocopy(crate = #zc_str)]
-        #[repr(C)]
+        #[repr(C, align(#align))]
         #vis struct #snap {
             #(#fields)*
         }
@@ -276,7 +279,7 @@ fn load_expr(m: &Model, f: &Field) -> TokenStream {
     let fname = &f.name;
     let one = |e: TokenStream| match &f.elem {
         Elem::Value(_) => quote!(#e.load()),
-        Elem::Layout(p) => quote!(<#p as #krate::Layout>::snapshot(&#e)),
+        Elem::Layout(p) => quote!(<#p as #krate::Field>::load_field(&#e)),
     };
     match f.array_len {
         None => one(quote!(self.#fname)),
@@ -292,7 +295,7 @@ fn store_stmt(m: &Model, f: &Field) -> TokenStream {
     let fname = &f.name;
     let one = |a: TokenStream, v: TokenStream| match &f.elem {
         Elem::Value(_) => quote!(#a.store(#v);),
-        Elem::Layout(p) => quote!(<#p as #krate::Layout>::store_snapshot(&#a, &#v);),
+        Elem::Layout(p) => quote!(<#p as #krate::Field>::store_field(&#a, &#v);),
     };
     match f.array_len {
         None => one(quote!(self.#fname), quote!(snapshot.#fname)),
@@ -387,7 +390,7 @@ fn field_desc(m: &Model, n: &Names, i: usize, f: &Field) -> TokenStream {
             quote!(#krate::__private::FieldType::Value { kind: #krate::Kind::#kind, width: #w })
         }
         Elem::Layout(p) => {
-            quote!(#krate::__private::FieldType::Layout(&<#p as #krate::Layout>::DESC))
+            quote!(<#p as #krate::Field>::TYPE)
         }
     };
     let len = match &f.array_len {
@@ -484,15 +487,15 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
                     let a = idx(a.0);
                     let ty = p.to_string().replace(' ', "");
                     let msg = Literal::string(&format!(
-                        "align = {a} on field `{}` is below the alignment of its layout type \
-                         `{ty}`: use at least `<{ty} as Layout>::ALIGN`, or remove the attribute",
+                        "align = {a} on field `{}` is below the alignment of its type \
+                         `{ty}`: use at least `<{ty} as Field>::ALIGN`, or remove the attribute",
                         f.name
                     ));
                     let span = f.align_span.unwrap_or(f.ty_span);
-                    quote_spanned!(span=> ::core::assert!(#a >= <#p as #krate::Layout>::ALIGN, #msg);)
+                    quote_spanned!(span=> ::core::assert!(#a >= <#p as #krate::Field>::ALIGN, #msg);)
                 });
                 quote_spanned! {f.ty_span=>
-                    #krate::__private::assert_layout::<#p>();
+                    #krate::__private::assert_field::<#p>();
                     #align_check
                 }
             }
@@ -519,6 +522,7 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
             ::core::assert!(::core::mem::size_of::<#name>() == #consts::SIZE, #size_msg);
             ::core::assert!(::core::mem::align_of::<#name>() == #consts::ALIGN, #align_msg);
             ::core::assert!(::core::mem::size_of::<#snap>() == #consts::SIZE, #size_msg);
+            ::core::assert!(::core::mem::align_of::<#snap>() == #consts::ALIGN, #align_msg);
         };
     }
 }

@@ -533,10 +533,7 @@ fn descriptors_built_by_hand_escape_keyword_layout_names_and_collisions() {
     let field = |name: &str, offset: usize, ty: FieldTypeBuf| FieldDescBuf {
         name: name.into(),
         offset,
-        align: match &ty {
-            FieldTypeBuf::Value { width, .. } => *width,
-            FieldTypeBuf::Layout(d) => d.align,
-        },
+        align: ty.align(),
         ty,
         array_len: None,
     };

@@ -249,8 +249,10 @@ fn the_header_helper_refuses_what_is_not_its_segment() {
         !c_accepts(&c_worker, &write("unready", &b)),
         "ready word zero"
     );
-    let b = patched(&|h| h.version.set(2));
-    assert!(!c_accepts(&c_worker, &write("v2", &b)), "version 2");
+    let b = patched(&|h| h.version.set(3));
+    assert!(!c_accepts(&c_worker, &write("v3", &b)), "version 3");
+    let b = patched(&|h| h.version.set(0));
+    assert!(!c_accepts(&c_worker, &write("v0", &b)), "version 0");
     let b = patched(&|h| h.byte_order.set(h.byte_order.get().swap_bytes()));
     assert!(!c_accepts(&c_worker, &write("bom", &b)), "byte order");
     // And the unmodified copy is still accepted (the copies above differ only as said).
@@ -376,7 +378,8 @@ fn corpus(valid: &[u8], align: u64) -> Vec<(String, Vec<u8>)> {
         h.payload_size.set(h.payload_size.get() + 64)
     });
     patch("not-ready", &|h| h.ready.set(0));
-    patch("version-2", &|h| h.version.set(2));
+    patch("version-3", &|h| h.version.set(3));
+    patch("version-0", &|h| h.version.set(0));
     patch("byte-order", &|h| {
         h.byte_order.set(h.byte_order.get().swap_bytes())
     });

@@ -58,7 +58,7 @@ fn header_len(model: &[u8]) -> usize {
 fn looks_valid(bytes: &[u8]) -> bool {
     SegmentHeader::read(bytes).is_some_and(|h| {
         h.magic == MAGIC
-            && h.version.get() == FORMAT_VERSION
+            && (1..=FORMAT_VERSION).contains(&h.version.get())
             && h.ready.get() == READY
             && h.payload_offset.get() + h.payload_size.get() <= bytes.len() as u64
     })

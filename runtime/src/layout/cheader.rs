@@ -188,11 +188,13 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
             let _ = writeln!(h, "    uint8_t _atomics_pad{pad}[{}];", f.offset - pos);
             pad += 1;
         }
-        let natural = match &f.ty {
-            FieldTypeBuf::Value { width, .. } => *width,
-            FieldTypeBuf::Layout(n) => n.align,
+        let natural = f.ty.align();
+        let opaque = matches!(f.ty, FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. });
+        let mut align = if f.align > natural || opaque {
+            f.align
+        } else {
+            0
         };
-        let mut align = if f.align > natural { f.align } else { 0 };
         if i == 0 && d.align > max_field_align {
             align = align.max(d.align);
         }
@@ -201,6 +203,7 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
         } else {
             String::new()
         };
+        let dims = f.array_len.map(|n| format!("[{n}]")).unwrap_or_default();
         let (ty, what) = match &f.ty {
             &FieldTypeBuf::Value { kind, width } => (
                 format!("SHM_ATOMICS_ATOMIC({})", c_value_type(kind, width)),
@@ -210,8 +213,23 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
                 let c = cname_of(plan, nd);
                 (format!("struct {c}"), format!("layout {c}"))
             }
+            FieldTypeBuf::Event => (
+                "SHM_ATOMICS_ATOMIC(uint32_t)".to_string(),
+                "event, 4 bytes".to_string(),
+            ),
+            // Opaque until the C helpers for these types exist: the bytes are placed
+            // and aligned exactly, and C code must not touch them.
+            other @ (FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. }) => (
+                "uint8_t".to_string(),
+                format!("{}, {} bytes, opaque", f.type_name(), other.size()),
+            ),
         };
-        let dims = f.array_len.map(|n| format!("[{n}]")).unwrap_or_default();
+        let dims = match &f.ty {
+            FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. } => {
+                format!("{}[{}]", dims, f.ty.size())
+            }
+            _ => dims,
+        };
         let renamed = if *fname != f.name {
             format!(", field `{}`", f.name)
         } else {
@@ -289,7 +307,7 @@ const HELPER: &str = "\
 /* Checks a mapped shm-atomics segment as Rust's Segment::open does and returns its
  * payload, or NULL if any check fails: `map` (8-aligned) is the start of a mapping of
  * `map_len` bytes of the file; magic; ready word (read first, with acquire order);
- * format version 1; byte order; descriptor at 128, 1..=1 MiB long, equal to
+ * format version 1 or 2; byte order; descriptor at 128, 1..=1 MiB long, equal to
  * `descriptor` byte for byte; header length a multiple of 64 holding the descriptor;
  * payload offset at or past the header length, a multiple of 64 and of
  * `payload_align`; payload size and fingerprint as expected; payload within the map. */
@@ -319,7 +337,7 @@ static inline void *shm_atomics_segment_payload(void *map, size_t map_len, uint6
         for (i = 0; i < 8; i++) v[k] |= (uint64_t)p[16 + 8 * k + i] << (8 * i);
     }
     memcpy(&bom, p + 52, 4);
-    if (w[0] != 1u || bom != 0x01020304u) return NULL;
+    if ((w[0] != 1u && w[0] != 2u) || bom != 0x01020304u) return NULL;
     if (w[2] != 128u || w[3] == 0u || w[3] > (1u << 20) || (uint64_t)w[3] != (uint64_t)descriptor_len) return NULL;
     if ((uint64_t)w[1] < 128u + (uint64_t)w[3] || w[1] % 64u != 0) return NULL;
     if (v[0] < (uint64_t)w[1] || v[0] % 64u != 0 || v[0] % (uint64_t)payload_align != 0) return NULL;

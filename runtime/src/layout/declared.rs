@@ -112,8 +112,25 @@ pub unsafe trait Layout: Sized + Send + Sync + 'static {
 /// ```
 pub const MAX_ALIGN: usize = 4096;
 
-/// The type of a field: a value of some kind and width, or a nested layout.
+/// The type of a field: a value of some kind and width, a nested layout, or one of the
+/// runtime's field types (a seqlock record, a striped counter, an event).
+///
+/// The element's size and alignment follow from the type alone
+/// ([`size`](FieldType::size), [`align`](FieldType::align)), so a program that reads a
+/// descriptor knows where everything is without the Rust type.
+///
+/// ```
+/// # use shm_atomics_runtime as shm_atomics;
+/// use shm_atomics::{FieldType, Kind};
+///
+/// let t = FieldType::Value { kind: Kind::Uint, width: 8 };
+/// assert_eq!((t.size(), t.align()), (8, 8));
+/// assert_eq!((FieldType::Event.size(), FieldType::Event.align()), (4, 4));
+/// let s = FieldType::Striped { kind: Kind::Uint, width: 8, cells: 16, stride: 128 };
+/// assert_eq!((s.size(), s.align()), (16 * 128, 128));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FieldType {
     /// An atomic value.
     Value {
@@ -124,6 +141,59 @@ pub enum FieldType {
     },
     /// A nested `#[atomic_layout]` struct.
     Layout(&'static LayoutDesc),
+    /// A seqlock record (`Seq<L>`): a 64-bit sequence word at offset 0, then the
+    /// record's layout at [`seq_record_offset`](FieldType::seq_record_offset) (its
+    /// alignment, at least 8); the whole is aligned to at least 8.
+    Seq(&'static LayoutDesc),
+    /// A striped counter (`Striped<T, N>`): `cells` values of one kind and width, the
+    /// i-th at byte `i * stride` (a power of two, at least the width: one cache line
+    /// or more per cell); aligned to `stride`.
+    Striped {
+        /// The kind of each cell.
+        kind: Kind,
+        /// The width of each cell in bytes.
+        width: usize,
+        /// How many cells.
+        cells: usize,
+        /// Bytes from one cell to the next.
+        stride: usize,
+    },
+    /// An event (`Event`): a 32-bit word the library owns, for waiting on any condition.
+    Event,
+}
+
+impl FieldType {
+    /// The offset of the record inside a [`Seq`](FieldType::Seq) field whose record
+    /// layout is aligned to `align`: `max(8, align)`.
+    pub const fn seq_record_offset(align: usize) -> usize {
+        if align > 8 { align } else { 8 }
+    }
+
+    /// The bytes one element of this type occupies.
+    pub const fn size(&self) -> usize {
+        match *self {
+            FieldType::Value { width, .. } => width,
+            FieldType::Layout(d) => d.size,
+            FieldType::Seq(d) => {
+                let a = Self::seq_record_offset(d.align);
+                // The record's size rounded up to the whole's alignment.
+                a + d.size.div_ceil(a) * a
+            }
+            FieldType::Striped { cells, stride, .. } => cells * stride,
+            FieldType::Event => 4,
+        }
+    }
+
+    /// The natural alignment of one element of this type.
+    pub const fn align(&self) -> usize {
+        match *self {
+            FieldType::Value { width, .. } => width,
+            FieldType::Layout(d) => d.align,
+            FieldType::Seq(d) => Self::seq_record_offset(d.align),
+            FieldType::Striped { stride, .. } => stride,
+            FieldType::Event => 4,
+        }
+    }
 }
 
 /// The descriptor of one field of a layout.
@@ -155,35 +225,34 @@ pub struct FieldDesc {
 }
 
 impl FieldDesc {
-    /// The width of one element: the value's width, or the nested layout's size.
+    /// The width of one element: the value's width, or the size of one element of
+    /// another type ([`FieldType::size`]).
     pub const fn width(&self) -> usize {
-        match self.ty {
-            FieldType::Value { width, .. } => width,
-            FieldType::Layout(d) => d.size,
-        }
+        self.ty.size()
     }
 
-    /// The kind of a value field; `None` for a nested layout.
+    /// The kind of a value field; `None` for any other type.
     pub const fn kind(&self) -> Option<Kind> {
         match self.ty {
             FieldType::Value { kind, .. } => Some(kind),
-            FieldType::Layout(_) => None,
+            _ => None,
         }
     }
 
     /// The nested layout's descriptor, if this field is one.
     pub const fn nested(&self) -> Option<&'static LayoutDesc> {
         match self.ty {
-            FieldType::Value { .. } => None,
             FieldType::Layout(d) => Some(d),
+            _ => None,
         }
     }
 
-    /// The operations each element offers (empty for a nested layout).
+    /// The operations each element offers as a plain atomic (empty for any type but a
+    /// value).
     pub const fn ops(&self) -> OpSet {
         match self.ty {
             FieldType::Value { kind, .. } => kind.ops_supported(),
-            FieldType::Layout(_) => OpSet::EMPTY,
+            _ => OpSet::EMPTY,
         }
     }
 
@@ -229,8 +298,16 @@ impl LayoutDesc {
         while i < self.fields.len() {
             let f = &self.fields[i];
             let ty = match f.ty {
-                FieldType::Value { kind, width } => Ok((kind, width)),
-                FieldType::Layout(d) => Err(d.fingerprint()),
+                FieldType::Value { kind, width } => fp::Ty::Value(kind, width),
+                FieldType::Layout(d) => fp::Ty::Layout(d.fingerprint()),
+                FieldType::Seq(d) => fp::Ty::Seq(d.fingerprint()),
+                FieldType::Striped {
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                } => fp::Ty::Striped(kind, width, cells, stride),
+                FieldType::Event => fp::Ty::Event,
             };
             h = fp::field(h, f.name, f.offset, ty, f.array_len, f.align);
             i += 1;
@@ -243,13 +320,13 @@ impl LayoutDesc {
         let mut i = 0;
         while i < self.fields.len() {
             match self.fields[i].ty {
-                FieldType::Value { width: 16, .. } => return true,
-                FieldType::Value { .. } => {}
-                FieldType::Layout(d) => {
-                    if d.has_16_byte_fields() {
-                        return true;
-                    }
+                FieldType::Value { width: 16, .. } | FieldType::Striped { width: 16, .. } => {
+                    return true;
                 }
+                FieldType::Layout(d) | FieldType::Seq(d) if d.has_16_byte_fields() => {
+                    return true;
+                }
+                _ => {}
             }
             i += 1;
         }

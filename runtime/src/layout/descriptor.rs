@@ -18,6 +18,8 @@ pub const MAX_DEPTH: usize = 16;
 pub const MAX_FIELDS: usize = 4096;
 /// At most this many bytes per name when decoding.
 pub const MAX_NAME: usize = 255;
+/// At most this many cells per striped counter when decoding.
+pub const MAX_CELLS: usize = 4096;
 
 /// An owned layout descriptor.
 ///
@@ -65,6 +67,7 @@ pub struct FieldDescBuf {
 
 /// The type of a [`FieldDescBuf`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FieldTypeBuf {
     /// An atomic value.
     Value {
@@ -75,15 +78,64 @@ pub enum FieldTypeBuf {
     },
     /// A nested layout.
     Layout(Box<LayoutDescBuf>),
+    /// A seqlock record of this layout (see [`FieldType::Seq`]).
+    Seq(Box<LayoutDescBuf>),
+    /// A striped counter (see [`FieldType::Striped`]).
+    Striped {
+        /// The kind of each cell.
+        kind: Kind,
+        /// The width of each cell in bytes.
+        width: usize,
+        /// How many cells.
+        cells: usize,
+        /// Bytes from one cell to the next.
+        stride: usize,
+    },
+    /// An event (see [`FieldType::Event`]).
+    Event,
+}
+
+impl FieldTypeBuf {
+    /// The bytes one element occupies, as [`FieldType::size`].
+    pub fn size(&self) -> usize {
+        match self {
+            FieldTypeBuf::Value { width, .. } => *width,
+            FieldTypeBuf::Layout(d) => d.size,
+            FieldTypeBuf::Seq(d) => {
+                let a = FieldType::seq_record_offset(d.align);
+                a + d.size.div_ceil(a) * a
+            }
+            FieldTypeBuf::Striped { cells, stride, .. } => cells * stride,
+            FieldTypeBuf::Event => 4,
+        }
+    }
+
+    /// The natural alignment of one element, as [`FieldType::align`].
+    pub fn align(&self) -> usize {
+        match self {
+            FieldTypeBuf::Value { width, .. } => *width,
+            FieldTypeBuf::Layout(d) => d.align,
+            FieldTypeBuf::Seq(d) => FieldType::seq_record_offset(d.align),
+            FieldTypeBuf::Striped { stride, .. } => *stride,
+            FieldTypeBuf::Event => 4,
+        }
+    }
+
+    /// The oldest segment format version that can hold this type: 1 for values and
+    /// nested layouts of them, 2 for the field types added in version 2.
+    pub fn format_version(&self) -> u32 {
+        match self {
+            FieldTypeBuf::Value { .. } => 1,
+            FieldTypeBuf::Layout(d) => d.format_version(),
+            FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. } | FieldTypeBuf::Event => 2,
+        }
+    }
 }
 
 impl FieldDescBuf {
-    /// The width of one element (a nested layout's size).
+    /// The width of one element (for any type but a value, its size).
     pub fn width(&self) -> usize {
-        match &self.ty {
-            FieldTypeBuf::Value { width, .. } => *width,
-            FieldTypeBuf::Layout(d) => d.size,
-        }
+        self.ty.size()
     }
 
     /// The bytes the field occupies.
@@ -91,19 +143,25 @@ impl FieldDescBuf {
         self.width() * self.array_len.unwrap_or(1)
     }
 
-    /// The kind of a value field.
+    /// The kind of a value field (`None` for any other type).
     pub fn kind(&self) -> Option<Kind> {
         match &self.ty {
             FieldTypeBuf::Value { kind, .. } => Some(*kind),
-            FieldTypeBuf::Layout(_) => None,
+            _ => None,
         }
     }
 
-    /// A short description of the type, e.g. `u64`, `[u32; 8]`, `NetStats`, `[u8; 16]`.
+    /// A short description of the type, e.g. `u64`, `[u32; 8]`, `NetStats`, `[u8; 16]`,
+    /// `Seq<Pose>`, `Striped<u64, 16>`, `Event`.
     pub fn type_name(&self) -> String {
         let elem = match &self.ty {
             FieldTypeBuf::Value { kind, width } => value_type_name(*kind, *width),
             FieldTypeBuf::Layout(d) => d.name.clone(),
+            FieldTypeBuf::Seq(d) => format!("Seq<{}>", d.name),
+            FieldTypeBuf::Striped {
+                kind, width, cells, ..
+            } => format!("Striped<{}, {cells}>", value_type_name(*kind, *width)),
+            FieldTypeBuf::Event => "Event".to_string(),
         };
         match self.array_len {
             Some(n) => format!("[{elem}; {n}]"),
@@ -151,6 +209,21 @@ impl LayoutDescBuf {
                         FieldType::Layout(n) => {
                             FieldTypeBuf::Layout(Box::new(LayoutDescBuf::from_desc(n)))
                         }
+                        FieldType::Seq(n) => {
+                            FieldTypeBuf::Seq(Box::new(LayoutDescBuf::from_desc(n)))
+                        }
+                        FieldType::Striped {
+                            kind,
+                            width,
+                            cells,
+                            stride,
+                        } => FieldTypeBuf::Striped {
+                            kind,
+                            width,
+                            cells,
+                            stride,
+                        },
+                        FieldType::Event => FieldTypeBuf::Event,
                     },
                     array_len: f.array_len,
                     align: f.align,
@@ -164,18 +237,39 @@ impl LayoutDescBuf {
         let mut h = fp::begin(self.size, self.align, self.fields.len());
         for f in &self.fields {
             let ty = match &f.ty {
-                FieldTypeBuf::Value { kind, width } => Ok((*kind, *width)),
-                FieldTypeBuf::Layout(d) => Err(d.fingerprint()),
+                FieldTypeBuf::Value { kind, width } => fp::Ty::Value(*kind, *width),
+                FieldTypeBuf::Layout(d) => fp::Ty::Layout(d.fingerprint()),
+                FieldTypeBuf::Seq(d) => fp::Ty::Seq(d.fingerprint()),
+                FieldTypeBuf::Striped {
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                } => fp::Ty::Striped(*kind, *width, *cells, *stride),
+                FieldTypeBuf::Event => fp::Ty::Event,
             };
             h = fp::field(h, &f.name, f.offset, ty, f.array_len, f.align);
         }
         h
     }
 
+    /// The oldest segment format version that can hold this layout: 1 unless a field at
+    /// any depth has a type added in version 2 (`Seq`, `Striped`, `Event`). A segment is
+    /// written with this version, so readers of version 1 still open the segments they
+    /// can read and refuse the others by their version.
+    pub fn format_version(&self) -> u32 {
+        self.fields
+            .iter()
+            .map(|f| f.ty.format_version())
+            .max()
+            .unwrap_or(1)
+    }
+
     /// The canonical encoding (little-endian): name, size, align, field count, then per
-    /// field: name, offset, type tag (0 value: kind, width; 1 layout: nested encoding),
-    /// array length (`u64::MAX` for none) and alignment. Names are a `u16` length and
-    /// UTF-8 bytes.
+    /// field: name, offset, type tag and its data (0 value: kind, width; 1 layout: nested
+    /// encoding; 2 seqlock record: nested encoding; 3 striped counter: kind, width, cells
+    /// as `u32`, stride as `u32`; 4 event: nothing), array length (`u64::MAX` for none)
+    /// and alignment. Names are a `u16` length and UTF-8 bytes.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         self.encode_into(&mut out);
@@ -200,6 +294,23 @@ impl LayoutDescBuf {
                     out.push(1);
                     d.encode_into(out);
                 }
+                FieldTypeBuf::Seq(d) => {
+                    out.push(2);
+                    d.encode_into(out);
+                }
+                FieldTypeBuf::Striped {
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                } => {
+                    out.push(3);
+                    out.push(*kind as u8);
+                    out.push(*width as u8);
+                    out.extend_from_slice(&(*cells as u32).to_le_bytes());
+                    out.extend_from_slice(&(*stride as u32).to_le_bytes());
+                }
+                FieldTypeBuf::Event => out.push(4),
             }
             let len = f.array_len.map_or(u64::MAX, |n| n as u64);
             out.extend_from_slice(&len.to_le_bytes());
@@ -453,6 +564,38 @@ impl Reader<'_> {
                     FieldTypeBuf::Value { kind, width }
                 }
                 1 => FieldTypeBuf::Layout(Box::new(self.layout(depth + 1)?)),
+                2 => FieldTypeBuf::Seq(Box::new(self.layout(depth + 1)?)),
+                3 => {
+                    let kind =
+                        Kind::from_u8(self.u8()?).ok_or_else(|| self.err("an unknown kind"))?;
+                    let width = self.u8()? as usize;
+                    let cells = self.u32()? as usize;
+                    let stride = self.u32()? as usize;
+                    if !matches!(kind, Kind::Int | Kind::Uint) || kind.width_of(width).is_err() {
+                        return Err(self.err(format!(
+                            "field {fname}: a striped counter of {kind} width {width} \
+                             (integers only)"
+                        )));
+                    }
+                    if cells == 0 || cells > MAX_CELLS {
+                        return Err(self.err(format!(
+                            "field {fname}: {cells} cells (1..={MAX_CELLS} allowed)"
+                        )));
+                    }
+                    if !stride.is_power_of_two() || stride < width || stride > MAX_ALIGN {
+                        return Err(self.err(format!(
+                            "field {fname}: cell stride {stride} (a power of two from the \
+                             width {width} to {MAX_ALIGN})"
+                        )));
+                    }
+                    FieldTypeBuf::Striped {
+                        kind,
+                        width,
+                        cells,
+                        stride,
+                    }
+                }
+                4 => FieldTypeBuf::Event,
                 t => return Err(self.err(format!("field {fname}: unknown type tag {t}"))),
             };
             let len = self.u64()?;
@@ -467,10 +610,7 @@ impl Reader<'_> {
                 }
             };
             let falign = self.usize("alignment")?;
-            let natural = match &ty {
-                FieldTypeBuf::Value { width, .. } => *width,
-                FieldTypeBuf::Layout(d) => d.align,
-            };
+            let natural = ty.align();
             if !falign.is_power_of_two()
                 || falign < natural
                 || falign > align

@@ -34,13 +34,27 @@ pub(crate) mod fp {
         fnv_u64(h, nfields as u64)
     }
 
-    /// Adds one field; `ty` is `Ok((kind, width))` for a value, `Err(nested fingerprint)`
-    /// for a nested layout.
+    /// What the fingerprint hashes of a field's type.
+    pub(crate) enum Ty {
+        /// A value: kind and width.
+        Value(Kind, usize),
+        /// A nested layout: its fingerprint.
+        Layout(u64),
+        /// A seqlock record: its layout's fingerprint.
+        Seq(u64),
+        /// A striped counter: kind, width, cells, stride.
+        Striped(Kind, usize, usize, usize),
+        /// An event.
+        Event,
+    }
+
+    /// Adds one field. Values and nested layouts hash as in the first format (so their
+    /// fingerprints never changed); each newer type starts with its own marker.
     pub(crate) const fn field(
         mut h: u64,
         name: &str,
         offset: usize,
-        ty: Result<(Kind, usize), u64>,
+        ty: Ty,
         array_len: Option<usize>,
         align: usize,
     ) -> u64 {
@@ -48,14 +62,26 @@ pub(crate) mod fp {
         h = fnv_bytes(h, name.as_bytes());
         h = fnv_u64(h, offset as u64);
         match ty {
-            Ok((kind, width)) => {
+            Ty::Value(kind, width) => {
                 h = fnv_u64(h, kind as u64);
                 h = fnv_u64(h, width as u64);
             }
-            Err(nested) => {
+            Ty::Layout(nested) => {
                 h = fnv_u64(h, 0xff);
                 h = fnv_u64(h, nested);
             }
+            Ty::Seq(nested) => {
+                h = fnv_u64(h, 0xfe);
+                h = fnv_u64(h, nested);
+            }
+            Ty::Striped(kind, width, cells, stride) => {
+                h = fnv_u64(h, 0xfd);
+                h = fnv_u64(h, kind as u64);
+                h = fnv_u64(h, width as u64);
+                h = fnv_u64(h, cells as u64);
+                h = fnv_u64(h, stride as u64);
+            }
+            Ty::Event => h = fnv_u64(h, 0xfc),
         }
         h = fnv_u64(
             h,

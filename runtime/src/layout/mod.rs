@@ -12,6 +12,7 @@ pub(crate) mod cheader;
 mod declared;
 #[cfg(feature = "std")]
 pub(crate) mod descriptor;
+mod field;
 pub(crate) mod fingerprint;
 #[cfg(feature = "std")]
 pub(crate) mod ident;
@@ -23,3 +24,4 @@ pub(crate) use crate::view::region::Region;
 pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
 #[cfg(feature = "shm")]
 pub(crate) use declared::{check_layout_aligned, check_layout_lock_free};
+pub use field::Field;

@@ -11,7 +11,7 @@ pub mod __private {
     use core::mem::MaybeUninit;
 
     use crate::error::{Error, SizeError};
-    use crate::layout::{Layout, Region};
+    use crate::layout::{Field, Layout, Region};
 
     /// `N` bytes of padding in a layout: never read or written by this crate, and
     /// `UnsafeCell` so that a `&Layout` makes no claim that others do not write them.
@@ -51,8 +51,9 @@ pub mod __private {
         if a > b { a } else { b }
     }
 
-    /// Compile-time proof that `T` is a layout; the error names the field's type.
-    pub const fn assert_layout<T: Layout>() {}
+    /// Compile-time proof that `T` is a layout or another field type; the error names
+    /// the field's type.
+    pub const fn assert_field<T: Field>() {}
 
     /// A checked view of `L` over an exclusively borrowed buffer of exactly `L::SIZE` bytes.
     pub fn from_mut<L: Layout>(buf: &mut [u8]) -> Result<&L, Error> {

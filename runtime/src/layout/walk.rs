@@ -9,7 +9,8 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use crate::cell::value::Kind;
-use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
+use crate::layout::FieldType;
+use crate::layout::descriptor::{FieldDescBuf, FieldTypeBuf, LayoutDescBuf};
 
 /// A leaf of a descriptor: one atomic value with its full path and absolute offset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,21 +66,38 @@ impl LayoutDescBuf {
                 offset = offset.checked_add(i.checked_mul(f.width())?)?;
                 tail = &inner[close + 1..];
             }
-            match &f.ty {
-                FieldTypeBuf::Value { kind, width } => {
-                    return tail.is_empty().then(|| Leaf {
-                        path: path.to_string(),
-                        offset,
-                        kind: *kind,
-                        width: *width,
-                    });
+            let (kind, width) = match &f.ty {
+                FieldTypeBuf::Value { kind, width } => (*kind, *width),
+                FieldTypeBuf::Event => (Kind::Uint, 4),
+                FieldTypeBuf::Striped {
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                } => {
+                    let inner = tail.strip_prefix('[')?;
+                    let close = inner.find(']')?;
+                    let c = parse_index(&inner[..close]).filter(|c| c < cells)?;
+                    offset = offset.checked_add(c.checked_mul(*stride)?)?;
+                    tail = &inner[close + 1..];
+                    (*kind, *width)
                 }
-                FieldTypeBuf::Layout(d) => {
+                FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => {
+                    if matches!(f.ty, FieldTypeBuf::Seq(_)) {
+                        offset = offset.checked_add(FieldType::seq_record_offset(d.align))?;
+                    }
                     rest = tail.strip_prefix('.')?;
                     desc = d;
                     base = offset;
+                    continue;
                 }
-            }
+            };
+            return tail.is_empty().then(|| Leaf {
+                path: path.to_string(),
+                offset,
+                kind,
+                width,
+            });
         }
     }
 
@@ -148,6 +166,15 @@ impl LayoutDescBuf {
     }
 }
 
+/// How many leaves one field yields: its elements, times the cells of a striped counter;
+/// 0 for a nested layout or record, whose leaves come from a frame of their own.
+fn leaves_per_elem(f: &FieldDescBuf) -> usize {
+    match f.ty {
+        FieldTypeBuf::Striped { cells, .. } => cells,
+        _ => 1,
+    }
+}
+
 /// `i` of `[i]` as the walk writes it: decimal digits without a leading zero.
 fn parse_index(s: &str) -> Option<usize> {
     let canonical =
@@ -208,9 +235,9 @@ impl<F: FnMut(&str) -> bool> Iterator for Leaves<'_, F> {
             if top.elem == 0 {
                 // The text every leaf of this field starts with.
                 let probe = match (&f.ty, f.array_len) {
-                    (_, Some(_)) => "[",
-                    (FieldTypeBuf::Layout(_), None) => ".",
-                    (FieldTypeBuf::Value { .. }, None) => "",
+                    (_, Some(_)) | (FieldTypeBuf::Striped { .. }, None) => "[",
+                    (FieldTypeBuf::Layout(_) | FieldTypeBuf::Seq(_), None) => ".",
+                    (FieldTypeBuf::Value { .. } | FieldTypeBuf::Event, None) => "",
                 };
                 self.path.push_str(probe);
                 let enter = (self.enter)(&self.path);
@@ -220,7 +247,10 @@ impl<F: FnMut(&str) -> bool> Iterator for Leaves<'_, F> {
                     continue;
                 }
             }
-            let i = top.elem;
+            // Element `i` of the array (0 for a single field), cell `cell` of a striped
+            // counter (0 for any other type).
+            let per = leaves_per_elem(f);
+            let (i, cell) = (top.elem / per, top.elem % per);
             if f.array_len.is_some() {
                 // Writing into a String cannot fail.
                 let _ = write!(self.path, "[{i}]");
@@ -236,30 +266,44 @@ impl<F: FnMut(&str) -> bool> Iterator for Leaves<'_, F> {
                 return None;
             };
             top.elem += 1;
-            if top.elem >= f.array_len.unwrap_or(1) {
+            if top.elem >= f.array_len.unwrap_or(1).saturating_mul(per) {
                 top.field += 1;
                 top.elem = 0;
             }
-            match &f.ty {
-                FieldTypeBuf::Value { kind, width } => {
-                    return Some(Leaf {
-                        path: self.path.clone(),
-                        offset,
-                        kind: *kind,
-                        width: *width,
-                    });
+            let (kind, width, offset) = match &f.ty {
+                FieldTypeBuf::Value { kind, width } => (*kind, *width, offset),
+                FieldTypeBuf::Event => (Kind::Uint, 4, offset),
+                FieldTypeBuf::Striped {
+                    kind,
+                    width,
+                    stride,
+                    ..
+                } => {
+                    let _ = write!(self.path, "[{cell}]");
+                    (*kind, *width, offset + cell * stride)
                 }
-                FieldTypeBuf::Layout(d) => {
+                FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => {
+                    let base = match f.ty {
+                        FieldTypeBuf::Seq(_) => offset + FieldType::seq_record_offset(d.align),
+                        _ => offset,
+                    };
                     self.path.push('.');
                     self.stack.push(Frame {
                         desc: d,
-                        base: offset,
+                        base,
                         field: 0,
                         elem: 0,
                         path_len: self.path.len(),
                     });
+                    continue;
                 }
-            }
+            };
+            return Some(Leaf {
+                path: self.path.clone(),
+                offset,
+                kind,
+                width,
+            });
         }
     }
 }

@@ -264,7 +264,7 @@ impl core::fmt::Display for SegmentError {
             }
             SegmentErrorKind::Version { found } => write!(
                 f,
-                "segment {p} has format version {found}; this build reads version {FORMAT_VERSION}"
+                "segment {p} has format version {found}; this build reads versions 1 to {FORMAT_VERSION}: open it with a newer build of shm-atomics"
             ),
             SegmentErrorKind::ByteOrder => write!(
                 f,

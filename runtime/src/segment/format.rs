@@ -20,8 +20,15 @@ use crate::layout::descriptor::LayoutDescBuf;
 
 /// The first 8 bytes of every segment.
 pub const MAGIC: [u8; 8] = *b"\x89ATOMSEG";
-/// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this crate writes and reads.
+///
+/// Version 2 added the field types `Seq`, `Striped` and `Event` (descriptor type tags
+/// 2, 3 and 4). A segment is written with the oldest version that can hold its layout
+/// ([`LayoutDescBuf::format_version`]), so a layout of plain values and nested layouts
+/// is still written as version 1 and older readers keep opening it; they refuse a
+/// version-2 file by its version. Readers accept every version up to this one and
+/// refuse a file whose descriptor uses a type newer than the version it declares.
+pub const FORMAT_VERSION: u32 = 2;
 /// The value of the ready word of a complete segment, stored at offset 64 in the payload's
 /// (the creating machine's) byte order by one atomic `u64` store, and read the same way by
 /// [`SegmentHeader::ready`], `open` and the C helper.
@@ -139,6 +146,7 @@ pub(super) const READY_OFFSET: usize = offset_of!(SegmentHeader, ready);
 
 /// What a header that passed [`SegmentHeader::check`] says, as native integers.
 pub(super) struct CheckedHeader {
+    pub(super) version: u32,
     pub(super) header_len: u64,
     pub(super) payload_offset: u64,
     pub(super) payload_size: u64,
@@ -165,6 +173,7 @@ impl SegmentHeader {
     /// The header of a new segment whose descriptor is `desc_len` bytes, whose layout
     /// is aligned to `align` and `payload_size` bytes long; ready word zero.
     pub(super) fn new_for(
+        version: u32,
         desc_len: usize,
         align: usize,
         payload_size: usize,
@@ -177,7 +186,7 @@ impl SegmentHeader {
         // below 4 GiB (and one over MAX_DESCRIPTOR is refused when the file is opened).
         SegmentHeader {
             magic: MAGIC,
-            version: FORMAT_VERSION.into(),
+            version: version.into(),
             header_len: (header_len(desc_len) as u32).into(),
             payload_offset: (payload_offset(desc_len, align) as u64).into(),
             payload_size: (payload_size as u64).into(),
@@ -200,7 +209,7 @@ impl SegmentHeader {
             return Err(SegmentErrorKind::Foreign);
         }
         let version = self.version.get();
-        if version != FORMAT_VERSION {
+        if version == 0 || version > FORMAT_VERSION {
             return Err(SegmentErrorKind::Version { found: version });
         }
         let bom = self.byte_order.get();
@@ -248,6 +257,7 @@ impl SegmentHeader {
             });
         }
         Ok(CheckedHeader {
+            version,
             header_len,
             payload_offset: payload_off,
             payload_size,
@@ -274,7 +284,13 @@ fn payload_offset(desc_len: usize, align: usize) -> usize {
 /// The bytes of a new segment holding `payload`, ready word zero.
 pub(super) fn image(desc: &LayoutDescBuf, fingerprint: u64, payload: &[u8]) -> Vec<u8> {
     let d = desc.encode();
-    let header = SegmentHeader::new_for(d.len(), desc.align, payload.len(), fingerprint);
+    let header = SegmentHeader::new_for(
+        desc.format_version(),
+        d.len(),
+        desc.align,
+        payload.len(),
+        fingerprint,
+    );
     let off = payload_offset(d.len(), desc.align);
     let mut out = vec![0u8; off + payload.len()];
     out[..FIXED_HEADER].copy_from_slice(header.as_bytes());

@@ -10,7 +10,7 @@ use std::{format, vec};
 use zerocopy::FromZeros;
 
 use super::error::{SegmentError, SegmentErrorKind};
-use super::format::{FIXED_HEADER, FORMAT_VERSION, SegmentHeader};
+use super::format::{FIXED_HEADER, SegmentHeader};
 use super::info::SegmentInfo;
 use crate::error::Error;
 use crate::layout::Layout;
@@ -51,6 +51,13 @@ pub(super) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
     file.read_exact_at(&mut d, FIXED_HEADER as u64)
         .map_err(|e| SegmentError::io(path, "read descriptor", e))?;
     let descriptor = LayoutDescBuf::decode(&d).map_err(|e| malformed(e.to_string()))?;
+    if descriptor.format_version() > h.version {
+        return Err(malformed(format!(
+            "format version {} declared, but the descriptor uses field types of version {}",
+            h.version,
+            descriptor.format_version()
+        )));
+    }
     if descriptor.fingerprint() != h.fingerprint {
         return Err(malformed(format!(
             "the descriptor's fingerprint {:#018x} is not the header's {:#018x}",
@@ -71,7 +78,7 @@ pub(super) fn read_info(file: &File, path: &Path) -> Result<SegmentInfo, Error> 
         )));
     }
     Ok(SegmentInfo {
-        version: FORMAT_VERSION,
+        version: h.version,
         header_len: h.header_len,
         payload_offset: h.payload_offset,
         payload_size: h.payload_size,

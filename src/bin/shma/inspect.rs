@@ -67,11 +67,26 @@ fn shape(d: &LayoutDescBuf) -> Shape {
                 s.ty = s.ty.max(value_type_name(*kind, *width).len());
                 s.leaves = s.leaves.saturating_add(count);
             }
-            FieldTypeBuf::Layout(nested) => {
+            FieldTypeBuf::Layout(nested) | FieldTypeBuf::Seq(nested) => {
                 let n = shape(nested);
                 s.path = s.path.max(own + 1 + n.path);
                 s.ty = s.ty.max(n.ty);
                 s.leaves = s.leaves.saturating_add(count.saturating_mul(n.leaves));
+            }
+            FieldTypeBuf::Striped {
+                kind, width, cells, ..
+            } => {
+                s.path = s
+                    .path
+                    .max(own + 2 + cells.saturating_sub(1).to_string().len());
+                s.ty = s.ty.max(value_type_name(*kind, *width).len());
+                s.leaves = s.leaves.saturating_add(count.saturating_mul(*cells));
+            }
+            // A value leaf of some width for every other type.
+            other => {
+                s.path = s.path.max(own);
+                s.ty = s.ty.max(other.size().to_string().len() + 4);
+                s.leaves = s.leaves.saturating_add(count);
             }
         }
     }
