@@ -24,7 +24,10 @@ use crate::view::region::{ReadOnly, Region};
 /// stores.
 macro_rules! cells {
     ($($v:ident $r:ident $t:ty, $w:ident => $kinds:pat,)*) => {
-        /// The owned storage of a [`DynAtomic`](super::DynAtomic).
+        /// The owned storage of a [`DynAtomic`](super::DynAtomic). `repr(C)` puts every
+        /// variant's atomic at the same offset (after the tag, aligned for the widest),
+        /// so turning it into a [`Cell`] is the tag alone, with no per-variant offset.
+        #[repr(C)]
         pub(super) enum Owned {
             $($v(Atomic<$t>),)*
         }
