@@ -222,8 +222,14 @@ fn dynamic_fetch_add_is_inlined_lock_xadd() {
         "probe_dyn_fetch_add should contain `lock xadd`:\n    {listing}"
     );
     // The cold paths: an operand that does not fit, an operation the kind lacks, and
-    // dropping their error.
-    let hot = hot_calls(&body, &["encode_other", "unsupported", "drop_in_place"]);
+    // dropping their error (out of line, or inlined down to freeing its allocation).
+    let cold = [
+        "encode_other",
+        "unsupported",
+        "drop_in_place",
+        "rust_dealloc",
+    ];
+    let hot = hot_calls(&body, &cold);
     assert!(
         hot.is_empty(),
         "probe_dyn_fetch_add calls {hot:?}:\n    {listing}"
@@ -244,4 +250,24 @@ fn dynamic_load_is_inlined_without_calls() {
         hot.is_empty(),
         "probe_dyn_load calls {hot:?}:\n    {listing}"
     );
+}
+
+// Issue 12: `Segment`'s deref went through `region()`, two loads from the handle (the
+// mapping's base and the payload offset) and an add before the field's own load. Now the
+// payload pointer is kept in the mapping: one load from the handle, then the field.
+#[cfg(feature = "shm")]
+#[test]
+fn segment_field_load_is_two_loads() {
+    let Some(dis) = disassembly() else { return };
+    let body = body(dis, "probe_segment_load");
+    let listing = body.join("\n    ");
+    let loads = body
+        .iter()
+        .filter(|l| l.starts_with("mov") && l.contains("(%"))
+        .count();
+    assert_eq!(
+        loads, 2,
+        "probe_segment_load: payload pointer, then the field:\n    {listing}"
+    );
+    check("probe_segment_load", "mov");
 }

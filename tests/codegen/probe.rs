@@ -67,6 +67,14 @@ pub fn probe_dyn_load(a: &DynAtomicView<'_>) -> u128 {
     a.load().map_or(0, |v| v.as_u128())
 }
 
+/// A field load through a mapped `Segment`: the payload pointer, then the field.
+#[cfg(feature = "shm")]
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_segment_load(s: &shm_atomics::Segment<Stats>) -> u64 {
+    s.requests().load()
+}
+
 fn main() {
     let s = Stats::new();
     let s = black_box(&s);
@@ -79,6 +87,15 @@ fn main() {
     let view = black_box(&view);
     let old = probe_dyn_fetch_add(view);
     let now = probe_dyn_load(view);
+    #[cfg(feature = "shm")]
+    if let Ok(dir) = std::env::temp_dir().canonicalize() {
+        let path = dir.join(format!("codegen_probe_{}", std::process::id()));
+        if let Ok(seg) = shm_atomics::Segment::<Stats>::create(&path) {
+            println!("segment={}", probe_segment_load(black_box(&seg)));
+            drop(seg);
+            let _ = shm_atomics::Segment::<Stats>::remove(&path);
+        }
+    }
     println!(
         "requests={} errors={} cmpxchg={ok} dynamic={old}->{now}",
         probe_load_u64(s),
