@@ -147,10 +147,15 @@ fn cmpxchg_bytes16_is_lock_cmpxchg16b() {
     check("probe_cmpxchg_bytes16", "lock cmpxchg16b");
 }
 
+/// `(address, symbol)` of every function of the probe binary.
+type Symbols = Vec<(u64, String)>;
+/// `(GOT slot, target address)` of every relocated slot.
+type GotSlots = Vec<(u64, u64)>;
+
 /// The symbol each address of the probe binary starts (from the disassembly's
 /// `0000000000018a70 <name>:` headers), and the target of each GOT slot the position-
 /// independent binary calls through (`objdump -R`: `R_X86_64_RELATIVE *ABS*+0x18a70`).
-fn symbols() -> (Vec<(u64, String)>, Vec<(u64, u64)>) {
+fn symbols() -> (Symbols, GotSlots) {
     let Some(dis) = disassembly() else {
         return Default::default();
     };
