@@ -40,7 +40,10 @@ use shm_atomics::{AType, Atom, Atomic, Segment, atomic, atomic_layout};
 
 mod support;
 
-use support::{Adjacent, MAX_THREADS, Padded, Shared, run_threads, shared_sample, shared_work};
+use support::{
+    Adjacent, MAX_THREADS, Padded, Shared, Span, run_threads, run_threads_span, shared_span,
+    shared_work,
+};
 
 const WORKER_ENV: &str = "SHM_ATOMICS_BENCH_REPORT_WORKER";
 
@@ -126,6 +129,25 @@ fn parse(args: &[String]) -> Result<Options, String> {
 /// Runs `n` operations and returns how long they took.
 type Run<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
 
+/// Below this overlap (workers running at once on average: their CPU time / wall time,
+/// see `Span::overlap`) a 2-worker batch is counted as not concurrent. 1.8 means the two
+/// ran together at least 80% of the span: what a batch measures then is mostly two cores
+/// at once; at 1.0 one ran after the other (a busy machine), and the ratio is noise (at
+/// load ~2.3 on 2 cores, padded/unpadded swung from 0.32 to 0.86).
+const MIN_OVERLAP: f64 = 1.8;
+
+std::thread_local! {
+    /// The overlap of the last parallel batch, set by the parallel sides (`Run` returns
+    /// only a time).
+    static OVERLAP: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Notes the batch's overlap for `run_pairs` and returns its wall time.
+fn noted(span: Span) -> Duration {
+    OVERLAP.with(|o| o.set(Some(span.overlap())));
+    span.wall
+}
+
 /// One comparison: our side and the reference doing the same thing.
 struct Pair<'a> {
     name: &'static str,
@@ -204,6 +226,8 @@ struct PairResult {
     ratio: f64,
     ratio_min: f64,
     ratio_max: f64,
+    /// For parallel pairs: the median overlap of the batches, ours and the reference's.
+    overlap: Option<(f64, f64)>,
 }
 
 fn run_pairs(pairs: &mut [Pair<'_>], o: &Options) -> Vec<PairResult> {
@@ -225,17 +249,27 @@ fn run_pairs(pairs: &mut [Pair<'_>], o: &Options) -> Vec<PairResult> {
         .collect();
     let mut ours = vec![Vec::new(); pairs.len()];
     let mut refs = vec![Vec::new(); pairs.len()];
+    let mut overlaps = vec![(Vec::new(), Vec::new()); pairs.len()];
+    // Runs one side and keeps the overlap it reported.
+    let side = |run: &mut Run<'_>, n: u64, seen: &mut Vec<f64>| {
+        OVERLAP.with(|o| o.set(None));
+        let d = run(n);
+        if let Some(v) = OVERLAP.with(|o| o.take()) {
+            seen.push(v);
+        }
+        d.as_nanos() as f64 / n as f64
+    };
     for round in 0..o.rounds {
         eprint!("\rround {}/{} {:<40}", round + 1, o.rounds, "");
         for (i, p) in pairs.iter_mut().enumerate() {
             let n = counts[i];
-            let ns = |d: Duration| d.as_nanos() as f64 / n as f64;
+            let (lo, lr) = &mut overlaps[i];
             if round % 2 == 0 {
-                ours[i].push(ns((p.ours.1)(n)));
-                refs[i].push(ns((p.reference.1)(n)));
+                ours[i].push(side(&mut p.ours.1, n, lo));
+                refs[i].push(side(&mut p.reference.1, n, lr));
             } else {
-                refs[i].push(ns((p.reference.1)(n)));
-                ours[i].push(ns((p.ours.1)(n)));
+                refs[i].push(side(&mut p.reference.1, n, lr));
+                ours[i].push(side(&mut p.ours.1, n, lo));
             }
         }
     }
@@ -256,6 +290,10 @@ fn run_pairs(pairs: &mut [Pair<'_>], o: &Options) -> Vec<PairResult> {
                 ratio,
                 ratio_min: ratios[0],
                 ratio_max: ratios[ratios.len() - 1],
+                overlap: p.parallel.then(|| {
+                    let (o, r) = &mut overlaps[i];
+                    (median(o), median(r))
+                }),
             }
         })
         .collect()
@@ -527,6 +565,30 @@ fn run(o: &Options) -> Result<(), String> {
             ),
         },
         Pair {
+            name: "segment_vs_raw_load_u64",
+            parallel: false,
+            ours: (
+                "seg.requests().load() (mapped)",
+                Box::new(|n| timed(n, |_| seg.requests().load())),
+            ),
+            reference: (
+                "AtomicU64::load(SeqCst)",
+                Box::new(|n| timed(n, |_| core.load(SeqCst))),
+            ),
+        },
+        Pair {
+            name: "dynamic_vs_typed_load_u64",
+            parallel: false,
+            ours: (
+                "atomic(8, Uint).load()?.as_u128()",
+                Box::new(|n| timed(n, |_| dynamic.load().expect("load").as_u128())),
+            ),
+            reference: (
+                "Atomic<u64>::load()",
+                Box::new(|n| timed(n, |_| typed.load())),
+            ),
+        },
+        Pair {
             name: "dynamic_vs_typed_fetch_add_u64",
             parallel: false,
             ours: (
@@ -565,23 +627,23 @@ fn run(o: &Options) -> Result<(), String> {
             ours: (
                 "2 threads, own counter, align 64",
                 Box::new(|n| {
-                    run_threads(2, n, &|t, ops| {
+                    noted(run_threads_span(2, n, &|t, ops| {
                         let mine = padded.slots()[t].count();
                         for _ in 0..ops {
                             bb(mine.fetch_add(1));
                         }
-                    })
+                    }))
                 }),
             ),
             reference: (
                 "2 threads, own counter, adjacent",
                 Box::new(|n| {
-                    run_threads(2, n, &|t, ops| {
+                    noted(run_threads_span(2, n, &|t, ops| {
                         let mine = &adjacent.counters()[t];
                         for _ in 0..ops {
                             bb(mine.fetch_add(1));
                         }
-                    })
+                    }))
                 }),
             ),
         },
@@ -592,7 +654,7 @@ fn run(o: &Options) -> Result<(), String> {
                 "2 processes, one segment field",
                 Box::new(|n| {
                     let ops = n.div_ceil(2);
-                    shared_sample(&shared, || {
+                    noted(shared_span(&shared, || {
                         let children: Vec<_> = (0..2)
                             .map(|id| {
                                 Command::new(&exe)
@@ -609,14 +671,14 @@ fn run(o: &Options) -> Result<(), String> {
                                 assert!(status.success(), "worker process failed: {status}");
                             }
                         })
-                    })
+                    }))
                 }),
             ),
             reference: (
                 "2 threads, one segment field",
                 Box::new(|n| {
                     let ops = n.div_ceil(2);
-                    shared_sample(&shared, || {
+                    noted(shared_span(&shared, || {
                         let threads: Vec<_> = (0..2)
                             .map(|id| {
                                 let path = shared_path.clone();
@@ -631,7 +693,7 @@ fn run(o: &Options) -> Result<(), String> {
                                 t.join().expect("worker thread");
                             }
                         })
-                    })
+                    }))
                 }),
             ),
         },
@@ -718,6 +780,19 @@ fn run(o: &Options) -> Result<(), String> {
             r.reference,
             r.ops
         );
+        if let Some((o, f)) = r.overlap {
+            let ok = o >= MIN_OVERLAP && f >= MIN_OVERLAP;
+            println!(
+                "{:<38} overlap (CPU time / wall time, median) ours {o:.2}, reference \
+                 {f:.2}: {}",
+                "",
+                if ok {
+                    "the workers ran at the same time"
+                } else {
+                    "UNRELIABLE: the workers did not run at the same time (below 1.8)"
+                }
+            );
+        }
     }
 
     let points = run_scaling(o);
@@ -750,6 +825,12 @@ fn run(o: &Options) -> Result<(), String> {
     println!();
     for r in &results {
         println!("ratio {} {:.4}", r.name, r.ratio);
+        if let Some((o, f)) = r.overlap {
+            println!("overlap {} {:.3} {:.3}", r.name, o, f);
+            if o < MIN_OVERLAP || f < MIN_OVERLAP {
+                println!("unreliable {}", r.name);
+            }
+        }
     }
     println!("took {:.1} s", started.elapsed().as_secs_f64());
     drop((seg, shared));

@@ -25,6 +25,8 @@ pub struct Shared {
     pub start_ns: [u64; 2],
     /// When each worker finished its loop.
     pub end_ns: [u64; 2],
+    /// The CPU time each worker's thread spent in its loop (ns).
+    pub cpu_ns: [u64; 2],
 }
 
 /// Most threads the per-thread layouts have counters for.
@@ -52,6 +54,40 @@ pub struct Padded {
     pub slots: [Slot; MAX_THREADS],
 }
 
+/// The CPU time the calling thread has used (`CLOCK_THREAD_CPUTIME_ID`).
+pub fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant of this OS.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// A parallel measurement: the wall time from the first worker's start to the last
+/// one's end, and the CPU time all workers spent in their loops over it.
+#[derive(Clone, Copy, Debug)]
+pub struct Span {
+    /// From the first start to the last end.
+    pub wall: Duration,
+    /// The workers' CPU time in their loops, summed.
+    pub cpu: Duration,
+}
+
+impl Span {
+    /// How many workers ran at once on average: CPU time / wall time. With two workers
+    /// it is 2.0 when they overlapped the whole time and 1.0 when one ran after the
+    /// other (a busy machine time-slicing them): a ratio measured then says nothing about
+    /// two cores sharing a cache line.
+    pub fn overlap(&self) -> f64 {
+        self.cpu.as_secs_f64() / self.wall.as_secs_f64().max(1e-12)
+    }
+}
+
 /// Nanoseconds since the Unix epoch by the system clock, which every process reads alike.
 pub fn now_ns() -> u64 {
     SystemTime::now()
@@ -67,10 +103,12 @@ pub fn shared_work(seg: &Shared, id: usize, ops: u64) {
         std::thread::yield_now();
     }
     seg.start_ns()[id].store(now_ns());
+    let cpu = thread_cpu();
     let counter = seg.counter();
     for _ in 0..ops {
         black_box(counter.fetch_add(1));
     }
+    seg.cpu_ns()[id].store((thread_cpu() - cpu).as_nanos() as u64);
     seg.end_ns()[id].store(now_ns());
 }
 
@@ -79,6 +117,11 @@ pub fn shared_work(seg: &Shared, id: usize, ops: u64) {
 /// worker's start to the last one's end, as the workers recorded them (so process
 /// start-up and exit are not measured).
 pub fn shared_sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Duration {
+    shared_span(seg, start).wall
+}
+
+/// [`shared_sample`] with the workers' CPU time.
+pub fn shared_span(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) -> Span {
     seg.go().store(false);
     seg.ready().store(0);
     let wait = start();
@@ -89,12 +132,20 @@ pub fn shared_sample(seg: &Shared, start: impl FnOnce() -> Box<dyn FnOnce()>) ->
     wait();
     let first = (0..2).map(|i| seg.start_ns()[i].load()).min().unwrap_or(0);
     let last = (0..2).map(|i| seg.end_ns()[i].load()).max().unwrap_or(0);
-    Duration::from_nanos(last.saturating_sub(first))
+    Span {
+        wall: Duration::from_nanos(last.saturating_sub(first)),
+        cpu: Duration::from_nanos((0..2).map(|i| seg.cpu_ns()[i].load()).sum()),
+    }
 }
 
 /// Runs `work(thread, ops)` on `threads` threads, `total` operations split among them,
 /// started together; returns the time from the first thread's start to the last one's end.
 pub fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -> Duration {
+    run_threads_span(threads, total, work).wall
+}
+
+/// [`run_threads`] with the threads' CPU time in `work`.
+pub fn run_threads_span(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync)) -> Span {
     // A spinning barrier: a thread woken from a blocking one can start milliseconds
     // after the others on a busy machine, and that would be timed.
     let arrived = AtomicUsize::new(0);
@@ -109,12 +160,14 @@ pub fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync
                         std::thread::yield_now();
                     }
                     let start = Instant::now();
+                    let cpu = thread_cpu();
                     work(t, ops);
-                    (start, Instant::now())
+                    let cpu = thread_cpu() - cpu;
+                    (start, Instant::now(), cpu)
                 })
             })
             .collect();
-        let spans: Vec<(Instant, Instant)> = handles
+        let spans: Vec<(Instant, Instant, Duration)> = handles
             .into_iter()
             .map(|h| h.join().expect("bench thread"))
             .collect();
@@ -122,6 +175,9 @@ pub fn run_threads(threads: usize, total: u64, work: &(dyn Fn(usize, u64) + Sync
         // that runs after the others must count.
         let first = spans.iter().map(|s| s.0).min().expect("a thread");
         let last = spans.iter().map(|s| s.1).max().expect("a thread");
-        last - first
+        Span {
+            wall: last - first,
+            cpu: spans.iter().map(|s| s.2).sum(),
+        }
     })
 }

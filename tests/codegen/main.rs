@@ -146,3 +146,133 @@ fn load_u64_is_a_mov() {
 fn cmpxchg_bytes16_is_lock_cmpxchg16b() {
     check("probe_cmpxchg_bytes16", "lock cmpxchg16b");
 }
+
+/// `(address, symbol)` of every function of the probe binary.
+type Symbols = Vec<(u64, String)>;
+/// `(GOT slot, target address)` of every relocated slot.
+type GotSlots = Vec<(u64, u64)>;
+
+/// The symbol each address of the probe binary starts (from the disassembly's
+/// `0000000000018a70 <name>:` headers), and the target of each GOT slot the position-
+/// independent binary calls through (`objdump -R`: `R_X86_64_RELATIVE *ABS*+0x18a70`).
+fn symbols() -> (Symbols, GotSlots) {
+    let Some(dis) = disassembly() else {
+        return Default::default();
+    };
+    let starts = dis
+        .lines()
+        .filter_map(|l| {
+            let (addr, rest) = l.split_once(" <")?;
+            let name = rest.strip_suffix(">:")?;
+            Some((u64::from_str_radix(addr, 16).ok()?, name.to_string()))
+        })
+        .collect();
+    let out = Command::new("objdump")
+        .arg("-R")
+        .arg(build_probe())
+        .output()
+        .expect("run objdump -R");
+    let slots = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let slot = u64::from_str_radix(f.next()?, 16).ok()?;
+            let target = f.nth(1)?.strip_prefix("*ABS*+0x")?;
+            Some((slot, u64::from_str_radix(target, 16).ok()?))
+        })
+        .collect();
+    (starts, slots)
+}
+
+/// The calls in `body` whose callee (direct, or through a GOT slot) is not one of the
+/// cold paths in `cold` (substrings of the callee's symbol); each with its callee.
+fn hot_calls(body: &[String], cold: &[&str]) -> Vec<String> {
+    let (starts, slots) = symbols();
+    let name_at = |addr: u64| {
+        starts
+            .iter()
+            .find(|(a, _)| *a == addr)
+            .map_or("?", |(_, n)| n.as_str())
+    };
+    body.iter()
+        .filter(|l| l.starts_with("call"))
+        .map(|l| {
+            // `call 18090 <sym>` or `call *0x42652(%rip) # 5acd8 <_DYNAMIC+0x328>`.
+            let callee = match l.split_once(" # ") {
+                Some((_, slot)) => {
+                    let slot = slot.split(' ').next().unwrap_or("");
+                    let slot = u64::from_str_radix(slot, 16).unwrap_or(0);
+                    let target = slots.iter().find(|(s, _)| *s == slot).map(|(_, t)| *t);
+                    target.map_or("?", name_at).to_string()
+                }
+                None => l.clone(),
+            };
+            format!("{l} -> {callee}")
+        })
+        .filter(|c| !cold.iter().any(|n| c.contains(n)))
+        .collect()
+}
+
+// The dynamic API from a dependent crate (this probe is one): before issue 12 each
+// operation called an out-of-line `Core::modify` (and `Option::or_else` closures, and a
+// `memcpy` for the result's bytes), which cost 3x to 90x the typed operation. These
+// prove the operation is folded into the caller; which width runs is still a branch.
+#[test]
+fn dynamic_fetch_add_is_inlined_lock_xadd() {
+    let Some(dis) = disassembly() else { return };
+    let body = body(dis, "probe_dyn_fetch_add");
+    let listing = body.join("\n    ");
+    assert!(
+        body.iter().any(|l| l.starts_with("lock xadd")),
+        "probe_dyn_fetch_add should contain `lock xadd`:\n    {listing}"
+    );
+    // The cold paths: an operand that does not fit, an operation the kind lacks, and
+    // dropping their error (out of line, or inlined down to freeing its allocation).
+    let cold = [
+        "encode_other",
+        "unsupported",
+        "drop_in_place",
+        "rust_dealloc",
+    ];
+    let hot = hot_calls(&body, &cold);
+    assert!(
+        hot.is_empty(),
+        "probe_dyn_fetch_add calls {hot:?}:\n    {listing}"
+    );
+}
+
+#[test]
+fn dynamic_load_is_inlined_without_calls() {
+    let Some(dis) = disassembly() else { return };
+    let body = body(dis, "probe_dyn_load");
+    let listing = body.join("\n    ");
+    assert!(
+        body.iter().any(|l| l.starts_with("mov")),
+        "probe_dyn_load should load with a `mov`:\n    {listing}"
+    );
+    let hot = hot_calls(&body, &[]);
+    assert!(
+        hot.is_empty(),
+        "probe_dyn_load calls {hot:?}:\n    {listing}"
+    );
+}
+
+// Issue 12: `Segment`'s deref went through `region()`, two loads from the handle (the
+// mapping's base and the payload offset) and an add before the field's own load. Now the
+// payload pointer is kept in the mapping: one load from the handle, then the field.
+#[cfg(feature = "shm")]
+#[test]
+fn segment_field_load_is_two_loads() {
+    let Some(dis) = disassembly() else { return };
+    let body = body(dis, "probe_segment_load");
+    let listing = body.join("\n    ");
+    let loads = body
+        .iter()
+        .filter(|l| l.starts_with("mov") && l.contains("(%"))
+        .count();
+    assert_eq!(
+        loads, 2,
+        "probe_segment_load: payload pointer, then the field:\n    {listing}"
+    );
+    check("probe_segment_load", "mov");
+}

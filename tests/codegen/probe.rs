@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use shm_atomics::atomic_layout;
+use shm_atomics::{AType, DynAtomicView, atomic, atomic_layout};
 
 /// A layout with the fields the probes touch.
 #[atomic_layout]
@@ -51,6 +51,30 @@ pub fn probe_cmpxchg_bytes16(s: &Stats, expected: &[u8; 16], desired: &[u8; 16])
     s.last_peer().cmpxchg_strong(*expected, *desired).success
 }
 
+/// A dynamic `fetch_add` from a dependent crate, its result used: the operation must be
+/// folded into the caller (one `lock xadd` among the widths' branches), with calls only
+/// on the cold paths (an operand that does not fit, an unsupported kind).
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_dyn_fetch_add(a: &DynAtomicView<'_>) -> u128 {
+    a.fetch_add(1u64).map_or(0, |v| v.as_u128())
+}
+
+/// A dynamic `load` from a dependent crate: a branch on the width and a `mov`, no call.
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_dyn_load(a: &DynAtomicView<'_>) -> u128 {
+    a.load().map_or(0, |v| v.as_u128())
+}
+
+/// A field load through a mapped `Segment`: the payload pointer, then the field.
+#[cfg(feature = "shm")]
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_segment_load(s: &shm_atomics::Segment<Stats>) -> u64 {
+    s.requests().load()
+}
+
 fn main() {
     let s = Stats::new();
     let s = black_box(&s);
@@ -58,8 +82,22 @@ fn main() {
     probe_inc_u32(s);
     let peer = *b"10.0.0.7:443\0\0\0\0";
     let ok = probe_cmpxchg_bytes16(s, black_box(&[0; 16]), black_box(&peer));
+    let owned = atomic(8, AType::Uint).expect("an 8-byte dynamic atomic");
+    let view = owned.view();
+    let view = black_box(&view);
+    let old = probe_dyn_fetch_add(view);
+    let now = probe_dyn_load(view);
+    #[cfg(feature = "shm")]
+    if let Ok(dir) = std::env::temp_dir().canonicalize() {
+        let path = dir.join(format!("codegen_probe_{}", std::process::id()));
+        if let Ok(seg) = shm_atomics::Segment::<Stats>::create(&path) {
+            println!("segment={}", probe_segment_load(black_box(&seg)));
+            drop(seg);
+            let _ = shm_atomics::Segment::<Stats>::remove(&path);
+        }
+    }
     println!(
-        "requests={} errors={} cmpxchg={ok}",
+        "requests={} errors={} cmpxchg={ok} dynamic={old}->{now}",
         probe_load_u64(s),
         s.errors().load()
     );

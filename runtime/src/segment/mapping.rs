@@ -38,6 +38,9 @@ pub(super) fn map(file: &File, path: &Path, len: u64, write: bool) -> Result<Mma
 /// registered with the truncation guard; `Drop` unregisters the range before the
 /// fields drop and `MmapRaw` unmaps it.
 pub(super) struct Mapping {
+    /// The payload's first byte, computed once at mapping time so that `Segment`'s
+    /// `deref` (every field access) is one load, not two loads and an add.
+    payload: Payload,
     pub(super) map: MmapRaw,
     pub(super) path: PathBuf,
     pub(super) info: SegmentInfo,
@@ -54,9 +57,20 @@ impl Drop for Mapping {
     }
 }
 
+/// A pointer into the mapping that `MmapRaw` owns, Send and Sync as `MmapRaw` is.
+struct Payload(*mut u8);
+
+// SAFETY: the pointer is into the `MmapRaw` of the same `Mapping` (which is Send and
+// Sync); it is only turned into views that borrow the `Mapping`, so it is used only while
+// the mapping lives, and only through atomics, from any thread.
+unsafe impl Send for Payload {}
+// SAFETY: as for Send: shared use performs only atomic operations.
+unsafe impl Sync for Payload {}
+
 // `MmapRaw` is Send and Sync (it hands out only raw pointers), and so is every other
-// field, so `Mapping` is too, with no `unsafe impl`: the handles use the mapping only
-// through atomic views that borrow it. This stops compiling if that ever changes.
+// field (`Payload` by the `unsafe impl`s above), so `Mapping` is too: the handles use the
+// mapping only through atomic views that borrow it. This stops compiling if that ever
+// changes.
 const _: fn() = || {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Mapping>();
@@ -95,7 +109,9 @@ impl Mapping {
                 },
             )
         })?;
+        let payload = Payload(map.as_mut_ptr().wrapping_add(info.payload_offset as usize));
         Ok(Mapping {
+            payload,
             map,
             path,
             info,
@@ -135,20 +151,25 @@ impl Mapping {
         check_layout_aligned::<L>(self.region().as_ptr() as usize)
     }
 
+    /// The payload's first byte (`payload_offset` bytes into the mapping), valid while
+    /// `self` lives.
+    #[inline]
+    pub(super) fn payload(&self) -> *mut u8 {
+        self.payload.0
+    }
+
     /// The payload: writable or read-only as the file was opened.
     pub(super) fn region(&self) -> Region<'_> {
-        let base = self.map.as_mut_ptr();
-        let off = self.info.payload_offset as usize;
         let len = self.info.payload_size as usize;
         if self.writable {
             // SAFETY: a read-write shared mapping valid while `self` lives, holding the
             // payload (`read_info` checked offset + size against the file, and exactly that
             // much was mapped), accessed only atomically.
-            unsafe { Region::from_raw_parts(base.wrapping_add(off), len) }
+            unsafe { Region::from_raw_parts(self.payload(), len) }
         } else {
             // SAFETY: a read-only mapping valid while `self` lives, holding the payload;
             // others write it only atomically.
-            unsafe { Region::from_raw_parts_readonly(base.wrapping_add(off), len) }
+            unsafe { Region::from_raw_parts_readonly(self.payload(), len) }
         }
     }
 

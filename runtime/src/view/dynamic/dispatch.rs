@@ -24,7 +24,10 @@ use crate::view::region::{ReadOnly, Region};
 /// stores.
 macro_rules! cells {
     ($($v:ident $r:ident $t:ty, $w:ident => $kinds:pat,)*) => {
-        /// The owned storage of a [`DynAtomic`](super::DynAtomic).
+        /// The owned storage of a [`DynAtomic`](super::DynAtomic). `repr(C)` puts every
+        /// variant's atomic at the same offset (after the tag, aligned for the widest),
+        /// so turning it into a [`Cell`] is the tag alone, with no per-variant offset.
+        #[repr(C)]
         pub(super) enum Owned {
             $($v(Atomic<$t>),)*
         }
@@ -228,7 +231,15 @@ macro_rules! ops {
                 if op == OpType::Store {
                     return Some(a.store_explicit(val(x), o).map(|()| 0));
                 }
-                value_rmw(a, op, x, o)$(.or_else(|| $family(a, op, x, o)))*
+                // Plain `if let`s, not `Option::or_else` closures: with `op` a constant
+                // at every call site, these fold to the one family that has it.
+                if let Some(r) = value_rmw(a, op, x, o) {
+                    return Some(r);
+                }
+                $(if let Some(r) = $family(a, op, x, o) {
+                    return Some(r);
+                })*
+                None
             }
             $(ops!(@$bits);)?
         }
@@ -287,6 +298,8 @@ impl<'a> Core<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn unsupported(self, op: OpType) -> Error {
         UnsupportedOperation {
             op,
@@ -297,7 +310,7 @@ impl<'a> Core<'a> {
     }
 
     /// `UnsupportedOperation` unless this kind and view offer `op`.
-    #[inline]
+    #[inline(always)]
     fn check(self, op: OpType) -> Result<(), Error> {
         if self.ops_supported().contains(op) {
             Ok(())
@@ -306,12 +319,12 @@ impl<'a> Core<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn value(self, bits: u128) -> DynValue {
         DynValue::from_bits(bits, self.width(), self.kind)
     }
 
-    #[inline]
+    #[inline(always)]
     fn encode(self, v: Operand) -> Result<u128, Error> {
         v.encode(self.width(), self.kind)
     }
@@ -322,9 +335,10 @@ impl<'a> Core<'a> {
         self.value(b)
     }
 
-    #[inline]
+    /// Every kind offers `load`, writable or not, so it needs no check.
+    #[inline(always)]
     pub(super) fn load(self, o: MemoryOrder) -> Result<DynValue, Error> {
-        self.check(OpType::Load)?;
+        debug_assert!(self.ops_supported().contains(OpType::Load));
         let b = with_cell!(self.cell,
             rw a => a.load_explicit(o).map(bits),
             ro r => r.load_explicit(o).map(bits))?;
@@ -333,7 +347,7 @@ impl<'a> Core<'a> {
 
     /// Every read-modify-write and store: returns the previous value for fetch forms and
     /// `exchange`, zero bits otherwise.
-    #[inline]
+    #[inline(always)]
     pub(super) fn modify(
         self,
         op: OpType,
@@ -350,7 +364,7 @@ impl<'a> Core<'a> {
         Ok(self.value(b))
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn bit(self, op: OpType, bit: u32, o: MemoryOrder) -> Result<bool, Error> {
         self.check(op)?;
         let read = op == OpType::BitTest;
@@ -361,6 +375,7 @@ impl<'a> Core<'a> {
     }
 
     /// Compare-exchange on storage bits already encoded; `(success, found bits)`.
+    #[inline(always)]
     fn cas(
         self,
         op: OpType,
@@ -381,6 +396,7 @@ impl<'a> Core<'a> {
         r.unwrap_or_else(|| Err(self.unsupported(op)))
     }
 
+    #[inline(always)]
     pub(super) fn cmpxchg(
         self,
         op: OpType,

@@ -61,6 +61,7 @@ macro_rules! op_pair {
     };
     (cas $doc:literal $name:ident $explicit:ident $op:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(
             &self,
             expected: impl Into<Operand>,
@@ -73,6 +74,7 @@ macro_rules! op_pair {
              order (any) and a failure order (`Relaxed`, `Acquire` or `SeqCst`, whatever \
              `success` is)."
         )]
+        #[inline]
         pub fn $explicit(
             &self,
             expected: impl Into<Operand>,

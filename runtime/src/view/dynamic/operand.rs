@@ -73,8 +73,33 @@ impl Operand {
 
     /// The storage bits of this operand for an atomic of `width` and `kind`, or an
     /// [`OperandError`] if it does not fit exactly.
-    #[inline]
+    ///
+    /// Inlined into every operation, so it only holds the common cases that fit (an
+    /// integer for an integer kind, a float of the width, a `bool`): the operand's variant
+    /// is known where it is made, so what remains is a range check. Everything else
+    /// (conversions, bytes, errors) is [`encode_other`](Self::encode_other), out of line.
+    #[inline(always)]
     pub(super) fn encode(self, width: Width, kind: Kind) -> Result<u128, Error> {
+        let mask = mask(width);
+        match (kind, self.0) {
+            (Kind::Uint, Repr::Uint(v)) if v <= mask => Ok(v),
+            (Kind::Uint, Repr::Int(v)) if v >= 0 && v as u128 <= mask => Ok(v as u128),
+            (Kind::Int, Repr::Uint(v)) if v <= mask >> 1 => Ok(v),
+            (Kind::Int, Repr::Int(v))
+                if v >= -((mask >> 1) as i128) - 1 && v <= (mask >> 1) as i128 =>
+            {
+                Ok(v as u128 & mask)
+            }
+            (Kind::Int | Kind::Uint | Kind::Bool, Repr::Bool(b)) => Ok(b as u128),
+            (Kind::Float, Repr::F64(v)) if width == Width::W8 => Ok(v.to_bits() as u128),
+            (Kind::Float, Repr::F32(v)) if width == Width::W4 => Ok(v.to_bits() as u128),
+            _ => self.encode_other(width, kind),
+        }
+    }
+
+    /// [`encode`](Self::encode) for every case: the slow path.
+    #[inline(never)]
+    fn encode_other(self, width: Width, kind: Kind) -> Result<u128, Error> {
         let mask = mask(width);
         let fits = match (kind, self.0) {
             (Kind::Int, Repr::Int(v)) => {

@@ -73,28 +73,19 @@ pub(super) const fn mask(width: Width) -> u128 {
 }
 
 /// The storage bits (native-endian integer of `width` bytes) of memory bytes `buf[..width]`.
+#[inline]
 pub(super) fn bytes_to_bits(buf: &[u8; 16], width: Width) -> u128 {
-    let w = width.bytes();
+    // The memory bytes of a `width`-byte native-endian integer are the low-order bytes
+    // of the zero-extended `u128`'s native-endian bytes: the first `width` on a
+    // little-endian target, the last `width` on a big-endian one.
     let mut wide = [0u8; 16];
+    let w = width.bytes();
     if cfg!(target_endian = "little") {
         wide[..w].copy_from_slice(&buf[..w]);
-        u128::from_le_bytes(wide)
     } else {
         wide[16 - w..].copy_from_slice(&buf[..w]);
-        u128::from_be_bytes(wide)
     }
-}
-
-/// The memory bytes (in `[..width]`, the rest zero) of storage bits.
-fn bits_to_bytes(bits: u128, width: Width) -> [u8; 16] {
-    let w = width.bytes();
-    let mut out = [0u8; 16];
-    if cfg!(target_endian = "little") {
-        out[..w].copy_from_slice(&bits.to_le_bytes()[..w]);
-    } else {
-        out[..w].copy_from_slice(&bits.to_be_bytes()[16 - w..]);
-    }
-    out
+    u128::from_ne_bytes(wide)
 }
 
 /// A value read from a dynamic atomic: its bytes, width and kind.
@@ -126,8 +117,11 @@ fn bits_to_bytes(bits: u128, width: Width) -> [u8; 16] {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DynValue {
-    /// Memory bytes in `[..width]`, zero after.
-    bytes: [u8; 16],
+    /// The storage bits, zero-extended: kept as the integer the operation returned, so
+    /// making and reading a value is a register move, not a byte copy (whose variable
+    /// length needs a `memcpy` call, and whose narrow stores stall the wide load that
+    /// reads them back). The memory bytes are a slice of its native-endian bytes.
+    bits: u128,
     width: Width,
     kind: Kind,
 }
@@ -136,27 +130,26 @@ impl DynValue {
     /// The value of storage bits `bits` of an atomic of `width` and `kind`.
     #[inline]
     pub(super) fn from_bits(bits: u128, width: Width, kind: Kind) -> DynValue {
-        DynValue {
-            bytes: bits_to_bytes(bits, width),
-            width,
-            kind,
-        }
+        DynValue { bits, width, kind }
     }
 
     /// The width in bytes.
+    #[inline]
     pub const fn width(&self) -> usize {
         self.width.bytes()
     }
 
     /// The kind.
+    #[inline]
     pub const fn kind(&self) -> Kind {
         self.kind
     }
 
     /// The storage bits: the native-endian unsigned integer of the width, zero-extended
     /// (a `bool` is 0 or 1, a float its IEEE bits).
-    pub fn bits(&self) -> u128 {
-        bytes_to_bits(&self.bytes, self.width)
+    #[inline]
+    pub const fn bits(&self) -> u128 {
+        self.bits
     }
 
     /// The bits read as a two's complement integer of the width, sign-extended: the value
@@ -170,28 +163,45 @@ impl DynValue {
     /// assert_eq!(a.load()?.as_u128(), 255);
     /// # Ok::<(), shm_atomics::Error>(())
     /// ```
+    #[inline]
     pub fn as_i128(&self) -> i128 {
         let shift = 128 - self.width.bits();
         ((self.bits() << shift) as i128) >> shift
     }
 
     /// The bits zero-extended: the value of a `uint`.
+    #[inline]
     pub fn as_u128(&self) -> u128 {
         self.bits()
     }
 
     /// The memory bytes, `width` of them.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.width.bytes()]
+        // SAFETY: `u128` has no padding and every byte of it is an initialised `u8`;
+        // `[u8; 16]` has alignment 1 and the size of `u128`, and the borrow of `self`
+        // keeps the field alive and unmodified for the returned lifetime.
+        let ne: &[u8; 16] = unsafe { &*(&raw const self.bits).cast::<[u8; 16]>() };
+        let w = self.width.bytes();
+        if cfg!(target_endian = "little") {
+            &ne[..w]
+        } else {
+            &ne[16 - w..]
+        }
     }
 
     /// The memory bytes in a 16-byte array (zero after the width), for `no_std` code that
     /// needs an owned copy.
     pub const fn to_bytes(&self) -> [u8; 16] {
-        self.bytes
+        if cfg!(target_endian = "little") {
+            self.bits.to_le_bytes()
+        } else {
+            // The value's bytes first: shift them to the top of the big-endian integer.
+            (self.bits << (128 - self.width.bits())).to_be_bytes()
+        }
     }
 
     /// Whether any bit is set (the value of a `bool`).
+    #[inline]
     pub fn as_bool(&self) -> bool {
         self.bits() != 0
     }
