@@ -42,10 +42,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kinds::AtomicBytesView>()?;
     m.add_class::<kinds::AtomicFloatView>()?;
     m.add_class::<kinds::AtomicBoolView>()?;
-    m.add_class::<atomos::AtomicInteger>()?;
-    m.add_class::<atomos::AtomicLong>()?;
-    m.add_class::<atomos::AtomicFloat>()?;
-    m.add_class::<atomos::AtomicBoolean>()?;
+    // atomos' classes under prefixed names: `AtomicFloat` is also the seed-style float.
+    let py = m.py();
+    m.add("AtomosInteger", py.get_type::<atomos::AtomicInteger>())?;
+    m.add("AtomosLong", py.get_type::<atomos::AtomicLong>())?;
+    m.add("AtomosFloat", py.get_type::<atomos::AtomicFloat>())?;
+    m.add("AtomosBoolean", py.get_type::<atomos::AtomicBoolean>())?;
     m.add_function(wrap_pyfunction!(helpers::alignment_of, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::buffer_info, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::is_lock_free, m)?)?;

@@ -3,7 +3,8 @@
 `buffer=` to place one in shared memory); `AtomicReference` holds any object."""
 import threading
 
-from .._native import AtomicInteger, AtomicLong, AtomicFloat, AtomicBoolean
+from .._native import (AtomosInteger as AtomicInteger, AtomosLong as AtomicLong,
+                       AtomosFloat as AtomicFloat, AtomosBoolean as AtomicBoolean)
 
 
 class AtomicReference:

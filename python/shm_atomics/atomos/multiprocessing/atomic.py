@@ -2,11 +2,10 @@
 a `multiprocessing.shared_memory` block (unlinked when the creating object is
 collected) and pickles as its block's name, so passing it to a `Process` shares it. No
 manager process (atomos goes through one for every call)."""
-import weakref
 from multiprocessing import shared_memory, resource_tracker
 
 from ..atomic import AtomicReference  # noqa: F401  (atomos' name; process-local here)
-from ... import _native as _n
+from .. import atomic as _n
 
 
 def _attach(cls, name):
@@ -16,13 +15,14 @@ def _attach(cls, name):
 class _Shared:
     _native = None
     _width = 0
-    __slots__ = ("_shm", "_buf", "_atomic", "__weakref__",
+    __slots__ = ("_shm", "_buf", "_atomic", "_owner",
                  "get", "set", "get_and_set", "compare_and_set")
+    _METHODS = ("get", "set", "get_and_set", "compare_and_set")
 
     def __init__(self, value=None, *, _name=None):
         if _name is None:
             self._shm = shared_memory.SharedMemory(create=True, size=16)
-            weakref.finalize(self, _release, self._shm, True)
+            self._owner = True
         else:
             self._shm = shared_memory.SharedMemory(name=_name)
             # The creator unlinks the block; the attaching process's resource tracker
@@ -31,11 +31,21 @@ class _Shared:
                 resource_tracker.unregister(self._shm._name, "shared_memory")
             except Exception:  # pragma: no cover - tracker internals vary
                 pass
-            weakref.finalize(self, _release, self._shm, False)
+            self._owner = False
         self._buf = self._shm.buf[:self._width]
         self._atomic = self._native(value, buffer=self._buf)
-        for name in ("get", "set", "get_and_set", "compare_and_set"):
+        for name in self._METHODS:
             object.__setattr__(self, name, getattr(self._atomic, name))
+
+    def __del__(self):
+        # The native atomic (and its bound methods) hold the buffer: drop them first,
+        # then close the block, and unlink it if this process created it.
+        for name in self._METHODS + ("_atomic",):
+            if hasattr(self, name):
+                object.__setattr__(self, name, None)
+        if hasattr(self, "_buf"):
+            self._buf.release()
+            _release(self._shm, self._owner)
 
     def __reduce__(self):
         return (_attach, (type(self), self._shm.name))
@@ -59,11 +69,8 @@ def _release(shm, unlink):
 
 class _Number(_Shared):
     __slots__ = ("add_and_get", "get_and_add", "subtract_and_get", "get_and_subtract")
-
-    def __init__(self, value=None, *, _name=None):
-        super().__init__(value, _name=_name)
-        for name in ("add_and_get", "get_and_add", "subtract_and_get", "get_and_subtract"):
-            object.__setattr__(self, name, getattr(self._atomic, name))
+    _METHODS = _Shared._METHODS + ("add_and_get", "get_and_add", "subtract_and_get",
+                                   "get_and_subtract")
 
 
 class AtomicInteger(_Number):
