@@ -1,0 +1,20 @@
+"""shm_atomics: lock-free, address-free atomics for Python on the shm-atomics runtime.
+
+The Python `atomics` package's API (change only the import: `import shm_atomics as
+atomics`), many times faster, with width 16 where the CPU has it lock-free and `FLOAT`
+and `BOOL` kinds; atomos' API in `shm_atomics.atomos`. See the package README for the
+porting table and every difference from the seed.
+"""
+from ._impl.alignment import Alignment
+from ._impl.enums import MemoryOrder, OpType
+from ._impl.types import ANY, INTEGRAL, BYTES, INT, UINT, FLOAT, BOOL
+from ._native import CmpxchgResult, is_lock_free
+from ._impl.funcs import atomic, atomicview
+from . import exc, base, view, ctx  # noqa: F401  (the seed's submodules)
+
+__all__ = [
+    "atomic", "atomicview",
+    "ANY", "INTEGRAL", "BYTES", "INT", "UINT", "FLOAT", "BOOL",
+    "Alignment", "CmpxchgResult",
+    "MemoryOrder", "OpType", "is_lock_free",
+]

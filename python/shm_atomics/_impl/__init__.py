@@ -1,0 +1,1 @@
+"""Implementation modules of shm_atomics (the seed's `atomics._impl` layout)."""

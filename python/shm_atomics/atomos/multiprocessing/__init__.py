@@ -1,0 +1,1 @@
+"""atomos.multiprocessing's counterpart: `shm_atomics.atomos.multiprocessing.atomic`."""

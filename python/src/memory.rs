@@ -1,0 +1,160 @@
+//! Who keeps an atomic's memory alive: its own storage, a view context's lease on a
+//! Python buffer (released when the context exits), or a buffer held for the object's
+//! whole life (atomos objects over a buffer). A later `Segment` keeps its mapping alive
+//! the same way: `Keep::Object` holds any Python object that owns the memory.
+
+use std::cell::UnsafeCell;
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+/// Zero-initialised storage of an owned atomic: 16 bytes aligned to 16, enough for every
+/// width.
+#[repr(C, align(16))]
+pub struct Storage(UnsafeCell<[u8; 16]>);
+
+impl Storage {
+    /// New zeroed storage on the heap (so its address is stable).
+    pub fn new() -> Box<Storage> {
+        Box::new(Storage(UnsafeCell::new([0; 16])))
+    }
+
+    /// The address of the bytes.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.0.get().cast()
+    }
+}
+
+// SAFETY: the bytes are reached only through atomic operations (`Atomic<T>` views made
+// from `as_ptr`), never through references to the array.
+unsafe impl Sync for Storage {}
+
+/// An exported Python buffer (`PyObject_GetBuffer`), released with `PyBuffer_Release`
+/// when dropped. While held, CPython's exporters refuse to resize or close the memory
+/// (bytearray, mmap and shared_memory raise `BufferError`).
+pub struct BufferHold {
+    view: Box<ffi::Py_buffer>,
+}
+
+// SAFETY: the Py_buffer is only read (its `buf`/`len`/`readonly`) and released while
+// attached to the interpreter (`Drop` attaches), so moving it between threads is sound.
+unsafe impl Send for BufferHold {}
+// SAFETY: shared access only reads the plain fields set once by `PyObject_GetBuffer`.
+unsafe impl Sync for BufferHold {}
+
+impl BufferHold {
+    /// Exports `obj`'s buffer (contiguous; writable if the exporter allows writing). A
+    /// `TypeError` in the seed's words if `obj` has no buffer protocol.
+    pub fn get(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<BufferHold> {
+        let mut view: Box<MaybeUninit<ffi::Py_buffer>> = Box::new(MaybeUninit::uninit());
+        // SAFETY: `obj` is a live object (a bound reference); `view` is writable memory
+        // of a Py_buffer that the call fills on success.
+        let rc = unsafe {
+            ffi::PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_ANY_CONTIGUOUS)
+        };
+        if rc != 0 {
+            let err = PyErr::fetch(obj.py());
+            if err.is_instance_of::<PyTypeError>(obj.py()) {
+                return Err(PyTypeError::new_err(format!(
+                    "Keyword argument '{what}' must support the buffer protocol."
+                )));
+            }
+            return Err(err);
+        }
+        // SAFETY: `PyObject_GetBuffer` returned 0, so it initialised the Py_buffer.
+        let view = unsafe { Box::from_raw(Box::into_raw(view).cast::<ffi::Py_buffer>()) };
+        Ok(BufferHold { view })
+    }
+
+    /// The first byte.
+    pub fn ptr(&self) -> *mut u8 {
+        self.view.buf.cast()
+    }
+
+    /// The length in bytes (`memoryview(buf).nbytes`).
+    pub fn len(&self) -> usize {
+        usize::try_from(self.view.len).unwrap_or(0)
+    }
+
+    /// Whether the exporter refused writing.
+    pub fn readonly(&self) -> bool {
+        self.view.readonly != 0
+    }
+}
+
+impl Drop for BufferHold {
+    fn drop(&mut self) {
+        Python::attach(|_| {
+            // SAFETY: the Py_buffer was filled by a successful `PyObject_GetBuffer` and is
+            // released exactly once (here); we are attached to the interpreter.
+            unsafe { ffi::PyBuffer_Release(&mut *self.view) }
+        });
+    }
+}
+
+/// A view context's hold on its buffer, shared with the views it opened. `release` drops
+/// the buffer; from then on every view of it raises instead of touching the memory.
+///
+/// Operations check `released` and act while attached to the interpreter (they never
+/// detach), and `release` also runs attached, so no operation overlaps a release.
+pub struct Lease {
+    released: AtomicBool,
+    buffer: Mutex<Option<BufferHold>>,
+}
+
+impl Lease {
+    /// A lease on `buffer`.
+    pub fn new(buffer: BufferHold) -> Arc<Lease> {
+        Arc::new(Lease {
+            released: AtomicBool::new(false),
+            buffer: Mutex::new(Some(buffer)),
+        })
+    }
+
+    /// Whether the buffer was released.
+    #[inline]
+    pub fn is_released(&self) -> bool {
+        self.released.load(Ordering::Relaxed)
+    }
+
+    /// Releases the buffer (idempotent).
+    pub fn release(&self) {
+        self.released.store(true, Ordering::Relaxed);
+        let held = self.buffer.lock().map(|mut b| b.take());
+        drop(held);
+    }
+}
+
+/// What keeps an atomic's memory alive.
+pub enum Keep {
+    /// Its own storage.
+    Owned(#[allow(dead_code)] Box<Storage>),
+    /// A view context's lease: operations raise once it is released.
+    Lease(Arc<Lease>),
+    /// A buffer held for the object's whole life.
+    Buffer(#[allow(dead_code)] BufferHold),
+}
+
+impl Keep {
+    /// `Ok` while the memory may be used; the seed's `ValueError` after the view's
+    /// context exited or was released.
+    #[inline]
+    pub fn check(&self) -> PyResult<()> {
+        match self {
+            Keep::Lease(l) if l.is_released() => Err(PyValueError::new_err(
+                "Operation forbidden on released view: its context was exited or released.",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the view's context was released.
+    pub fn is_released(&self) -> bool {
+        matches!(self, Keep::Lease(l) if l.is_released())
+    }
+}
