@@ -1,5 +1,7 @@
 //! Segments: files mapped into memory that processes create, open and share safely.
 //!
+//! The file format is specified, normatively, in `docs/FORMAT.md` in the repository.
+//!
 //! This layer owns the file: its format, its creation and opening, its mapping, and the
 //! handles over it. It may use the layers above it: `cell` (values and kinds), `view`
 //! ([`Region`](crate::Region), the dynamic API), `layout` (the [`Layout`](crate::Layout)
