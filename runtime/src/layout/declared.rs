@@ -216,7 +216,7 @@ pub struct FieldDesc {
     pub name: &'static str,
     /// Its offset from the start of the layout.
     pub offset: usize,
-    /// A value or a nested layout.
+    /// A value, a nested layout or another field type.
     pub ty: FieldType,
     /// `Some(n)` for an array of `n` elements.
     pub array_len: Option<usize>,

@@ -57,7 +57,7 @@ pub struct FieldDescBuf {
     pub name: String,
     /// Its offset in the layout.
     pub offset: usize,
-    /// A value or a nested layout.
+    /// A value, a nested layout or another field type.
     pub ty: FieldTypeBuf,
     /// `Some(n)` for an array of `n` elements.
     pub array_len: Option<usize>,

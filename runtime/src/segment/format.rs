@@ -4,7 +4,7 @@
 //! ([`SegmentHeader::check`]) both go through the struct, so no offset is written twice.
 //!
 //! The C helper in `layout/cheader.rs` reads the same header; its offsets are C text and
-//! are checked against this struct by the C tests (`tests/segment_c.rs`).
+//! are checked against this struct by the C tests (`tests/segment/c.rs`).
 
 use core::mem::{offset_of, size_of};
 use std::format;
@@ -42,7 +42,7 @@ pub(super) const BYTE_ORDER: u32 = 0x0102_0304;
 /// Descriptors longer than this are refused as malformed.
 pub(super) const MAX_DESCRIPTOR: usize = 1 << 20;
 
-/// The fixed header at the start of every segment file (format version 1): exactly
+/// The fixed header at the start of every segment file (format versions 1 and 2): exactly
 /// [`FIXED_HEADER`] bytes, alignment 1, no padding, so its bytes are the file's bytes.
 ///
 /// Integers are little-endian (`zerocopy::byteorder::little_endian` types) except the
