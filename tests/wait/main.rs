@@ -16,6 +16,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod c;
 mod pingpong;
 mod stress;
 mod timeouts;
