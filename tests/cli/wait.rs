@@ -158,3 +158,20 @@ fn wait_timeout_exits_3_and_bad_input_exits_2() {
         "--until or --change is required"
     );
 }
+
+/// Proves `watch` blocks on the layout's Event between refreshes (asleep in futex, not
+/// in a timed sleep) and refreshes when it is notified, long before its interval.
+#[test]
+fn watch_blocks_on_the_event_and_refreshes_on_notify() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("signals");
+    let seg = Segment::<Signals>::create(&path).expect("create");
+    let child = spawn(&["watch", p(&path), "--interval", "600000", "--count", "2"]);
+    until_in_futex(&child);
+    seg.total().store(42);
+    seg.ready().notify_all();
+    let (code, stdout, stderr) = finish(child);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.matches("refresh ").count(), 2, "{stdout}");
+    assert!(stdout.contains("42"), "{stdout}");
+}
