@@ -19,6 +19,17 @@ struct Api {
     wake_all: WakeFn,
 }
 
+/// A symbol's address as a function pointer.
+///
+/// # Safety
+///
+/// `p` is the address of a function whose signature is `F` (a function pointer type).
+unsafe fn as_fn<F: Copy>(p: *mut libc::c_void) -> F {
+    const { assert!(core::mem::size_of::<F>() == core::mem::size_of::<*mut libc::c_void>()) };
+    // SAFETY: same size (asserted); the caller guarantees `p` is a function of type `F`.
+    unsafe { core::mem::transmute_copy::<*mut libc::c_void, F>(&p) }
+}
+
 fn api() -> Option<&'static Api> {
     static API: OnceLock<Option<Api>> = OnceLock::new();
     API.get_or_init(|| {
@@ -32,15 +43,17 @@ fn api() -> Option<&'static Api> {
         let w = sym(c"os_sync_wait_on_address")?;
         let any = sym(c"os_sync_wake_by_address_any")?;
         let all = sym(c"os_sync_wake_by_address_all")?;
-        // SAFETY: the symbols are libSystem's functions of these exact C signatures
-        // (os/os_sync_wait_on_address.h), so the pointers may be called as such.
-        Some(unsafe {
-            Api {
-                wait_timeout: core::mem::transmute::<*mut libc::c_void, WaitFn>(wt),
-                wait: core::mem::transmute::<*mut libc::c_void, WaitForeverFn>(w),
-                wake_any: core::mem::transmute::<*mut libc::c_void, WakeFn>(any),
-                wake_all: core::mem::transmute::<*mut libc::c_void, WakeFn>(all),
-            }
+        // SAFETY (each block): the symbols are libSystem's functions of exactly these C
+        // signatures (os/os_sync_wait_on_address.h), so the pointers may be called so.
+        Some(Api {
+            // SAFETY: see above.
+            wait_timeout: unsafe { as_fn::<WaitFn>(wt) },
+            // SAFETY: see above.
+            wait: unsafe { as_fn::<WaitForeverFn>(w) },
+            // SAFETY: see above.
+            wake_any: unsafe { as_fn::<WakeFn>(any) },
+            // SAFETY: see above.
+            wake_all: unsafe { as_fn::<WakeFn>(all) },
         })
     })
     .as_ref()
