@@ -7,7 +7,7 @@ use std::process::{Child, Command};
 
 use shm_atomics::{Event, Layout, Segment, WaitOutcome, atomic_layout};
 
-use crate::{PATIENCE, blocked_in_futex, eventually, worker};
+use crate::{PATIENCE, asleep, eventually, register, thread_in_futex, worker};
 
 #[atomic_layout]
 pub struct Relay {
@@ -18,6 +18,10 @@ pub struct Relay {
     pub ready: Event,
     /// Waiters that saw `go` (each adds one, then notifies this word).
     pub woken: u32,
+    /// The Rust waiters' processes and waiting threads (see `register`).
+    pub registered: u32,
+    pub pids: [u32; 4],
+    pub tids: [u32; 4],
 }
 
 const HANDOFFS: u32 = 20_000;
@@ -141,6 +145,7 @@ fn c_and_rust_ping_pong_through_the_header() {
 /// A Rust event waiter (worker mode of the test below).
 fn rust_waiter(path: &Path) {
     let seg = Segment::<Relay>::open(path).expect("open");
+    register(seg.registered(), seg.pids(), seg.tids());
     assert!(
         seg.ready()
             .wait_until(|| seg.go().load() != 0, Some(PATIENCE))
@@ -179,8 +184,14 @@ fn a_c_notifier_wakes_c_and_rust_event_waiters() {
             .expect("spawn Rust waiter")
         });
     }
-    for k in &kids {
-        eventually("a waiter asleep in futex", || blocked_in_futex(k.id()));
+    for (i, k) in kids.iter().enumerate() {
+        eventually("a waiter asleep in futex", || {
+            if i % 2 == 0 {
+                thread_in_futex(k.id(), k.id()) // C: single-threaded
+            } else {
+                asleep(k.id(), seg.pids(), seg.tids())
+            }
+        });
     }
     let out = Command::new(&c)
         .arg("go")

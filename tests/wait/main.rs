@@ -23,6 +23,8 @@ mod timeouts;
 mod wake;
 
 use std::process::Command;
+
+use shm_atomics::Atomic;
 use std::time::{Duration, Instant};
 
 /// A generous bound for anything that should happen "soon": only hit when a wake-up is
@@ -46,19 +48,33 @@ pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-/// Whether some thread of process `pid` is inside the futex system call right now
-/// (`/proc/PID/task/*/syscall` starts with the futex number): the process is asleep in
-/// the kernel, not spinning or polling.
-pub fn blocked_in_futex(pid: u32) -> bool {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return false;
-    };
-    tasks.flatten().any(|t| {
-        std::fs::read_to_string(t.path().join("syscall"))
-            .ok()
-            .and_then(|s| s.split_whitespace().next().map(str::to_owned))
-            .is_some_and(|n| n == libc::SYS_futex.to_string())
-    })
+/// Records the calling thread in the first free slot of `pids`/`tids` (claimed with
+/// `registered`), so the parent can look at that very thread: a worker is a libtest
+/// binary whose other threads may sit in futex calls of their own.
+pub fn register(registered: &Atomic<u32>, pids: &[Atomic<u32>], tids: &[Atomic<u32>]) {
+    let i = registered.fetch_add(1) as usize;
+    // SAFETY: gettid has no preconditions and cannot fail.
+    let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
+    tids[i].store(tid);
+    pids[i].store(std::process::id());
+}
+
+/// Whether the thread that process `pid` registered (see [`register`]) is inside the
+/// futex system call right now (`/proc/PID/task/TID/syscall` starts with its number):
+/// asleep in the kernel, not spinning or polling.
+pub fn asleep(pid: u32, pids: &[Atomic<u32>], tids: &[Atomic<u32>]) -> bool {
+    pids.iter()
+        .position(|p| p.load() == pid)
+        .is_some_and(|i| thread_in_futex(pid, tids[i].load()))
+}
+
+/// Whether thread `tid` of process `pid` is inside the futex system call (for a
+/// single-threaded C program, `tid == pid`).
+pub fn thread_in_futex(pid: u32, tid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"))
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .is_some_and(|n| n == libc::SYS_futex.to_string())
 }
 
 /// xorshift64*: a small deterministic generator for random delays.

@@ -6,7 +6,7 @@ use std::process::Child;
 
 use shm_atomics::{Segment, WaitOutcome, atomic_layout};
 
-use crate::{PATIENCE, blocked_in_futex, eventually, worker};
+use crate::{PATIENCE, asleep, eventually, register, worker};
 
 #[atomic_layout]
 pub struct Gate {
@@ -16,6 +16,10 @@ pub struct Gate {
     pub woken: u32,
     /// Waiters whose wait ended in `TimedOut` (a lost wake-up).
     pub timed_out: u32,
+    /// Each waiter's process and waiting thread (see `register`).
+    pub registered: u32,
+    pub pids: [u32; 8],
+    pub tids: [u32; 8],
 }
 
 const ENV: &str = "SHM_ATOMICS_WAIT_GATE";
@@ -23,6 +27,7 @@ const ENV: &str = "SHM_ATOMICS_WAIT_GATE";
 /// A waiter: blocks on `gate == 0`, then counts itself and exits.
 fn gate_waiter(path: &Path) {
     let seg = Segment::<Gate>::open(path).expect("waiter opens");
+    register(seg.registered(), seg.pids(), seg.tids());
     if seg.gate().wait_timeout(0, PATIENCE) == WaitOutcome::TimedOut {
         seg.timed_out().inc();
     }
@@ -43,7 +48,9 @@ fn waiters(dir: &Path, test: &str, n: usize) -> (Segment<Gate>, Vec<Child>) {
         })
         .collect();
     for k in &kids {
-        eventually("a waiter asleep in futex", || blocked_in_futex(k.id()));
+        eventually("a waiter asleep in futex", || {
+            asleep(k.id(), seg.pids(), seg.tids())
+        });
     }
     (seg, kids)
 }
@@ -118,7 +125,7 @@ fn notify_one_wakes_exactly_one_process_per_call() {
         for k in kids.iter_mut() {
             if k.try_wait().expect("try_wait").is_none() {
                 assert!(
-                    blocked_in_futex(k.id()),
+                    asleep(k.id(), seg.pids(), seg.tids()),
                     "an un-notified waiter left the kernel"
                 );
             }
