@@ -132,7 +132,8 @@ impl<T: Value<Storage = portable_atomic::AtomicU32>> Atomic<T> {
         unsafe { &*self.inner.as_ptr().cast::<AtomicU32>() }
     }
 
-    /// Blocks while the cell holds `expected`; returns [`WaitOutcome::Changed`] at once
+    /// Blocks while the cell holds `expected` (compared by bits, so for `f32` a NaN
+    /// equals the same NaN and `-0.0` differs from `0.0`); returns [`WaitOutcome::Changed`] at once
     /// if it does not, else [`WaitOutcome::Notified`] once a change has been seen after
     /// a wake-up. Another thread or process (sharing the memory) wakes it with
     /// [`notify_one`](Atomic::notify_one) / [`notify_all`](Atomic::notify_all) after
