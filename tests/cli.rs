@@ -722,3 +722,5 @@ fn reads_a_segment_made_by_another_program() {
 /// Argument errors, shell advice, owners, `rm`, `gc` and leftovers in `list`.
 #[path = "cli/hardening.rs"]
 mod hardening;
+#[path = "cli/wait.rs"]
+mod wait;

@@ -13,6 +13,7 @@
 //! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Width`] (and which widths each [`Kind`] may have), [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
 //! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
 //! | `layout/` | [`Layout`] and its static field table, the fingerprint, the owned descriptor (encode/decode), the C header |
+//! | `fields/` | field types of layouts besides values: [`Event`] (a generation word to wait on) |
 //! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
 //! | `atom.rs` | (feature `atom`) Clojure-style `Atom<T>` for in-process state |
 //! | `error.rs` | every refusal as a value |
@@ -58,6 +59,7 @@ extern crate std;
 mod atom;
 mod cell;
 mod error;
+mod fields;
 mod layout;
 #[cfg(all(feature = "shm", unix))]
 mod segment;
@@ -76,12 +78,16 @@ pub use cell::atomic::{Atomic, CmpxchgResult};
 pub use cell::ops::{OpSet, OpType};
 pub use cell::order::MemoryOrder;
 pub use cell::value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use cell::wait::WaitOutcome;
 pub use cell::width::Width;
 pub use error::{
     AlignmentError, BitIndexError, Error, LayoutAlignmentError, MemoryOrderError, OperandError,
     OperandValue, ReadOnlyRegionError, SizeError, UnsupportedOperation, UnsupportedWidth,
     WidthReason,
 };
+pub use fields::event::Event;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::descriptor::{

@@ -7,7 +7,8 @@
 //! ([`Width`](crate::Width)), alignment, the sealed value traits and their lock-free
 //! storage (`value`), the typed cell [`Atomic<T>`](crate::Atomic) (`atomic`:
 //! constructors and what every value offers; `capability`: bit, arithmetic and integer
-//! operations) and its Java-style names.
+//! operations) and its Java-style names; (feature `std`) blocking waits on 32-bit cells
+//! across processes (`wait`: futex on Linux, one file per platform).
 //! Uses: `core`, portable-atomic and the crate's error vocabulary; nothing above it.
 //!
 //! # 16-byte widths without `+cmpxchg16b`
@@ -34,4 +35,6 @@ pub(crate) mod java;
 pub(crate) mod ops;
 pub(crate) mod order;
 pub(crate) mod value;
+#[cfg(feature = "std")]
+pub(crate) mod wait;
 pub(crate) mod width;

@@ -215,7 +215,9 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
             }
             FieldTypeBuf::Event => (
                 "SHM_ATOMICS_ATOMIC(uint32_t)".to_string(),
-                "event, 4 bytes".to_string(),
+                "event, 4 bytes: a generation counter; shm_atomics_event_notify / \
+                 shm_atomics_wait_u32"
+                    .to_string(),
             ),
             // Opaque until the C helpers for these types exist: the bytes are placed
             // and aligned exactly, and C code must not touch them.
@@ -381,6 +383,7 @@ pub(crate) fn render(desc: &LayoutDescBuf) -> String {
 #endif\n",
     );
     h.push_str(HELPER);
+    h.push_str(crate::layout::c_wait::WAIT_HELPER);
     h.push_str(
         "#if defined(__SIZEOF_INT128__) && !defined(SHM_ATOMICS_INT128_DEFINED)\n\
 #define SHM_ATOMICS_INT128_DEFINED\n\

@@ -3,7 +3,7 @@
 //! It knows no Rust layout type: everything comes from the descriptor each segment
 //! stores. Bad input (not a segment, a missing or unreadable file, an unknown field, a
 //! value that does not fit) prints one line `shma: <message>` on stderr and exits
-//! with code 2.
+//! with code 2; `shma wait` exits with 3 when its time-out passes.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -23,6 +23,7 @@ mod list;
 mod out;
 mod rm;
 mod values;
+mod wait;
 mod watch;
 
 /// The result of a command: `Err` holds the one-line message for stderr.
@@ -168,6 +169,29 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         value: String,
     },
+    /// Block until a field equals a value or changes (exit 3 on --timeout).
+    #[command(long_about = wait::LONG_ABOUT)]
+    Wait {
+        /// The segment file.
+        path: PathBuf,
+        /// The field path (`ready`, `net.rx`, `latency_us[3]`).
+        field: String,
+        /// Wait until the field equals VALUE (parsed by the field's kind).
+        #[arg(
+            long,
+            value_name = "VALUE",
+            allow_hyphen_values = true,
+            conflicts_with = "change",
+            required_unless_present = "change"
+        )]
+        until: Option<String>,
+        /// Wait until the field differs from its value at the start.
+        #[arg(long)]
+        change: bool,
+        /// Give up after DURATION (`250ms`, `2s`, `3m`, or seconds) and exit 3.
+        #[arg(long, value_name = "DURATION", value_parser = wait::parse_duration)]
+        timeout: Option<std::time::Duration>,
+    },
     /// Add N to a numeric field atomically and print the new value.
     #[command(long_about = "Add N to an int, uint or float field with one atomic \
         fetch_add and print the resulting value. Integers wrap at the field's width, as \
@@ -200,7 +224,28 @@ fn run(cli: Cli) -> Result<()> {
         Command::Get { path, field } => fields::get(&path, &field),
         Command::Set { path, field, value } => fields::set(&path, &field, &value),
         Command::Add { path, field, n } => fields::add(&path, &field, &n),
+        Command::Wait { .. } => unreachable!("handled in main: it has its own exit code"),
     }
+}
+
+/// `shma wait`: exit 0 when the condition holds, 3 on time-out, 2 on errors.
+fn run_wait(cli: Cli) -> Result<ExitCode> {
+    let Command::Wait {
+        path,
+        field,
+        until,
+        change: _,
+        timeout,
+    } = cli.command
+    else {
+        unreachable!("only called for wait");
+    };
+    let what = until.map_or(wait::Until::Change, wait::Until::Value);
+    Ok(if wait::run(&path, &field, &what, timeout)? {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(wait::TIMED_OUT)
+    })
 }
 
 /// A clap error as one `shma: ...` line, and the usage line if clap has one: `--help`
@@ -232,8 +277,9 @@ fn usage_error(e: clap::Error) -> ExitCode {
         e.kind(),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
     ) {
-        message = "a command is required (list, rm, gc, inspect, watch, header, get, set, add)"
-            .to_string();
+        message =
+            "a command is required (list, rm, gc, inspect, watch, header, get, set, add, wait)"
+                .to_string();
     }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "shma: {message}");
@@ -259,8 +305,13 @@ fn main() -> ExitCode {
         trust = trust.allow_other_write();
     }
     advice::set_trust(trust);
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let result = if matches!(cli.command, Command::Wait { .. }) {
+        run_wait(cli)
+    } else {
+        run(cli).map(|()| ExitCode::SUCCESS)
+    };
+    match result {
+        Ok(code) => code,
         Err(message) => {
             // One line, whatever the message holds.
             let line = message.replace(['\n', '\r'], " ");

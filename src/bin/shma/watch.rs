@@ -6,7 +6,7 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use shm_atomics::{DynValue, LayoutDescBuf, Leaf};
+use shm_atomics::{Atomic, DynValue, FieldTypeBuf, LayoutDescBuf, Leaf, RawSegment};
 
 use crate::out::{self, open_readonly, print};
 use crate::{Result, glob, values};
@@ -24,7 +24,10 @@ pub const LONG_ABOUT: &str = "Show the fields live, refreshed in place when stdo
     With --fields, only the matching fields are read; parts of the layout that no GLOB can \
     match are skipped without visiting their elements, and a GLOB without `*` or `?` is \
     looked up directly. At most 65536 fields are watched at once: a larger selection is \
-    refused (choose fewer with --fields).";
+    refused (choose fewer with --fields).\n\n\
+    When the layout has an Event field, watch blocks on the first one (in memory order) \
+    between refreshes instead of sleeping: a notification refreshes at once, and without \
+    one the view still refreshes every interval.";
 
 /// Clears the screen and moves the cursor home.
 const CLEAR: &str = "\x1b[H\x1b[2J";
@@ -81,6 +84,7 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
         .iter()
         .map(|l| seg.leaf_view(l).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>>>()?;
+    let event = event_word(&seg);
     let terminal = std::io::stdout().is_terminal();
     let interval = Duration::from_millis(interval_ms);
     let w = leaves
@@ -96,6 +100,8 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
     let mut last: Option<Instant> = None;
     let mut n = 0u64;
     loop {
+        // Before the loads: a notification during this refresh ends the next pause.
+        let seen = event.map(|w| w.load());
         let now = Instant::now();
         let secs = last.map_or(0.0, |t| now.duration_since(t).as_secs_f64());
         let loaded: Vec<std::result::Result<DynValue, String>> = views
@@ -141,6 +147,43 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
         if count.is_some_and(|c| n >= c) {
             return Ok(());
         }
-        thread::sleep(interval);
+        pause(event, seen, interval);
+    }
+}
+
+/// The offset of the first `Event` field (in memory order, outside arrays), if any.
+fn first_event(d: &LayoutDescBuf) -> Option<usize> {
+    let mut fields: Vec<_> = d.fields.iter().filter(|f| f.array_len.is_none()).collect();
+    fields.sort_by_key(|f| f.offset);
+    fields.into_iter().find_map(|f| match &f.ty {
+        FieldTypeBuf::Event => Some(f.offset),
+        FieldTypeBuf::Layout(nd) => first_event(nd).and_then(|o| f.offset.checked_add(o)),
+        _ => None,
+    })
+}
+
+/// The generation word of the layout's first `Event`, to block on between refreshes.
+fn event_word(seg: &RawSegment) -> Option<&Atomic<u32>> {
+    let offset = first_event(&seg.info().descriptor)?;
+    let region = seg.region();
+    if offset.checked_add(4)? > region.len() {
+        return None;
+    }
+    let ptr = region.as_ptr().wrapping_add(offset);
+    // SAFETY: the word lies inside the payload (checked above), mapped while `seg`
+    // lives; `from_ptr` checks its alignment; shared memory is only accessed atomically,
+    // and through this read-only mapping `pause` only loads and futex-waits (the kernel
+    // only reads the word), never writes.
+    unsafe { Atomic::<u32>::from_ptr(ptr).ok() }
+}
+
+/// Between refreshes: blocks on the event until its generation moves past `seen` (read
+/// before the refresh) or `interval` passes; sleeps `interval` when there is no event.
+fn pause(event: Option<&Atomic<u32>>, seen: Option<u32>, interval: Duration) {
+    match (event, seen) {
+        (Some(word), Some(seen)) => {
+            let _ = word.wait_timeout(seen, interval);
+        }
+        _ => thread::sleep(interval),
     }
 }
