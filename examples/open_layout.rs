@@ -111,7 +111,12 @@ fn check(name: &str, path: &str) -> Result<String, String> {
     Ok(match name {
         "Net" => {
             let s = open::<Net>(path)?;
-            format!("rx={} tx={} up={}", s.rx().load(), s.tx().load(), s.up().load())
+            format!(
+                "rx={} tx={} up={}",
+                s.rx().load(),
+                s.tx().load(),
+                s.up().load()
+            )
         }
         "Stats" => {
             let s = open::<Stats>(path)?;

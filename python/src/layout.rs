@@ -22,7 +22,12 @@ pub struct PyLayout {
 /// The value type a string names: `(kind, width)`.
 fn value_type(s: &str) -> Option<(Kind, usize)> {
     let s = s.trim();
-    let bits = |rest: &str| rest.parse::<usize>().ok().filter(|b| b % 8 == 0).map(|b| b / 8);
+    let bits = |rest: &str| {
+        rest.parse::<usize>()
+            .ok()
+            .filter(|b| b % 8 == 0)
+            .map(|b| b / 8)
+    };
     if s == "bool" {
         return Some((Kind::Bool, 1));
     }
@@ -125,7 +130,9 @@ fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyA
         )?),
         _ => None,
     };
-    let cls = py.import("shm_atomics._impl.segment")?.getattr("FieldInfo")?;
+    let cls = py
+        .import("shm_atomics._impl.segment")?
+        .getattr("FieldInfo")?;
     cls.call1((
         f.name.as_str(),
         f.type_name(),

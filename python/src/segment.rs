@@ -21,7 +21,9 @@ use shm_atomics_runtime::{
 };
 
 use crate::cells::{bool_cell, bytes_cell, float_cell, int_cell, make};
-use crate::kinds::{AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView};
+use crate::kinds::{
+    AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView,
+};
 use crate::layout::PyLayout;
 use crate::memory::{Keep, MapLease};
 
@@ -100,6 +102,9 @@ fn refuse_new_types(desc: &LayoutDescBuf, path: &str) -> PyResult<()> {
     }
     Ok(())
 }
+
+/// The header as `info()` returns it (see there).
+type InfoTuple = (u32, u64, String, u64, u64, u64, u32, f64);
 
 /// The native segment handle; use `shm_atomics.Segment`.
 #[pyclass(frozen, module = "shm_atomics._native", name = "_Segment")]
@@ -205,7 +210,7 @@ impl PySegment {
 
     /// The header: (version, fingerprint, layout name, payload size, header length,
     /// payload offset, creator pid, creation time in seconds since the epoch).
-    fn info(&self) -> PyResult<(u32, u64, String, u64, u64, u64, u32, f64)> {
+    fn info(&self) -> PyResult<InfoTuple> {
         self.lease.with(|s| {
             let i = s.info();
             let created = i
@@ -247,7 +252,7 @@ impl PySegment {
                 .region()
                 .subregion(leaf.offset, leaf.width)
                 .map_err(segment_error)?;
-            Ok((r.as_ptr() as *mut u8, r.is_readonly()))
+            Ok((r.as_ptr(), r.is_readonly()))
         })?;
         let keep = || Keep::Map(self.lease.clone());
         macro_rules! mk {

@@ -214,11 +214,10 @@ impl LayoutDescBuf {
                 }
                 None => natural,
             };
-            let size = s
-                .ty
-                .size()
-                .checked_mul(s.array_len.unwrap_or(1))
-                .ok_or_else(overflow)?;
+            let size =
+                s.ty.size()
+                    .checked_mul(s.array_len.unwrap_or(1))
+                    .ok_or_else(overflow)?;
             let offset = if i == 0 {
                 0
             } else {
