@@ -7,7 +7,8 @@
 //! width), `values` (Python <-> value conversions), `ops` (operations on a cell),
 //! `methods` (the Python methods, as macros), `kinds` (the seed's classes), `context`
 //! (view contexts), `cmpxchg` (`CmpxchgResult`), `atomos` (Java-style classes),
-//! `helpers` (alignment and buffer queries).
+//! `helpers` (alignment and buffer queries), `layout` (layouts declared in Python),
+//! `segment` (segment files, their fields as the view classes).
 
 mod atomos;
 mod cells;
@@ -15,10 +16,12 @@ mod cmpxchg;
 mod context;
 mod helpers;
 mod kinds;
+mod layout;
 mod memory;
 mod methods;
 mod ops;
 mod seed;
+mod segment;
 mod values;
 
 use pyo3::prelude::*;
@@ -48,6 +51,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AtomosLong", py.get_type::<atomos::AtomicLong>())?;
     m.add("AtomosFloat", py.get_type::<atomos::AtomicFloat>())?;
     m.add("AtomosBoolean", py.get_type::<atomos::AtomicBoolean>())?;
+    m.add_class::<layout::PyLayout>()?;
+    m.add_class::<segment::PySegment>()?;
+    m.add("SegmentError", py.get_type::<segment::SegmentError>())?;
+    m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::alignment_of, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::buffer_info, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::is_lock_free, m)?)?;

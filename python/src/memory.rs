@@ -1,7 +1,8 @@
 //! Who keeps an atomic's memory alive: its own storage, a view context's lease on a
 //! Python buffer (released when the context exits), or a buffer held for the object's
-//! whole life (atomos objects over a buffer). A later `Segment` keeps its mapping alive
-//! the same way: `Keep::Object` holds any Python object that owns the memory.
+//! whole life (atomos objects over a buffer), or a segment's mapping (`Keep::Map`: the
+//! objects of a `Segment`'s fields hold it, so the mapping outlives them unless the
+//! segment is closed, after which they raise).
 
 use std::cell::UnsafeCell;
 use std::mem::MaybeUninit;
@@ -12,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
+use shm_atomics_runtime::RawSegment;
 
 /// Zero-initialised storage of an owned atomic: 16 bytes aligned to 16, enough for every
 /// width.
@@ -138,6 +140,59 @@ pub enum Keep {
     Lease(Arc<Lease>),
     /// A buffer held for the object's whole life.
     Buffer(#[allow(dead_code)] BufferHold),
+    /// A segment's mapping: operations raise once the segment is closed.
+    Map(Arc<MapLease>),
+}
+
+/// A segment's mapping, shared by the `Segment` and every object made from its fields.
+/// `close` unmaps it; from then on those objects raise instead of touching the memory.
+///
+/// As for [`Lease`]: operations check `closed` and act while attached to the interpreter
+/// (they never detach), and `close` also runs attached, so no operation overlaps the
+/// unmapping.
+pub struct MapLease {
+    closed: AtomicBool,
+    seg: Mutex<Option<RawSegment>>,
+}
+
+impl MapLease {
+    /// A lease on an open segment.
+    pub fn new(seg: RawSegment) -> Arc<MapLease> {
+        Arc::new(MapLease {
+            closed: AtomicBool::new(false),
+            seg: Mutex::new(Some(seg)),
+        })
+    }
+
+    /// Whether the segment was closed.
+    #[inline]
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` on the open segment; a `ValueError` once it is closed.
+    pub fn with<T>(&self, f: impl FnOnce(&RawSegment) -> PyResult<T>) -> PyResult<T> {
+        let guard = self.seg.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_ref() {
+            Some(seg) => f(seg),
+            None => Err(closed_error()),
+        }
+    }
+
+    /// Unmaps the segment (idempotent).
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        let held = self.seg.lock().map(|mut s| s.take());
+        drop(held);
+    }
+}
+
+/// The `ValueError` for using a closed segment or an object made from its fields.
+pub fn closed_error() -> PyErr {
+    PyValueError::new_err(
+        "Operation forbidden on a closed segment: it was closed (or its `with` block \
+         exited), so its mapping is gone; open it again",
+    )
 }
 
 impl Keep {
@@ -149,12 +204,17 @@ impl Keep {
             Keep::Lease(l) if l.is_released() => Err(PyValueError::new_err(
                 "Operation forbidden on released view: its context was exited or released.",
             )),
+            Keep::Map(m) if m.is_closed() => Err(closed_error()),
             _ => Ok(()),
         }
     }
 
     /// Whether the view's context was released.
     pub fn is_released(&self) -> bool {
-        matches!(self, Keep::Lease(l) if l.is_released())
+        match self {
+            Keep::Lease(l) => l.is_released(),
+            Keep::Map(m) => m.is_closed(),
+            _ => false,
+        }
     }
 }

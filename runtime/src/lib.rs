@@ -90,6 +90,9 @@ pub use error::{
 pub use fields::event::Event;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use layout::build::{FieldSpec, LayoutBuildError};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::descriptor::{
     DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, value_type_name,
 };

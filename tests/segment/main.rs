@@ -1,6 +1,7 @@
 //! File-backed segments (`Segment`, `ReadOnlySegment`, `RawSegment`), one module per
 //! concern:
 //! - `api`: bare names under `default_dir`, `from_file`, `SegmentOptions`, `info()`;
+//! - `built`: layouts built at run time (`LayoutDescBuf::build`) equal the macro's;
 //! - `create`: refusals before anything is published (alignment above the page, layouts
 //!   `open` would refuse, `from_file` on pipes, sockets, devices), offsets, the ready word;
 //! - `errors`: every refusal of the openers, with its exact `SegmentErrorKind`;
@@ -23,6 +24,7 @@ mod common;
 mod sparse;
 
 mod api;
+mod built;
 mod c;
 mod create;
 mod errors;

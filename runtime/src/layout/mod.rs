@@ -8,6 +8,8 @@
 //! [`Region`]); never `segment` or `atom`.
 
 #[cfg(feature = "std")]
+pub(crate) mod build;
+#[cfg(feature = "std")]
 mod c_wait;
 #[cfg(feature = "std")]
 pub(crate) mod cheader;

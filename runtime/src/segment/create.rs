@@ -144,7 +144,18 @@ pub(super) fn write_image<L: Layout>(
     desc: &LayoutDescBuf,
     payload: &[u8],
 ) -> Result<(), Error> {
-    let img = image(desc, L::FINGERPRINT, payload);
+    write_image_fp(file, path, desc, L::FINGERPRINT, payload)
+}
+
+/// [`write_image`] for a descriptor without its Rust type (`RawSegment::create`).
+pub(super) fn write_image_fp(
+    file: &File,
+    path: &Path,
+    desc: &LayoutDescBuf,
+    fingerprint: u64,
+    payload: &[u8],
+) -> Result<(), Error> {
+    let img = image(desc, fingerprint, payload);
     file.write_all_at(&img, 0)
         .map_err(|e| SegmentError::io(path, "write", e))?;
     let m = map(file, path, FIXED_HEADER as u64, true)?;

@@ -14,6 +14,7 @@
 //! | file | owns |
 //! |---|---|
 //! | `format.rs` | [`MAGIC`], [`FORMAT_VERSION`], [`READY`], [`FIXED_HEADER`], [`PAYLOAD_ALIGN`], the [`SegmentHeader`] struct (every offset asserted) and the file image |
+//! | `create_raw.rs` | [`RawSegment::create`]: a segment from a descriptor built at run time, by the same protocol |
 //! | `create.rs` | building a segment in a temporary file, publishing it with its ready word and a hard link; the `open_or_create` race |
 //! | `open.rs` | opening without following links, reading and checking header and descriptor, comparing layouts |
 //! | `mapping.rs` | the `MAP_SHARED` mapping every handle holds, and its payload [`Region`](crate::Region) |
@@ -116,6 +117,7 @@
 //! [`temporary_files`] for the exact rule and its limits (pid reuse).
 
 mod create;
+mod create_raw;
 mod error;
 mod format;
 mod guard;

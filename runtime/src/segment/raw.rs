@@ -37,7 +37,7 @@ use crate::view::region::Region;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct RawSegment {
-    m: Mapping,
+    pub(super) m: Mapping,
 }
 
 impl RawSegment {

@@ -1,0 +1,325 @@
+//! `_Segment`: a segment file opened (or created) through the runtime's `RawSegment`,
+//! whose value fields become the seed's view classes over the mapping. Every such object
+//! holds the mapping (`Keep::Map`), so it stays mapped while any of them lives; after
+//! `close()` they raise `ValueError` instead of touching unmapped memory. The Python
+//! class `shm_atomics.Segment` wraps this one (navigation, snapshots, `with`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+use pyo3::IntoPyObjectExt;
+use pyo3::create_exception;
+use pyo3::exceptions::{
+    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyNotImplementedError, PyOSError,
+    PyPermissionError,
+};
+use pyo3::prelude::*;
+use shm_atomics_runtime::{
+    Error, FieldTypeBuf, Kind, LayoutDescBuf, RawSegment, SegmentErrorKind, Trust,
+    checked_default_dir,
+};
+
+use crate::cells::{bool_cell, bytes_cell, float_cell, int_cell, make};
+use crate::kinds::{
+    AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView,
+};
+use crate::layout::PyLayout;
+use crate::memory::{Keep, MapLease};
+
+create_exception!(
+    shm_atomics,
+    SegmentError,
+    PyOSError,
+    "A segment could not be opened, created or used: the message names the file, what is \
+     wrong and what to do."
+);
+
+/// The Python exception for a runtime error about a segment: `FileNotFoundError`,
+/// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `KeyError`
+/// (unknown field), else `SegmentError`.
+pub fn segment_error(e: Error) -> PyErr {
+    let msg = e.to_string();
+    match &e {
+        Error::Segment(s) => match &s.kind {
+            SegmentErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
+            SegmentErrorKind::AlreadyExists => PyFileExistsError::new_err(msg),
+            SegmentErrorKind::PermissionDenied
+            | SegmentErrorKind::UntrustedOwner { .. }
+            | SegmentErrorKind::SharedWrite { .. }
+            | SegmentErrorKind::UnsafeDirectory { .. } => PyPermissionError::new_err(msg),
+            SegmentErrorKind::UnknownField(_) => PyKeyError::new_err(msg),
+            _ => SegmentError::new_err(msg),
+        },
+        _ => SegmentError::new_err(msg),
+    }
+}
+
+/// Which owners and modes to accept, from the keyword arguments.
+fn trust(
+    allow_owner: Option<u32>,
+    allow_any_owner: bool,
+    allow_group_write: bool,
+    allow_other_write: bool,
+) -> Trust {
+    let mut t = Trust::new();
+    if let Some(uid) = allow_owner {
+        t = t.allow_owner(uid);
+    }
+    if allow_any_owner {
+        t = t.allow_any_owner();
+    }
+    if allow_group_write {
+        t = t.allow_group_write();
+    }
+    if allow_other_write {
+        t = t.allow_other_write();
+    }
+    t
+}
+
+/// Refuses a path through a field type Python cannot use yet (`Seq`, `Striped`,
+/// `Event`), naming the field and its type.
+fn refuse_new_types(desc: &LayoutDescBuf, path: &str) -> PyResult<()> {
+    let mut d = desc;
+    for part in path.split('.') {
+        let name = part.split('[').next().unwrap_or(part);
+        let Some(f) = d.fields.iter().find(|f| f.name == name) else {
+            return Ok(()); // the lookup says what is unknown
+        };
+        match &f.ty {
+            FieldTypeBuf::Layout(n) => d = n,
+            FieldTypeBuf::Value { .. } => return Ok(()),
+            _ => {
+                return Err(PyNotImplementedError::new_err(format!(
+                    "field `{}` is a {}: Seq, Striped and Event fields are not available from \
+                     Python yet (use the Rust API or `shma`)",
+                    f.name,
+                    f.type_name()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The header as `info()` returns it (see there).
+type InfoTuple = (u32, u64, String, u64, u64, u64, u32, f64);
+
+/// The native segment handle; use `shm_atomics.Segment`.
+#[pyclass(frozen, module = "shm_atomics._native", name = "_Segment")]
+pub struct PySegment {
+    lease: Arc<MapLease>,
+    writable: bool,
+    path: PathBuf,
+    desc: LayoutDescBuf,
+}
+
+impl PySegment {
+    fn wrap(seg: RawSegment) -> PySegment {
+        PySegment {
+            writable: seg.is_writable(),
+            path: seg.path().to_path_buf(),
+            desc: seg.info().descriptor.clone(),
+            lease: MapLease::new(seg),
+        }
+    }
+}
+
+#[pymethods]
+impl PySegment {
+    /// Opens a segment (read-write unless `readonly`), with the runtime's owner and mode
+    /// checks relaxed only as the keyword arguments say.
+    #[staticmethod]
+    #[pyo3(signature = (path, readonly=false, allow_owner=None, allow_any_owner=false,
+                        allow_group_write=false, allow_other_write=false))]
+    fn open(
+        py: Python<'_>,
+        path: PathBuf,
+        readonly: bool,
+        allow_owner: Option<u32>,
+        allow_any_owner: bool,
+        allow_group_write: bool,
+        allow_other_write: bool,
+    ) -> PyResult<PySegment> {
+        let t = trust(
+            allow_owner,
+            allow_any_owner,
+            allow_group_write,
+            allow_other_write,
+        );
+        let seg = py
+            .detach(|| {
+                if readonly {
+                    RawSegment::open_readonly_with(&path, &t)
+                } else {
+                    RawSegment::open_with(&path, &t)
+                }
+            })
+            .map_err(segment_error)?;
+        Ok(PySegment::wrap(seg))
+    }
+
+    /// Creates a zeroed segment of `layout` (`FileExistsError` if the file exists).
+    #[staticmethod]
+    #[pyo3(signature = (path, layout, mode=0o600))]
+    fn create(
+        py: Python<'_>,
+        path: PathBuf,
+        layout: PyRef<'_, PyLayout>,
+        mode: u32,
+    ) -> PyResult<PySegment> {
+        let desc = layout.desc.clone();
+        let seg = py
+            .detach(|| RawSegment::create_with(&path, &desc, mode))
+            .map_err(segment_error)?;
+        Ok(PySegment::wrap(seg))
+    }
+
+    /// The checked per-user directory of bare names (created mode 0700 if missing).
+    #[staticmethod]
+    fn default_dir() -> PyResult<PathBuf> {
+        checked_default_dir().map_err(segment_error)
+    }
+
+    /// The segment's layout.
+    #[getter]
+    fn layout(&self) -> PyLayout {
+        PyLayout {
+            desc: self.desc.clone(),
+        }
+    }
+
+    /// The file's path (bare names resolved).
+    #[getter]
+    fn path(&self) -> PathBuf {
+        self.path.clone()
+    }
+
+    /// Whether fields are read-only.
+    #[getter]
+    fn readonly(&self) -> bool {
+        !self.writable
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.lease.is_closed()
+    }
+
+    /// The header: (version, fingerprint, layout name, payload size, header length,
+    /// payload offset, creator pid, creation time in seconds since the epoch).
+    fn info(&self) -> PyResult<InfoTuple> {
+        self.lease.with(|s| {
+            let i = s.info();
+            let created = i
+                .created
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0);
+            Ok((
+                i.version,
+                i.fingerprint,
+                i.layout_name().to_string(),
+                i.payload_size,
+                i.header_len,
+                i.payload_offset,
+                i.creator_pid,
+                created,
+            ))
+        })
+    }
+
+    /// `SegmentError` if a peer truncated the file (the mapping's lost part reads as
+    /// zeros and writes reach no one); `None` while the segment is whole.
+    fn check(&self) -> PyResult<()> {
+        self.lease.with(|s| s.check().map_err(segment_error))
+    }
+
+    /// The atomic object of the value at `path` (`net.rx`, `hist[3]`), over the mapping.
+    fn field(&self, py: Python<'_>, path: &str) -> PyResult<Py<PyAny>> {
+        refuse_new_types(&self.desc, path)?;
+        let leaf = self.desc.leaf(path).ok_or_else(|| {
+            PyKeyError::new_err(format!(
+                "no value field `{path}` in layout `{}` (a path is names joined by `.`, with \
+                 `[i]` after an array; it must end at a value)",
+                self.desc.name
+            ))
+        })?;
+        let (ptr, readonly) = self.lease.with(|s| {
+            let r = s
+                .region()
+                .subregion(leaf.offset, leaf.width)
+                .map_err(segment_error)?;
+            Ok((r.as_ptr(), r.is_readonly()))
+        })?;
+        let keep = || Keep::Map(self.lease.clone());
+        macro_rules! mk {
+            ($kind:expr, $typed:expr) => {
+                // SAFETY: `ptr` is `leaf.width` bytes inside the payload of the mapping
+                // the lease holds (subregion checked the bounds), writable unless
+                // `readonly`; the mapping lives until the lease is closed, which every
+                // operation checks first (`Keep::Map`). Segment memory is only accessed
+                // atomically, by every process (the segment contract); a truncation by a
+                // peer is repaired by the runtime's SIGBUS guard, which stays registered
+                // while the mapping lives.
+                unsafe { make(py, ptr, leaf.width, readonly, keep(), $kind, $typed)? }
+            };
+        }
+        match leaf.kind {
+            Kind::Int => AtomicIntView {
+                core: mk!(Kind::Int, |r| int_cell(r, true)),
+            }
+            .into_py_any(py),
+            Kind::Uint => AtomicUintView {
+                core: mk!(Kind::Uint, |r| int_cell(r, false)),
+            }
+            .into_py_any(py),
+            Kind::Bytes => AtomicBytesView {
+                core: mk!(Kind::Bytes, bytes_cell),
+            }
+            .into_py_any(py),
+            Kind::Float => AtomicFloatView {
+                core: mk!(Kind::Float, float_cell),
+            }
+            .into_py_any(py),
+            Kind::Bool => AtomicBoolView {
+                core: mk!(Kind::Bool, bool_cell),
+            }
+            .into_py_any(py),
+        }
+    }
+
+    /// Unmaps the segment; objects made from its fields raise `ValueError` from now on.
+    fn close(&self) {
+        self.lease.close();
+    }
+}
+
+/// The segments in `dir` that open read-only with the default trust, as paths, sorted.
+#[pyfunction]
+#[pyo3(signature = (dir=None))]
+pub fn list_segments(py: Python<'_>, dir: Option<PathBuf>) -> PyResult<Vec<PathBuf>> {
+    let dir = match dir {
+        Some(d) => d,
+        None => checked_default_dir().map_err(segment_error)?,
+    };
+    py.detach(|| {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| PyOSError::new_err(format!("cannot list {}: {e}", dir.display())))?;
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(|e| {
+                let e = e.ok()?;
+                let meta = e.metadata().ok()?;
+                if !meta.file_type().is_file() {
+                    return None;
+                }
+                let p = e.path();
+                RawSegment::open_readonly(&p).ok().map(|_| p)
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    })
+}
