@@ -58,6 +58,7 @@ extern crate std;
 mod atom;
 mod cell;
 mod error;
+mod fields;
 mod layout;
 #[cfg(all(feature = "shm", unix))]
 mod segment;
@@ -81,6 +82,10 @@ pub use error::{
     AlignmentError, BitIndexError, Error, LayoutAlignmentError, MemoryOrderError, OperandError,
     OperandValue, ReadOnlyRegionError, SizeError, UnsupportedOperation, UnsupportedWidth,
     WidthReason,
+};
+pub use fields::{
+    STRIPE, Seq, SeqError, SeqSnapshot, Striped, StripedCell, StripedCellSnapshot, StripedI32,
+    StripedI64, StripedSnapshot, StripedU32, StripedU64, StripedValue,
 };
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]

@@ -1,0 +1,23 @@
+//! Field types of layouts beyond plain values: [`Seq`](crate::Seq) (a seqlock record
+//! that readers always see whole) and [`Striped`](crate::Striped) (a counter spread over
+//! cache lines). Each implements [`Field`](crate::Field), so `#[atomic_layout]` accepts
+//! it by its type path.
+//!
+//! Owns: the seqlock protocol (`protocol.rs`, also modelled under `cfg(loom)`), the
+//! relaxed record copies driven by a descriptor (`copy.rs`), the writer-liveness checks
+//! (`process.rs`), `Seq`, `SeqSnapshot`, `SeqError`, `Striped`.
+//! Uses: `cell` and `layout`; never `segment`.
+
+pub(crate) mod copy;
+pub(crate) mod process;
+pub(crate) mod protocol;
+mod seq;
+mod seq_error;
+mod striped;
+
+pub use seq::{Seq, SeqSnapshot};
+pub use seq_error::SeqError;
+pub use striped::{
+    STRIPE, Striped, StripedCell, StripedCellSnapshot, StripedI32, StripedI64, StripedSnapshot,
+    StripedU32, StripedU64, StripedValue,
+};
