@@ -11,6 +11,8 @@
 pub(crate) mod copy;
 pub(crate) mod process;
 pub(crate) mod protocol;
+#[cfg(all(test, loom))]
+mod protocol_loom;
 mod seq;
 mod seq_error;
 mod striped;

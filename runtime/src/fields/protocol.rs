@@ -60,7 +60,11 @@ pub(crate) const fn next(w: u64, pid: u32, torn: bool) -> u64 {
 
 /// How many failed attempts a reader or writer spins (with a CPU pause hint) before it
 /// asks whether the writer it waits for is still alive, and between two such checks.
+#[cfg(not(loom))]
 pub(crate) const SPINS_BEFORE_CHECK: u32 = 1 << 10;
+/// Under loom every spin is a scheduling point: check at once.
+#[cfg(loom)]
+pub(crate) const SPINS_BEFORE_CHECK: u32 = 1;
 
 /// The sequence word and the outside world the protocol needs.
 pub(crate) trait SeqEnv {
