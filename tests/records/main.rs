@@ -16,4 +16,5 @@
 mod common;
 
 mod api;
+mod c;
 mod processes;

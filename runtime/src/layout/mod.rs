@@ -8,6 +8,8 @@
 //! [`Region`]); never `segment` or `atom`.
 
 #[cfg(feature = "std")]
+pub(crate) mod c_records;
+#[cfg(feature = "std")]
 pub(crate) mod cheader;
 mod declared;
 #[cfg(feature = "std")]
