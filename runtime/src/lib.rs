@@ -83,6 +83,9 @@ pub use error::{
     OperandValue, ReadOnlyRegionError, SizeError, UnsupportedOperation, UnsupportedWidth,
     WidthReason,
 };
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use fields::{Enclosing, RecordCopy, RecordError, read_record};
 pub use fields::{
     STRIPE, Seq, SeqError, SeqSnapshot, Striped, StripedCell, StripedCellSnapshot, StripedI32,
     StripedI64, StripedSnapshot, StripedU32, StripedU64, StripedValue,

@@ -17,4 +17,6 @@ mod common;
 
 mod api;
 mod c;
+#[cfg(feature = "cli")]
+mod cli;
 mod processes;

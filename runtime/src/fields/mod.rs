@@ -15,10 +15,14 @@ pub(crate) mod protocol;
 mod protocol_loom;
 mod seq;
 mod seq_error;
+#[cfg(feature = "std")]
+mod seq_raw;
 mod striped;
 
 pub use seq::{Seq, SeqSnapshot};
 pub use seq_error::SeqError;
+#[cfg(feature = "std")]
+pub use seq_raw::{Enclosing, RecordCopy, RecordError, read_record};
 pub use striped::{
     STRIPE, Striped, StripedCell, StripedCellSnapshot, StripedI32, StripedI64, StripedSnapshot,
     StripedU32, StripedU64, StripedValue,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use shm_atomics::{DynValue, LayoutDescBuf, Leaf};
 
 use crate::out::{self, open_readonly, print};
-use crate::{Result, glob, values};
+use crate::{Result, glob, records, values};
 
 /// The long help of `watch`, saying how rates are computed.
 pub const LONG_ABOUT: &str = "Show the fields live, refreshed in place when stdout is a \
@@ -61,7 +61,13 @@ fn select(d: &LayoutDescBuf, globs: &[String]) -> Option<Vec<Leaf>> {
 }
 
 /// `shma watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
-pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
+pub fn run(
+    path: &Path,
+    interval_ms: u64,
+    globs: &[String],
+    count: Option<u64>,
+    cells: bool,
+) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
     let Some(leaves) = select(&info.descriptor, globs) else {
@@ -77,15 +83,15 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
             globs.join(" or ")
         ));
     }
-    let views = leaves
-        .iter()
-        .map(|l| seg.leaf_view(l).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>>>()?;
+    // Records: values from one consistent read per record and refresh; striped
+    // counters: their sums unless --cells (records.rs).
+    let leaves: Vec<records::Item> = records::items(&seg, leaves.into_iter(), cells).collect();
+    let mut loader = records::Loader::new(&seg);
     let terminal = std::io::stdout().is_terminal();
     let interval = Duration::from_millis(interval_ms);
     let w = leaves
         .iter()
-        .map(|l| l.path.len())
+        .map(|l| l.path().len())
         .max()
         .unwrap_or(0)
         .max(5);
@@ -98,10 +104,9 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
     loop {
         let now = Instant::now();
         let secs = last.map_or(0.0, |t| now.duration_since(t).as_secs_f64());
-        let loaded: Vec<std::result::Result<DynValue, String>> = views
-            .iter()
-            .map(|v| v.load().map_err(|e| e.to_string()))
-            .collect();
+        loader.refresh();
+        let loaded: Vec<std::result::Result<DynValue, String>> =
+            leaves.iter().map(|l| loader.load(l).0).collect();
         // Every refresh: if the file shrank, these values are zeros, not the segment's;
         // stop with one `shma:` line rather than show them.
         seg.check().map_err(|e| e.to_string())?;
@@ -133,7 +138,7 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
                 Ok(v) => rate(before.as_ref(), v, secs),
                 Err(_) => "-".to_string(),
             };
-            s.push_str(&format!("{:<w$}  {text:>vw$}  {r}\n", leaf.path));
+            s.push_str(&format!("{:<w$}  {text:>vw$}  {r}\n", leaf.path()));
             *before = value.as_ref().ok().copied();
         }
         print(&s)?;
