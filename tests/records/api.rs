@@ -126,7 +126,7 @@ fn an_invalid_bool_is_an_error_value() {
     let p = &s as *const Seq<Flagged> as *const u8;
     // SAFETY: `on` is an `Atomic<bool>` stored as a u8 at offset 8; a relaxed atomic
     // byte store is how a C writer would put 2 there.
-    unsafe { shm_atomics::Atomic::<u8>::from_ptr(p.add(8) as *mut u8) }
+    unsafe { shm_atomics::Atomic::<u8>::from_ptr(p.wrapping_add(8) as *mut u8) }
         .expect("aligned")
         .store(2);
     assert_eq!(s.read(), Err(SeqError::InvalidRecord { layout: "Flagged" }));

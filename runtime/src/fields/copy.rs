@@ -115,7 +115,7 @@ pub(crate) unsafe fn store_value(src: *const u8, dst: *mut u8, width: usize) {
 pub(crate) unsafe fn load_record(desc: &LayoutDesc, src: *const u8, dst: *mut u8) {
     for_each_value(desc, 0, &mut |off, w| {
         // SAFETY: `off + w <= desc.size` by the descriptor; the contract gives the rest.
-        unsafe { load_value(src.add(off), dst.add(off), w) }
+        unsafe { load_value(src.wrapping_add(off), dst.wrapping_add(off), w) }
     });
 }
 
@@ -129,6 +129,6 @@ pub(crate) unsafe fn load_record(desc: &LayoutDesc, src: *const u8, dst: *mut u8
 pub(crate) unsafe fn store_record(desc: &LayoutDesc, src: *const u8, dst: *mut u8) {
     for_each_value(desc, 0, &mut |off, w| {
         // SAFETY: `off + w <= desc.size` by the descriptor; the contract gives the rest.
-        unsafe { store_value(src.add(off), dst.add(off), w) }
+        unsafe { store_value(src.wrapping_add(off), dst.wrapping_add(off), w) }
     });
 }

@@ -200,9 +200,8 @@ impl<L: Layout> Seq<L> {
     fn env(&self) -> Env<'_> {
         // SAFETY: `seq` is an `Atomic<u64>`: aligned to 8, valid, only accessed
         // atomically (here and by the other processes that follow the protocol).
-        Env {
-            word: unsafe { AtomicU64::from_ptr(self.seq.as_ptr() as *mut u64) },
-        }
+        let word = unsafe { AtomicU64::from_ptr(self.seq.as_ptr() as *mut u64) };
+        Env { word }
     }
 
     #[inline(always)]

@@ -202,10 +202,9 @@ pub fn read_record(
     let mut words = vec![0u128; record.size.div_ceil(16).max(1)];
     let dst = words.as_mut_ptr() as *mut u8;
     // SAFETY: the word is in bounds and 8-aligned (checked); the region's memory is only
-    // accessed atomically (the `Region` contract).
-    let env = Env {
-        word: unsafe { AtomicU64::from_ptr(word_ptr as *mut u64) },
-    };
+    // accessed atomically (the `Region` contract); it is only loaded, never written.
+    let word = unsafe { AtomicU64::from_ptr(word_ptr as *mut u64) };
+    let env = Env { word };
     let seq = protocol::read(
         &env,
         || {
@@ -214,7 +213,7 @@ pub fn read_record(
                 // in bounds and aligned (checked above) and the leaf aligned within it;
                 // `words` has `record.size` bytes; a 16-byte load on read-only memory is
                 // write-free (checked above).
-                unsafe { load_value(rec_ptr.add(off), dst.add(off), w) }
+                unsafe { load_value(rec_ptr.wrapping_add(off), dst.wrapping_add(off), w) }
             }
         },
         true,
