@@ -132,3 +132,61 @@ pub(crate) unsafe fn store_record(desc: &LayoutDesc, src: *const u8, dst: *mut u
         unsafe { store_value(src.wrapping_add(off), dst.wrapping_add(off), w) }
     });
 }
+
+/// The width shared by every value of `desc` if they all have one width (1, 2, 4 or 8)
+/// and cover every byte (no padding, no other field types): such a record is copied as
+/// an array of values of that width, without walking the descriptor. 0 otherwise.
+pub(crate) const fn uniform_width(desc: &LayoutDesc) -> usize {
+    let mut w = 0usize;
+    let mut covered = 0usize;
+    let mut i = 0;
+    while i < desc.fields.len() {
+        let f = &desc.fields[i];
+        let n = match f.array_len {
+            Some(n) => n,
+            None => 1,
+        };
+        let fw = match f.ty {
+            FieldType::Value { width, .. } if width <= 8 => width,
+            FieldType::Layout(d) => uniform_width(d),
+            _ => 0,
+        };
+        if fw == 0 || (w != 0 && fw != w) {
+            return 0;
+        }
+        w = fw;
+        covered += f.ty.size() * n;
+        i += 1;
+    }
+    if covered == desc.size { w } else { 0 }
+}
+
+/// Relaxed copy of `len` bytes of values all `W` wide (see [`uniform_width`]).
+///
+/// # Safety
+/// As [`load_record`], for a record whose every value is `W` wide and which has no
+/// padding.
+#[inline(always)]
+pub(crate) unsafe fn load_uniform<const W: usize>(src: *const u8, dst: *mut u8, len: usize) {
+    let mut off = 0;
+    while off < len {
+        // SAFETY: every `W`-byte step of the record is one aligned value (the contract).
+        unsafe { load_value(src.wrapping_add(off), dst.wrapping_add(off), W) };
+        off += W;
+    }
+}
+
+/// Relaxed store of `len` bytes of values all `W` wide (see [`uniform_width`]).
+///
+/// # Safety
+/// As [`store_record`], for a record whose every value is `W` wide and which has no
+/// padding.
+#[inline(always)]
+pub(crate) unsafe fn store_uniform<const W: usize>(src: *const u8, dst: *mut u8, len: usize) {
+    let mut off = 0;
+    while off < len {
+        // SAFETY: every `W`-byte step of the record is one aligned value (the contract).
+        unsafe { store_value(src.wrapping_add(off), dst.wrapping_add(off), W) };
+        off += W;
+    }
+}

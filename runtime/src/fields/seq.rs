@@ -8,7 +8,7 @@ use portable_atomic::AtomicU64;
 use zerocopy::TryFromBytes;
 
 use crate::cell::atomic::Atomic;
-use crate::fields::copy::{load_record, store_record};
+use crate::fields::copy::{load_record, load_uniform, store_record, store_uniform, uniform_width};
 use crate::fields::process;
 use crate::fields::protocol::{self, SeqEnv, WriteTicket};
 use crate::fields::seq_error::SeqError;
@@ -204,17 +204,25 @@ impl<L: Layout> Seq<L> {
         Env { word }
     }
 
+    /// The width of every value of `L` if they share one and leave no padding (the
+    /// copies are then plain loops), else 0.
+    const UNIFORM: usize = uniform_width(&L::DESC);
+
     #[inline(always)]
     fn copy_into(&self, buf: &mut MaybeUninit<L::Snapshot>) {
-        // SAFETY: `record` is an `L` (contract 3: `L::DESC` describes it truthfully), a
-        // `&L` is only accessed atomically, and `buf` has `L::SIZE` bytes (CHECK); every
-        // 16-byte field of a layout in shared memory was checked lock-free when viewed.
-        unsafe {
-            load_record(
-                &L::DESC,
-                &self.record as *const L as *const u8,
-                buf.as_mut_ptr() as *mut u8,
-            )
+        let src = &self.record as *const L as *const u8;
+        let dst = buf.as_mut_ptr() as *mut u8;
+        // SAFETY (every arm): `record` is an `L` (contract 3: `L::DESC` describes it
+        // truthfully, so UNIFORM's claim holds), a `&L` is only accessed atomically, and
+        // `buf` has `L::SIZE` bytes (CHECK); every 16-byte field of a layout in shared
+        // memory was checked lock-free when viewed.
+        match Self::UNIFORM {
+            // SAFETY: see above.
+            8 => unsafe { load_uniform::<8>(src, dst, L::SIZE) },
+            // SAFETY: see above.
+            4 => unsafe { load_uniform::<4>(src, dst, L::SIZE) },
+            // SAFETY: see above.
+            _ => unsafe { load_record(&L::DESC, src, dst) },
         }
     }
 
@@ -323,10 +331,19 @@ impl<L: Layout> Seq<L> {
 
     #[inline(always)]
     fn store(&self, record: &L::Snapshot) {
-        let src = zerocopy::IntoBytes::as_bytes(record);
-        // SAFETY: `src` has `L::SIZE` bytes (CHECK); `record` is an `L` that this process
-        // writes only through relaxed atomic stores while it holds the odd word.
-        unsafe { store_record(&L::DESC, src.as_ptr(), &self.record as *const L as *mut u8) }
+        let src = zerocopy::IntoBytes::as_bytes(record).as_ptr();
+        let dst = &self.record as *const L as *mut u8;
+        // SAFETY (every arm): `src` has `L::SIZE` bytes (CHECK); `record` is an `L` that
+        // this process writes only through relaxed atomic stores while it holds the odd
+        // word; UNIFORM's claim holds by contract 3.
+        match Self::UNIFORM {
+            // SAFETY: see above.
+            8 => unsafe { store_uniform::<8>(src, dst, L::SIZE) },
+            // SAFETY: see above.
+            4 => unsafe { store_uniform::<4>(src, dst, L::SIZE) },
+            // SAFETY: see above.
+            _ => unsafe { store_record(&L::DESC, src, dst) },
+        }
     }
 
     /// Reads the record, lets `f` change it, and publishes the result, all while holding
