@@ -1,5 +1,5 @@
-//! Field types of layouts beyond plain values: [`Seq`](crate::Seq) (a seqlock record
-//! that readers always see whole) and [`Striped`](crate::Striped) (a counter spread over
+//! Field types of layouts beyond plain values: [`Seq`] (a seqlock record
+//! that readers always see whole) and [`Striped`] (a counter spread over
 //! cache lines). Each implements [`Field`](crate::Field), so `#[atomic_layout]` accepts
 //! it by its type path.
 //!
