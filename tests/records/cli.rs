@@ -58,6 +58,15 @@ fn get_and_inspect_records_and_striped_counters() {
     assert!(ok);
     assert!(out.contains("\"cells\":16"), "{out}");
 
+    let (ok, out, err) = shma(&["watch", p, "--count", "1"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("hits ") && l.contains(" 7 ")),
+        "{out}"
+    );
+    assert!(out.contains("rec.f[7]"), "{out}");
+
     // A dead writer: the word odd, naming a process that has exited.
     let dead = crate::api::dead_pid();
     // SAFETY: the sequence word is the first 8 bytes of the Seq, an Atomic<u64>.

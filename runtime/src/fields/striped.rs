@@ -13,6 +13,12 @@ use crate::layout::{Field, FieldType};
 /// adjacent 64-byte lines still contend; Apple's M-series cores have 128-byte lines
 /// outright. crossbeam's `CachePadded` uses 128 on x86_64 and aarch64 for the same
 /// reasons.
+///
+/// ```
+/// # use shm_atomics_runtime as shm_atomics;
+/// use shm_atomics::{STRIPE, Striped};
+/// assert_eq!(core::mem::size_of::<Striped<u64, 4>>(), 4 * STRIPE);
+/// ```
 pub const STRIPE: usize = 128;
 
 /// One cell of a [`Striped`] counter: an atomic alone in a 128-byte slot.
