@@ -58,6 +58,11 @@ fn get_and_inspect_records_and_striped_counters() {
     assert!(ok);
     assert!(out.contains("\"cells\":16"), "{out}");
 
+    // The header from the stored descriptor is the Rust layout's, byte for byte.
+    let (ok, out, _) = shma(&["header", p]);
+    assert!(ok);
+    assert_eq!(out, <Board as shm_atomics::Layout>::c_header());
+
     let (ok, out, err) = shma(&["watch", p, "--count", "1"]);
     assert!(ok, "{err}");
     assert!(
