@@ -591,11 +591,20 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
                     return None;
                 }
             }
+            // The runtime's generic field types (`Seq<Pose>`, `Striped<u64, 16>`) are
+            // nested elements like a layout: the expansion asserts that they implement
+            // `Field`.
+            let runtime_field = tp
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "Seq" || s.ident == "Striped");
             if let Some(seg) = tp
                 .path
                 .segments
                 .iter()
                 .find(|s| !matches!(s.arguments, syn::PathArguments::None))
+                .filter(|_| !runtime_field)
             {
                 let last = tp.path.segments.last().map(|s| s.ident.to_string());
                 let msg = if last.as_deref() == Some("Atomic") {

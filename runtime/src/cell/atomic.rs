@@ -342,6 +342,12 @@ impl<T: Value> Atomic<T> {
         Ok(unsafe { &*(ptr as *const Self) })
     }
 
+    /// The lock-free storage, for the field types of `fields/` (orders of their choice).
+    #[inline(always)]
+    pub(crate) fn storage(&self) -> &T::Storage {
+        &self.inner
+    }
+
     /// The address of the value.
     pub const fn as_ptr(&self) -> *mut u8 {
         self as *const Self as *mut u8

@@ -1,9 +1,32 @@
-//! Field types of layouts besides plain values and nested layouts: each implements
-//! [`Field`](crate::Field), so `#[atomic_layout]` takes it by its type path alone.
+//! Field types of layouts besides plain values and nested layouts: [`Seq`] (a seqlock
+//! record that readers always see whole), [`Striped`] (a counter spread over cache
+//! lines) and [`Event`](crate::Event) (a 32-bit generation word for waiting on any
+//! condition across processes). Each implements [`Field`](crate::Field), so
+//! `#[atomic_layout]` takes it by its type path alone.
 //!
-//! Owns: [`Event`](crate::Event) (`event.rs`), a 32-bit generation word for waiting on
-//! any condition across processes.
+//! Owns: the seqlock protocol (`protocol.rs`, also modelled under `cfg(loom)`), the
+//! relaxed record copies driven by a descriptor (`copy.rs`), the writer-liveness checks
+//! (`process.rs`), `Seq`, `SeqSnapshot`, `SeqError`, `Striped`, `Event` (`event.rs`).
 //! Uses: `cell` (atomics, the wait primitives) and `layout` (`Field`, `FieldType`);
 //! never `segment`.
 
+pub(crate) mod copy;
 pub(crate) mod event;
+pub(crate) mod process;
+pub(crate) mod protocol;
+#[cfg(all(test, loom))]
+mod protocol_loom;
+mod seq;
+mod seq_error;
+#[cfg(feature = "std")]
+mod seq_raw;
+mod striped;
+
+pub use seq::{Seq, SeqSnapshot};
+pub use seq_error::SeqError;
+#[cfg(feature = "std")]
+pub use seq_raw::{Enclosing, RecordCopy, RecordError, read_record};
+pub use striped::{
+    STRIPE, Striped, StripedCell, StripedCellSnapshot, StripedI32, StripedI64, StripedSnapshot,
+    StripedU32, StripedU64, StripedValue,
+};

@@ -20,7 +20,7 @@ use std::vec::Vec;
 
 use crate::cell::value::Kind;
 use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
-use crate::layout::ident;
+use crate::layout::{c_records, ident};
 
 /// `NetStats` -> `NET_STATS`.
 pub(crate) fn upper_snake(name: &str) -> String {
@@ -73,7 +73,7 @@ struct Entry<'a> {
 /// Every distinct layout reachable from `desc`, nested ones first, each once.
 fn collect<'a>(desc: &'a LayoutDescBuf, out: &mut Vec<&'a LayoutDescBuf>) {
     for f in &desc.fields {
-        if let FieldTypeBuf::Layout(d) = &f.ty {
+        if let FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) = &f.ty {
             collect(d, out);
         }
     }
@@ -176,6 +176,32 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
     // Infallible: writing to a String.
     let _ = writeln!(h, "#ifndef SHM_ATOMICS_LAYOUT_{guard}_DEFINED");
     let _ = writeln!(h, "#define SHM_ATOMICS_LAYOUT_{guard}_DEFINED");
+    // The record wrappers and striped cells this struct's fields use (c_records.rs).
+    let wrappers: Vec<Option<String>> = d
+        .fields
+        .iter()
+        .map(|f| match &f.ty {
+            FieldTypeBuf::Seq(nd) => {
+                let e = plan.iter().find(|e| e.d == &**nd);
+                let (c, p) = e.map_or((nd.name.clone(), upper_snake(&nd.name)), |e| {
+                    (e.cname.clone(), e.prefix.clone())
+                });
+                Some(c_records::render_seq(h, &c, &p.to_ascii_lowercase(), nd))
+            }
+            &FieldTypeBuf::Striped {
+                kind,
+                width,
+                stride,
+                ..
+            } => Some(c_records::render_striped_cell(
+                h,
+                c_records::striped_type(kind, width),
+                kind,
+                stride,
+            )),
+            _ => None,
+        })
+        .collect();
     if *n != d.name {
         let _ = writeln!(h, "/* The layout `{}`, declared as `{n}`. */", d.name);
     }
@@ -189,12 +215,7 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
             pad += 1;
         }
         let natural = f.ty.align();
-        let opaque = matches!(f.ty, FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. });
-        let mut align = if f.align > natural || opaque {
-            f.align
-        } else {
-            0
-        };
+        let mut align = if f.align > natural { f.align } else { 0 };
         if i == 0 && d.align > max_field_align {
             align = align.max(d.align);
         }
@@ -219,17 +240,20 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
                  shm_atomics_wait_u32"
                     .to_string(),
             ),
-            // Opaque until the C helpers for these types exist: the bytes are placed
-            // and aligned exactly, and C code must not touch them.
-            other @ (FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. }) => (
-                "uint8_t".to_string(),
-                format!("{}, {} bytes, opaque", f.type_name(), other.size()),
+            FieldTypeBuf::Seq(nd) => {
+                let w = wrappers[i].clone().unwrap_or_default();
+                (
+                    format!("struct {w}"),
+                    format!("seq record of {}", cname_of(plan, nd)),
+                )
+            }
+            FieldTypeBuf::Striped { cells, stride, .. } => (
+                format!("struct {}", wrappers[i].clone().unwrap_or_default()),
+                format!("{}, {cells} cells of {stride} bytes", f.type_name()),
             ),
         };
         let dims = match &f.ty {
-            FieldTypeBuf::Seq(_) | FieldTypeBuf::Striped { .. } => {
-                format!("{}[{}]", dims, f.ty.size())
-            }
+            FieldTypeBuf::Striped { cells, .. } => format!("{dims}[{cells}]"),
             _ => dims,
         };
         let renamed = if *fname != f.name {
@@ -384,6 +408,9 @@ pub(crate) fn render(desc: &LayoutDescBuf) -> String {
     );
     h.push_str(HELPER);
     h.push_str(crate::layout::c_wait::WAIT_HELPER);
+    if c_records::uses_records(desc) {
+        h.push_str(c_records::HELPER);
+    }
     h.push_str(
         "#if defined(__SIZEOF_INT128__) && !defined(SHM_ATOMICS_INT128_DEFINED)\n\
 #define SHM_ATOMICS_INT128_DEFINED\n\

@@ -12,6 +12,8 @@ pub(crate) mod build;
 #[cfg(feature = "std")]
 mod c_wait;
 #[cfg(feature = "std")]
+pub(crate) mod c_records;
+#[cfg(feature = "std")]
 pub(crate) mod cheader;
 mod declared;
 #[cfg(feature = "std")]

@@ -6,6 +6,7 @@ use shm_atomics::{DynAtomicView, Kind, RawSegment};
 
 use crate::Result;
 use crate::out::{open_readonly, open_writable, print};
+use crate::records;
 use crate::values::{self, parse_f32, parse_f64, parse_int, parse_uint};
 
 /// `shma header PATH`: the C header of the stored descriptor.
@@ -30,13 +31,70 @@ fn op_error(field: &str, e: shm_atomics::Error) -> String {
     format!("field {field}: {e}")
 }
 
-/// `shma get PATH FIELD`.
-pub fn get(path: &Path, name: &str) -> Result<()> {
+/// `shma get PATH FIELD [--cells]`: a value (a record's from one consistent read of the
+/// record), every value of a record (`pose`), or a striped counter's sum (`hits`, each
+/// cell with `--cells`).
+pub fn get(path: &Path, name: &str, cells: bool) -> Result<()> {
     let seg = open_readonly(path)?;
-    let view = field(&seg, name)?;
-    let v = view.load().map_err(|e| op_error(name, e))?;
+    let d = &seg.info().descriptor;
+    let mut loader = records::Loader::new(&seg);
+    let line = |v: Result<shm_atomics::DynValue>, note: Option<String>| -> Result<String> {
+        let mut t = values::text(&v.map_err(|e| format!("field {name}: {e}"))?);
+        if let Some(n) = note {
+            t.push_str(&format!(" ({n})"));
+        }
+        Ok(t)
+    };
+    let out = if let Some(leaf) = d.leaf(name) {
+        let (v, note) = loader.load(&records::Item::Leaf(leaf));
+        line(v, note)? + "\n"
+    } else if let Some(f) = whole_field(d, name) {
+        // A record or a striped counter named whole: all its values, one per line.
+        let mut out = String::new();
+        let _ = f;
+        let inner = d
+            .leaves_where(|p| name.starts_with(p) || under(p, name))
+            .filter(|l| under(&l.path, name));
+        for item in records::items(&seg, inner, cells) {
+            let (v, note) = loader.load(&item);
+            let mut t = line(v, note)?;
+            if let records::Item::Striped { .. } = item {
+                if item.path() == name {
+                    out.push_str(&t);
+                    out.push('\n');
+                    continue;
+                }
+            }
+            t = format!("{} = {t}", item.path());
+            out.push_str(&t);
+            out.push('\n');
+        }
+        out
+    } else {
+        // The library's message for an unknown path.
+        field(&seg, name)?;
+        return Err(format!("field {name}: not a value"));
+    };
     check(&seg)?;
-    print(&format!("{}\n", values::text(&v)))
+    print(&out)
+}
+
+/// Whether `p` is `name` or a path inside it (`name.x`, `name[3]`).
+fn under(p: &str, name: &str) -> bool {
+    p.strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// The Seq or Striped field at exactly `path`, if any.
+fn whole_field<'d>(
+    d: &'d shm_atomics::LayoutDescBuf,
+    path: &str,
+) -> Option<&'d shm_atomics::FieldTypeBuf> {
+    let first = d
+        .leaves_where(|p| path.starts_with(p) || under(p, path))
+        .find(|l| under(&l.path, path))?;
+    let e = d.enclosing_field(first.offset)?;
+    (e.path == path).then_some(e.ty)
 }
 
 /// `shma set PATH FIELD VALUE`.

@@ -3,11 +3,11 @@
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use shm_atomics::{FieldTypeBuf, LayoutDescBuf, Leaf, RawSegment, value_type_name};
+use shm_atomics::{FieldTypeBuf, LayoutDescBuf, value_type_name};
 
 use crate::json::{self, Object};
 use crate::out::{self, open_readonly};
-use crate::{Result, values};
+use crate::{Result, records, values};
 
 /// The long help of `inspect`, documenting the JSON keys.
 pub const LONG_ABOUT: &str = "Show a segment's header (format version, layout name, \
@@ -93,14 +93,6 @@ fn shape(d: &LayoutDescBuf) -> Shape {
     s
 }
 
-/// One field's value, or the reason it cannot be loaded (a 16-byte field is loaded
-/// read-only only where that is write-free).
-fn load(seg: &RawSegment, leaf: &Leaf) -> Result<shm_atomics::DynValue> {
-    seg.leaf_view(leaf)
-        .and_then(|f| f.load())
-        .map_err(|e| e.to_string())
-}
-
 /// Writes to stdout; a closed pipe (`shma inspect x | head`) ends the program quietly
 /// with success, as `cat` does.
 fn emit(w: &mut impl Write, text: &str) -> Result<()> {
@@ -109,8 +101,9 @@ fn emit(w: &mut impl Write, text: &str) -> Result<()> {
 
 /// `shma inspect PATH [--json]`: one walk over the descriptor, each field written as
 /// it is reached.
-pub fn run(path: &Path, as_json: bool) -> Result<()> {
+pub fn run(path: &Path, as_json: bool, cells: bool) -> Result<()> {
     let seg = open_readonly(path)?;
+    let mut loader = records::Loader::new(&seg);
     let info = seg.info();
     let alive = out::pid_alive(info.creator_pid);
     let created_ns = out::unix_ns(info.created);
@@ -132,16 +125,25 @@ pub fn run(path: &Path, as_json: bool) -> Result<()> {
             .unclosed();
         emit(&mut w, &head)?;
         emit(&mut w, ",\"fields\":[")?;
-        for (i, leaf) in info.descriptor.leaves().enumerate() {
+        for (i, item) in records::items(&seg, info.descriptor.leaves(), cells).enumerate() {
             let o = Object::new()
-                .str("path", &leaf.path)
-                .str("kind", leaf.kind.name())
-                .str("type", &value_type_name(leaf.kind, leaf.width))
-                .int("width", leaf.width as i128)
-                .raw("offset", json::uint(leaf.offset as u128));
-            let o = match load(&seg, &leaf) {
+                .str("path", item.path())
+                .str("kind", item.kind().name())
+                .str("type", &value_type_name(item.kind(), item.width()))
+                .int("width", item.width() as i128)
+                .raw("offset", json::uint(item.offset() as u128));
+            let o = match &item {
+                records::Item::Striped { cells, .. } => o.int("cells", *cells as i128),
+                records::Item::Leaf(_) => o,
+            };
+            let (v, note) = loader.load(&item);
+            let o = match v {
                 Ok(v) => o.raw("value", values::json(&v)),
                 Err(e) => o.raw("value", "null").str("error", &e),
+            };
+            let o = match note {
+                Some(n) => o.str("note", &n),
+                None => o,
             };
             if i > 0 {
                 emit(&mut w, ",")?;
@@ -194,20 +196,27 @@ pub fn run(path: &Path, as_json: bool) -> Result<()> {
             "FIELD", "KIND", "TYPE", "WIDTH", "OFFSET", "VALUE"
         ),
     )?;
-    for leaf in info.descriptor.leaves() {
-        let value = match load(&seg, &leaf) {
+    for item in records::items(&seg, info.descriptor.leaves(), cells) {
+        let (v, note) = loader.load(&item);
+        let mut value = match v {
             Ok(v) => values::text(&v),
             Err(e) => format!("<cannot load: {e}>"),
         };
+        if let records::Item::Striped { cells, .. } = &item {
+            value.push_str(&format!(" (sum of {cells} cells)"));
+        }
+        if let Some(n) = note {
+            value.push_str(&format!(" ({n})"));
+        }
         emit(
             &mut w,
             &format!(
                 "{:<w0$}  {:<5}  {:<w2$}  {:>5}  {:>6}  {value}\n",
-                leaf.path,
-                leaf.kind.name(),
-                value_type_name(leaf.kind, leaf.width),
-                leaf.width,
-                leaf.offset
+                item.path(),
+                item.kind().name(),
+                value_type_name(item.kind(), item.width()),
+                item.width(),
+                item.offset()
             ),
         )?;
     }

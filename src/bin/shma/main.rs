@@ -21,6 +21,7 @@ mod inspect;
 mod json;
 mod list;
 mod out;
+mod records;
 mod rm;
 mod values;
 mod wait;
@@ -123,6 +124,9 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Show each cell of a striped counter (default: their sum).
+        #[arg(long)]
+        cells: bool,
     },
     /// Show the fields live, with their rates per second, until Ctrl-C.
     #[command(long_about = watch::LONG_ABOUT)]
@@ -140,6 +144,9 @@ enum Command {
         /// Stop after N refreshes.
         #[arg(long, value_name = "N")]
         count: Option<u64>,
+        /// Show each cell of a striped counter (default: their sum).
+        #[arg(long)]
+        cells: bool,
     },
     /// Print the C header of the segment's layout (as `Layout::c_header()` does).
     Header {
@@ -155,8 +162,13 @@ enum Command {
     Get {
         /// The segment file.
         path: PathBuf,
-        /// The field path (`hits`, `net.rx`, `latency_us[3]`).
+        /// The field path (`hits`, `net.rx`, `latency_us[3]`); a record (`pose`)
+        /// prints each of its values from one consistent read, a striped counter
+        /// (`hits`) its sum.
         field: String,
+        /// For a striped counter: print each cell (`hits[0] = ..`) instead of the sum.
+        #[arg(long)]
+        cells: bool,
     },
     /// Store a value into one field.
     #[command(long_about = values::SET_ABOUT)]
@@ -213,15 +225,16 @@ fn run(cli: Cli) -> Result<()> {
         Command::List { dir, json } => list::run(dir, json),
         Command::Rm { paths } => rm::run(&paths),
         Command::Gc { dir, dead_creators } => gc::run(dir, dead_creators),
-        Command::Inspect { path, json } => inspect::run(&path, json),
+        Command::Inspect { path, json, cells } => inspect::run(&path, json, cells),
         Command::Watch {
             path,
             interval,
             fields,
             count,
-        } => watch::run(&path, interval, &fields, count),
+            cells,
+        } => watch::run(&path, interval, &fields, count, cells),
         Command::Header { path } => fields::header(&path),
-        Command::Get { path, field } => fields::get(&path, &field),
+        Command::Get { path, field, cells } => fields::get(&path, &field, cells),
         Command::Set { path, field, value } => fields::set(&path, &field, &value),
         Command::Add { path, field, n } => fields::add(&path, &field, &n),
         Command::Wait { .. } => unreachable!("handled in main: it has its own exit code"),

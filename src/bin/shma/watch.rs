@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use shm_atomics::{Atomic, DynValue, FieldTypeBuf, LayoutDescBuf, Leaf, RawSegment};
 
 use crate::out::{self, open_readonly, print};
-use crate::{Result, glob, values};
+use crate::{Result, glob, records, values};
 
 /// The long help of `watch`, saying how rates are computed.
 pub const LONG_ABOUT: &str = "Show the fields live, refreshed in place when stdout is a \
@@ -64,7 +64,13 @@ fn select(d: &LayoutDescBuf, globs: &[String]) -> Option<Vec<Leaf>> {
 }
 
 /// `shma watch PATH [--interval MS] [--fields GLOB]... [--count N]`.
-pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) -> Result<()> {
+pub fn run(
+    path: &Path,
+    interval_ms: u64,
+    globs: &[String],
+    count: Option<u64>,
+    cells: bool,
+) -> Result<()> {
     let seg = open_readonly(path)?;
     let info = seg.info();
     let Some(leaves) = select(&info.descriptor, globs) else {
@@ -80,16 +86,16 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
             globs.join(" or ")
         ));
     }
-    let views = leaves
-        .iter()
-        .map(|l| seg.leaf_view(l).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>>>()?;
+    // Records: values from one consistent read per record and refresh; striped
+    // counters: their sums unless --cells (records.rs).
+    let leaves: Vec<records::Item> = records::items(&seg, leaves.into_iter(), cells).collect();
+    let mut loader = records::Loader::new(&seg);
     let event = event_word(&seg);
     let terminal = std::io::stdout().is_terminal();
     let interval = Duration::from_millis(interval_ms);
     let w = leaves
         .iter()
-        .map(|l| l.path.len())
+        .map(|l| l.path().len())
         .max()
         .unwrap_or(0)
         .max(5);
@@ -104,10 +110,9 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
         let seen = event.map(|w| w.load());
         let now = Instant::now();
         let secs = last.map_or(0.0, |t| now.duration_since(t).as_secs_f64());
-        let loaded: Vec<std::result::Result<DynValue, String>> = views
-            .iter()
-            .map(|v| v.load().map_err(|e| e.to_string()))
-            .collect();
+        loader.refresh();
+        let loaded: Vec<std::result::Result<DynValue, String>> =
+            leaves.iter().map(|l| loader.load(l).0).collect();
         // Every refresh: if the file shrank, these values are zeros, not the segment's;
         // stop with one `shma:` line rather than show them.
         seg.check().map_err(|e| e.to_string())?;
@@ -139,7 +144,7 @@ pub fn run(path: &Path, interval_ms: u64, globs: &[String], count: Option<u64>) 
                 Ok(v) => rate(before.as_ref(), v, secs),
                 Err(_) => "-".to_string(),
             };
-            s.push_str(&format!("{:<w$}  {text:>vw$}  {r}\n", leaf.path));
+            s.push_str(&format!("{:<w$}  {text:>vw$}  {r}\n", leaf.path()));
             *before = value.as_ref().ok().copied();
         }
         print(&s)?;
