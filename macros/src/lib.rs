@@ -8,6 +8,7 @@ mod errors;
 mod expand;
 mod model;
 mod parse;
+mod plan;
 mod symbol;
 #[cfg(test)]
 mod tests;

@@ -145,3 +145,15 @@ fn a_checked_sink_drops_quietly() {
     errors.error(proc_macro2::Span::call_site(), "reported");
     assert_eq!(errors.check().unwrap_err().to_string(), "reported");
 }
+
+#[test]
+#[ignore]
+fn dump_expansion_tmp() {
+    let n: usize = std::env::var("N").unwrap().parse().unwrap();
+    let mut s = String::from("#[atomic_layout]\npub struct L0 {\n");
+    for i in 0..n {
+        s += &format!("    pub f{i}: u64,\n");
+    }
+    s += "}\n";
+    std::fs::write(std::env::var("OUT").unwrap(), expand_file(&s)).unwrap();
+}
