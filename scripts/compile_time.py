@@ -13,6 +13,11 @@ builds their dependencies once, then for each crate touches src/lib.rs and times
 and prints the times and the layout/plain ratios. Usage:
 
     python3 scripts/compile_time.py [--runs 3] [--shm-atomics PATH] [--dir DIR]
+    python3 scripts/compile_time.py --clean [--shm-atomics PATH]
+
+`--clean` instead times the clean debug build (empty target directory, every dependency
+compiled) of a minimal dependent with one #[atomic_layout], and lists the crates built
+twice in different versions (`cargo tree -d`), such as two majors of syn.
 
 `--shm-atomics` is the path of the crate to measure (default: this checkout), so the
 same script times another checkout (e.g. `git worktree add /tmp/base main`) for a
@@ -98,14 +103,47 @@ def timed(base, name, cmd, runs):
     return statistics.median(times)
 
 
+def clean(shm, base):
+    d = base / "clean_dependent"
+    (d / "src").mkdir(parents=True, exist_ok=True)
+    (d / "Cargo.toml").write_text(
+        '[package]\nname = "clean_dependent"\nversion = "0.0.0"\nedition = "2024"\n'
+        f'publish = false\n\n[dependencies]\nshm-atomics = {{ path = "{shm}" }}\n\n'
+        "[workspace]\n"
+    )
+    (d / "src" / "lib.rs").write_text(source(1, 10, False))
+    target = d / "target"
+    subprocess.run(["rm", "-rf", str(target)], check=True)
+    cargo(d, "fetch")
+    t0 = time.perf_counter()
+    cargo(d, "build")
+    t = time.perf_counter() - t0
+    dup = subprocess.run(
+        ["cargo", "tree", "-d", "-e", "normal,build", "--depth", "0"],
+        cwd=d,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    load = os.getloadavg()[0]
+    print(f"# clean debug build of a minimal dependent (load {load:.2f})")
+    print(f"# shm-atomics: {shm}")
+    print(f"clean build s {t:8.2f}")
+    print("duplicates (cargo tree -d):")
+    print(dup.strip() or "none")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--shm-atomics", default=str(ROOT))
     ap.add_argument("--dir", default=str(ROOT / "target" / "compile_time"))
+    ap.add_argument("--clean", action="store_true")
     a = ap.parse_args()
     base = pathlib.Path(a.dir).resolve()
     base.mkdir(parents=True, exist_ok=True)
+    if a.clean:
+        clean(pathlib.Path(a.shm_atomics).resolve(), base)
+        return
     generate(base, pathlib.Path(a.shm_atomics).resolve())
     # Dependencies once (and a first build of each case), outside the timing.
     for cmd in ("check", "build"):

@@ -118,6 +118,9 @@ fn parse_model(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Opt
         }
     }
 
+    for a in &st.attrs {
+        check_derive(a, &st.ident, errors);
+    }
     let attrs = st
         .attrs
         .iter()
@@ -133,6 +136,69 @@ fn parse_model(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Opt
         align,
         krate: krate.unwrap_or_else(|| quote!(::shm_atomics)),
     })
+}
+
+/// Derives the layout cannot take: the std traits atomics do not have or the macro
+/// already implements, and zerocopy's (the layout's bytes are others' to write; its
+/// snapshot has them).
+const REFUSED_DERIVES: &[&str] = &[
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Debug",
+    "Default",
+    "FromBytes",
+    "FromZeros",
+    "FromZeroes",
+    "TryFromBytes",
+    "IntoBytes",
+    "AsBytes",
+    "KnownLayout",
+    "Immutable",
+    "Unaligned",
+];
+
+/// Rule: `#[derive(..)]` of a std or zerocopy trait on the struct is one error spanned
+/// on the derive (it would otherwise fail as conflicting impls, or once per field), saying
+/// what to use instead. Other derives are kept.
+fn check_derive(attr: &Attribute, name: &syn::Ident, errors: &mut Errors) {
+    if !attr.path().is_ident("derive") {
+        return;
+    }
+    let Ok(paths) = attr.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Path, Token![,]>::parse_terminated,
+    ) else {
+        return;
+    };
+    let refused: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.segments.last())
+        .map(|s| s.ident.to_string())
+        .filter(|s| REFUSED_DERIVES.contains(&s.as_str()))
+        .collect();
+    if refused.is_empty() {
+        return;
+    }
+    let list = refused
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    errors.spanned(
+        attr,
+        format!(
+            "#[{ATOMIC_LAYOUT}] structs cannot derive {list}: the fields are atomics, which \
+             other threads and processes write, so they are not Clone, Copy, PartialEq or \
+             Hash, and their bytes are not zerocopy's to read; the layout already implements \
+             Default (every field zero) and Debug. To copy, compare or convert it to bytes, \
+             take a snapshot: `{name}::snapshot(&x)` gives the plain `{name}Snapshot`, which is Copy, \
+             PartialEq, Debug, Default and zerocopy's IntoBytes. Remove these derives"
+        ),
+    );
 }
 
 /// Rule: a layout is one concrete memory layout, shared with other processes and C, so
@@ -488,6 +554,39 @@ fn value_type(ident: &str) -> Option<(Kind, Width)> {
     })
 }
 
+/// For an atomic type of `core::sync::atomic` or `portable_atomic` (`AtomicU64`), what to
+/// write instead.
+fn atomic_type_plain(ident: &str) -> Option<&'static str> {
+    Some(match ident {
+        "AtomicBool" => "the plain type `bool`",
+        "AtomicI8" => "the plain type `i8`",
+        "AtomicI16" => "the plain type `i16`",
+        "AtomicI32" => "the plain type `i32`",
+        "AtomicI64" => "the plain type `i64`",
+        "AtomicI128" => "the plain type `i128`",
+        "AtomicU8" => "the plain type `u8`",
+        "AtomicU16" => "the plain type `u16`",
+        "AtomicU32" => "the plain type `u32`",
+        "AtomicU64" => "the plain type `u64`",
+        "AtomicU128" => "the plain type `u128`",
+        "AtomicF32" => "the plain type `f32`",
+        "AtomicF64" => "the plain type `f64`",
+        "AtomicUsize" => {
+            "a plain type of fixed width, `u64` (or `u32`): a layout is the same in every \
+             process and in C"
+        }
+        "AtomicIsize" => {
+            "a plain type of fixed width, `i64` (or `i32`): a layout is the same in every \
+             process and in C"
+        }
+        "AtomicPtr" => {
+            "an integer, `u64`, holding an index or offset: an address means nothing in \
+             another process"
+        }
+        _ => return None,
+    })
+}
+
 /// A hint for plain types that are not value types.
 fn not_a_value_type_hint(ident: &str) -> Option<&'static str> {
     Some(match ident {
@@ -583,6 +682,17 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
             }
             // Checked before generic arguments, so `Vec<u8>` gets the heap hint.
             if let Some(last) = tp.path.segments.last() {
+                if let Some(plain) = atomic_type_plain(&last.ident.to_string()) {
+                    errors.spanned(
+                        ty,
+                        format!(
+                            "`{}` is already an atomic: write {plain}; #[{ATOMIC_LAYOUT}] \
+                             makes every field atomic (the accessor returns `&Atomic<_>`)",
+                            last.ident
+                        ),
+                    );
+                    return None;
+                }
                 if let Some(hint) = not_a_value_type_hint(&last.ident.to_string()) {
                     errors.spanned(
                         ty,
