@@ -28,6 +28,7 @@ compare the ratios, and look at `uptime`.
 import argparse
 import os
 import pathlib
+import resource
 import statistics
 import subprocess
 import sys
@@ -92,6 +93,13 @@ def cargo(base, *args):
         sys.exit(f"cargo {' '.join(args)} failed:\n{r.stderr}")
 
 
+def cpu():
+    """User + system seconds of every child process that has ended (the compilers):
+    steadier than wall time on a busy machine."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(base, name, cmd, runs):
     times = []
     lib = base / name / "src" / "lib.rs"
@@ -115,9 +123,11 @@ def clean(shm, base):
     target = d / "target"
     subprocess.run(["rm", "-rf", str(target)], check=True)
     cargo(d, "fetch")
+    c0 = cpu()
     t0 = time.perf_counter()
     cargo(d, "build")
     t = time.perf_counter() - t0
+    c = cpu() - c0
     dup = subprocess.run(
         ["cargo", "tree", "-d", "-e", "normal,build", "--depth", "0"],
         cwd=d,
@@ -127,7 +137,7 @@ def clean(shm, base):
     load = os.getloadavg()[0]
     print(f"# clean debug build of a minimal dependent (load {load:.2f})")
     print(f"# shm-atomics: {shm}")
-    print(f"clean build s {t:8.2f}")
+    print(f"clean build s {t:8.2f} wall, {c:8.2f} cpu (user+sys of every process)")
     print("duplicates (cargo tree -d):")
     print(dup.strip() or "none")
 

@@ -161,19 +161,24 @@ fn expand_struct(m: &Model, plan: &Plan) -> TokenStream {
     let vis = &m.vis;
     let attrs = &m.attrs;
     let align = idx(repr_align(m));
-    let fields = m.fields.iter().zip(&plan.fields).enumerate().map(|(i, (f, p))| {
-        let fname = &f.name;
-        let ty = atomic_type(m, f);
-        let pad = (!p.pad.is_zero()).then(|| {
-            let pad_name = format_ident!("__atomics_pad_{}", i);
-            let n = &p.pad;
-            quote!(#pad_name: #krate::__private::Pad<{ #n }>,)
+    let fields = m
+        .fields
+        .iter()
+        .zip(&plan.fields)
+        .enumerate()
+        .map(|(i, (f, p))| {
+            let fname = &f.name;
+            let ty = atomic_type(m, f);
+            let pad = (!p.pad.is_zero()).then(|| {
+                let pad_name = format_ident!("__atomics_pad_{}", i);
+                let n = &p.pad;
+                quote!(#pad_name: #krate::__private::Pad<{ #n }>,)
+            });
+            quote! {
+                #fname: #ty,
+                #pad
+            }
         });
-        quote! {
-            #fname: #ty,
-            #pad
-        }
-    });
     quote! {
         #(#attrs)*
         #[repr(C, align(#align))]
@@ -203,21 +208,26 @@ fn expand_snapshot(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
     } else {
         quote!(#zc::FromZeros,)
     };
-    let fields = m.fields.iter().zip(&plan.fields).enumerate().map(|(i, (f, p))| {
-        let fname = &f.name;
-        let docs = &f.docs;
-        let ty = plain_type(m, f);
-        let pad = (!p.pad.is_zero()).then(|| {
-            let pad_name = format_ident!("__atomics_pad_{}", i);
-            let n = &p.pad;
-            quote!(#pad_name: [u8; #n],)
+    let fields = m
+        .fields
+        .iter()
+        .zip(&plan.fields)
+        .enumerate()
+        .map(|(i, (f, p))| {
+            let fname = &f.name;
+            let docs = &f.docs;
+            let ty = plain_type(m, f);
+            let pad = (!p.pad.is_zero()).then(|| {
+                let pad_name = format_ident!("__atomics_pad_{}", i);
+                let n = &p.pad;
+                quote!(#pad_name: [u8; #n],)
+            });
+            quote! {
+                #(#docs)*
+                pub #fname: #ty,
+                #pad
+            }
         });
-        quote! {
-            #(#docs)*
-            pub #fname: #ty,
-            #pad
-        }
-    });
     let debug_fields = m.fields.iter().map(|f| {
         let fname = &f.name;
         let s = Literal::string(&f.name.to_string());

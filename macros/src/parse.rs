@@ -169,9 +169,9 @@ fn check_derive(attr: &Attribute, name: &syn::Ident, errors: &mut Errors) {
     if !attr.path().is_ident("derive") {
         return;
     }
-    let Ok(paths) = attr.parse_args_with(
-        syn::punctuated::Punctuated::<syn::Path, Token![,]>::parse_terminated,
-    ) else {
+    let Ok(paths) =
+        attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, Token![,]>::parse_terminated)
+    else {
         return;
     };
     let refused: Vec<String> = paths

@@ -177,7 +177,12 @@ fn expansion_is_linear_and_small_per_field() {
     // Today: 194 tokens per u64 or bool field, 255 per array, 372 per nested field (the
     // const items of its offset name the nested type's trait). The bounds leave room for
     // a small addition, not for a per-field assertion block or a chain that nests.
-    for (ty, bound) in [("u64", 210), ("bool", 210), ("[u16; 4]", 275), ("Inner", 400)] {
+    for (ty, bound) in [
+        ("u64", 210),
+        ("bool", 210),
+        ("[u16; 4]", 275),
+        ("Inner", 400),
+    ] {
         let (t10, t100, t1000) = (
             expansion_tokens(10, ty),
             expansion_tokens(100, ty),
