@@ -27,7 +27,7 @@ pub fn expand(m: &Model) -> TokenStream {
     let names = Names {
         snapshot: format_ident!("{}Snapshot", m.name),
     };
-    let plan = plan(m);
+    let plan = plan(m, |f| (elem_size(m, f), elem_align(m, f)));
     let consts = &plan.consts;
     let strukt = expand_struct(m, &plan);
     let snapshot = expand_snapshot(m, &names, &plan);
@@ -94,7 +94,7 @@ fn nested_assert(m: &Model, p: &TokenStream) -> TokenStream {
 }
 
 /// The size of one element: a literal for a value, the compiler's for a nested one.
-pub fn elem_size(m: &Model, f: &Field) -> Num {
+fn elem_size(m: &Model, f: &Field) -> Num {
     match &f.elem {
         Elem::Value(v) => Num::Lit(v.width.bytes()),
         Elem::Layout(p) => Num::Expr(nested_size(m, p)),
@@ -102,7 +102,7 @@ pub fn elem_size(m: &Model, f: &Field) -> Num {
 }
 
 /// The natural alignment of one element.
-pub fn elem_align(m: &Model, f: &Field) -> Num {
+fn elem_align(m: &Model, f: &Field) -> Num {
     match &f.elem {
         Elem::Value(v) => Num::Lit(v.width.bytes()),
         Elem::Layout(p) => Num::Expr(nested_align(m, p)),

@@ -14,7 +14,6 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
-use crate::expand::{elem_align, elem_size};
 use crate::model::{Field, Model};
 
 /// A number of bytes: known to the macro, or a const expression the compiler evaluates.
@@ -86,7 +85,9 @@ fn literal_count(f: &Field) -> Option<usize> {
     }
 }
 
-pub fn plan(m: &Model) -> Plan {
+/// The plan of `m`; `elem` gives the size and natural alignment of one element of a
+/// field (the expansion knows how to name a nested element's).
+pub fn plan(m: &Model, elem: impl Fn(&Field) -> (Num, Num)) -> Plan {
     let krate = &m.krate;
     let ty = consts_ident(m);
     let mut consts = Consts {
@@ -99,15 +100,16 @@ pub fn plan(m: &Model) -> Plan {
     let mut align_lit = m.align.map_or(1, |a| a.0);
     let mut align_exprs = Vec::new();
     for (i, f) in m.fields.iter().enumerate() {
-        let size = match (elem_size(m, f), literal_count(f)) {
+        let (elem_size, elem_align) = elem(f);
+        let size = match (&elem_size, literal_count(f)) {
             (Num::Lit(w), Some(n)) => w.checked_mul(n).map(Num::Lit),
             _ => None,
         }
         .unwrap_or_else(|| {
-            let (w, n) = (elem_size(m, f), f.array_len.clone().unwrap_or(quote!(1)));
+            let (w, n) = (&elem_size, f.array_len.clone().unwrap_or(quote!(1)));
             consts.name(format_ident!("SIZE_{}", i), quote!(#w * (#n)))
         });
-        let align = match (elem_align(m, f), f.align) {
+        let align = match (elem_align, f.align) {
             (Num::Lit(a), attr) => Num::Lit(a.max(attr.map_or(1, |x| x.0))),
             (natural, None) => consts.name(format_ident!("ALIGN_{}", i), quote!(#natural)),
             (natural, Some(attr)) => {
