@@ -6,6 +6,7 @@
 
 mod errors;
 mod expand;
+mod hints;
 mod model;
 mod parse;
 mod plan;

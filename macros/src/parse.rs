@@ -13,6 +13,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Meta, Token, Type};
 
 use crate::errors::Errors;
+use crate::hints::{atomic_type_plain, check_derive, not_a_value_type_hint};
 use crate::model::{Align, Elem, Field, Kind, Model, ValueType, Width};
 use crate::symbol::{ALIGN, ATOMIC, ATOMIC_LAYOUT, CRATE, DOC, RESERVED, Symbol};
 
@@ -136,69 +137,6 @@ fn parse_model(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Opt
         align,
         krate: krate.unwrap_or_else(|| quote!(::shm_atomics)),
     })
-}
-
-/// Derives the layout cannot take: the std traits atomics do not have or the macro
-/// already implements, and zerocopy's (the layout's bytes are others' to write; its
-/// snapshot has them).
-const REFUSED_DERIVES: &[&str] = &[
-    "Clone",
-    "Copy",
-    "PartialEq",
-    "Eq",
-    "PartialOrd",
-    "Ord",
-    "Hash",
-    "Debug",
-    "Default",
-    "FromBytes",
-    "FromZeros",
-    "FromZeroes",
-    "TryFromBytes",
-    "IntoBytes",
-    "AsBytes",
-    "KnownLayout",
-    "Immutable",
-    "Unaligned",
-];
-
-/// Rule: `#[derive(..)]` of a std or zerocopy trait on the struct is one error spanned
-/// on the derive (it would otherwise fail as conflicting impls, or once per field), saying
-/// what to use instead. Other derives are kept.
-fn check_derive(attr: &Attribute, name: &syn::Ident, errors: &mut Errors) {
-    if !attr.path().is_ident("derive") {
-        return;
-    }
-    let Ok(paths) =
-        attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, Token![,]>::parse_terminated)
-    else {
-        return;
-    };
-    let refused: Vec<String> = paths
-        .iter()
-        .filter_map(|p| p.segments.last())
-        .map(|s| s.ident.to_string())
-        .filter(|s| REFUSED_DERIVES.contains(&s.as_str()))
-        .collect();
-    if refused.is_empty() {
-        return;
-    }
-    let list = refused
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    errors.spanned(
-        attr,
-        format!(
-            "#[{ATOMIC_LAYOUT}] structs cannot derive {list}: the fields are atomics, which \
-             other threads and processes write, so they are not Clone, Copy, PartialEq or \
-             Hash, and their bytes are not zerocopy's to read; the layout already implements \
-             Default (every field zero) and Debug. To copy, compare or convert it to bytes, \
-             take a snapshot: `{name}::snapshot(&x)` gives the plain `{name}Snapshot`, which is Copy, \
-             PartialEq, Debug, Default and zerocopy's IntoBytes. Remove these derives"
-        ),
-    );
 }
 
 /// Rule: a layout is one concrete memory layout, shared with other processes and C, so
@@ -550,56 +488,6 @@ fn value_type(ident: &str) -> Option<(Kind, Width)> {
         "bool" => (Kind::Bool, Width::W1),
         "f32" => (Kind::Float, Width::W4),
         "f64" => (Kind::Float, Width::W8),
-        _ => return None,
-    })
-}
-
-/// For an atomic type of `core::sync::atomic` or `portable_atomic` (`AtomicU64`), what to
-/// write instead.
-fn atomic_type_plain(ident: &str) -> Option<&'static str> {
-    Some(match ident {
-        "AtomicBool" => "the plain type `bool`",
-        "AtomicI8" => "the plain type `i8`",
-        "AtomicI16" => "the plain type `i16`",
-        "AtomicI32" => "the plain type `i32`",
-        "AtomicI64" => "the plain type `i64`",
-        "AtomicI128" => "the plain type `i128`",
-        "AtomicU8" => "the plain type `u8`",
-        "AtomicU16" => "the plain type `u16`",
-        "AtomicU32" => "the plain type `u32`",
-        "AtomicU64" => "the plain type `u64`",
-        "AtomicU128" => "the plain type `u128`",
-        "AtomicF32" => "the plain type `f32`",
-        "AtomicF64" => "the plain type `f64`",
-        "AtomicUsize" => {
-            "a plain type of fixed width, `u64` (or `u32`): a layout is the same in every \
-             process and in C"
-        }
-        "AtomicIsize" => {
-            "a plain type of fixed width, `i64` (or `i32`): a layout is the same in every \
-             process and in C"
-        }
-        "AtomicPtr" => {
-            "an integer, `u64`, holding an index or offset: an address means nothing in \
-             another process"
-        }
-        _ => return None,
-    })
-}
-
-/// A hint for plain types that are not value types.
-fn not_a_value_type_hint(ident: &str) -> Option<&'static str> {
-    Some(match ident {
-        "usize" | "isize" => {
-            "its width depends on the target, and a layout must be the same in every process \
-             and in C: use u64/i64 (or u32/i32)"
-        }
-        "char" => "use u32 (a char is a u32 with validity rules other writers cannot keep)",
-        "f16" | "f128" => "there are no lock-free atomics of this float: use f32 or f64",
-        "String" | "str" | "Vec" | "Box" => {
-            "heap data cannot live in shared memory: use a [u8; N] field (N = 1, 2, 4, 8, 16) \
-             or an array of them"
-        }
         _ => return None,
     })
 }
