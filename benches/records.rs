@@ -71,7 +71,6 @@ macro_rules! record_bench {
         let write_seq = || {
             let s = $S {
                 f: [black_box(1); $n],
-                ..Default::default()
             };
             seq.write(&s)
         };

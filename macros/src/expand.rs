@@ -1,33 +1,39 @@
 //! Code generation from the [`Model`]. Never looks at `syn` trees.
 //!
-//! Offsets are computed in `const` items of a hidden helper type, because a nested
-//! layout's size and alignment are only known to the compiler: each field starts at the
-//! previous end rounded up to its alignment, explicit `Pad` fields fill every gap, and
-//! `const` assertions spanned on each field check the compiler agrees.
+//! The offsets, paddings, size and alignment come from [`plan`](crate::plan), computed
+//! once (literals where the macro knows the numbers). Explicit padding fields fill every
+//! non-empty gap, and one `const` block checks that the compiler agrees with the plan:
+//! every field's offset in the layout and in the snapshot against `FIELDS`, the size and
+//! the alignment. The expansion is linear in the number of fields (pinned by a test in
+//! `tests.rs`).
+//!
+//! Everything that names the trait of a nested element (its size, alignment, descriptor
+//! type, snapshot type, load, store, and the proof that it is one) is in the `nested_*`
+//! functions below, one place each.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 
 use crate::model::{Elem, Field, Model};
+use crate::plan::{Num, Plan, plan};
 use crate::symbol::ATOMIC_LAYOUT;
 
 struct Names {
-    consts: Ident,
     snapshot: Ident,
 }
 
 pub fn expand(m: &Model) -> TokenStream {
     let names = Names {
-        consts: format_ident!("__AtomicsLayout_{}", m.name),
         snapshot: format_ident!("{}Snapshot", m.name),
     };
-    let consts = expand_consts(m, &names);
-    let strukt = expand_struct(m, &names);
-    let snapshot = expand_snapshot(m, &names);
+    let plan = plan(m, |f| (elem_size(m, f), elem_align(m, f)));
+    let consts = &plan.consts;
+    let strukt = expand_struct(m, &plan);
+    let snapshot = expand_snapshot(m, &names, &plan);
     let inherent = expand_inherent(m, &names);
-    let layout = expand_layout_impl(m, &names);
-    let checks = expand_checks(m, &names);
+    let layout = expand_layout_impl(m, &names, &plan);
+    let checks = expand_checks(m, &names, &plan);
     quote! {
         #strukt
         #consts
@@ -42,8 +48,65 @@ fn idx(i: usize) -> Literal {
     Literal::usize_unsuffixed(i)
 }
 
-fn c(name: &str, i: usize) -> Ident {
-    format_ident!("{}_{}", name, i)
+// The nested element's trait, one function per use. `p` is the element's path.
+
+/// The size of a nested element.
+fn nested_size(m: &Model, p: &TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(<#p as #krate::Field>::SIZE)
+}
+
+/// The alignment of a nested element.
+fn nested_align(m: &Model, p: &TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(<#p as #krate::Field>::ALIGN)
+}
+
+/// The descriptor's `FieldType` of a nested element.
+fn nested_field_type(m: &Model, p: &TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(<#p as #krate::Field>::TYPE)
+}
+
+/// The plain (snapshot) type of a nested element.
+fn nested_snapshot_type(m: &Model, p: &TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(<#p as #krate::Field>::Snapshot)
+}
+
+/// Loads a nested element `e` (a place expression) into its snapshot.
+fn nested_load(m: &Model, p: &TokenStream, e: TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(<#p as #krate::Field>::load_field(&#e))
+}
+
+/// Stores the snapshot `v` into the nested element `a`.
+fn nested_store(m: &Model, p: &TokenStream, a: TokenStream, v: TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(<#p as #krate::Field>::store_field(&#a, &#v);)
+}
+
+/// A compile-time proof that the element's type is a nested element (the error names
+/// the field's type).
+fn nested_assert(m: &Model, p: &TokenStream) -> TokenStream {
+    let krate = &m.krate;
+    quote!(#krate::__private::assert_field::<#p>();)
+}
+
+/// The size of one element: a literal for a value, the compiler's for a nested one.
+fn elem_size(m: &Model, f: &Field) -> Num {
+    match &f.elem {
+        Elem::Value(v) => Num::Lit(v.width.bytes()),
+        Elem::Layout(p) => Num::Expr(nested_size(m, p)),
+    }
+}
+
+/// The natural alignment of one element.
+fn elem_align(m: &Model, f: &Field) -> Num {
+    match &f.elem {
+        Elem::Value(v) => Num::Lit(v.width.bytes()),
+        Elem::Layout(p) => Num::Expr(nested_align(m, p)),
+    }
 }
 
 /// The atomic type of one element.
@@ -67,94 +130,13 @@ fn atomic_type(m: &Model, f: &Field) -> TokenStream {
 }
 
 fn plain_type(m: &Model, f: &Field) -> TokenStream {
-    let krate = &m.krate;
     let e = match &f.elem {
         Elem::Value(v) => v.rust.clone(),
-        Elem::Layout(p) => quote!(<#p as #krate::Field>::Snapshot),
+        Elem::Layout(p) => nested_snapshot_type(m, p),
     };
     match &f.array_len {
         Some(n) => quote!([#e; #n]),
         None => e,
-    }
-}
-
-/// Size and natural alignment of one element, as const expressions.
-fn elem_size_align(m: &Model, f: &Field) -> (TokenStream, TokenStream) {
-    let krate = &m.krate;
-    match &f.elem {
-        Elem::Value(v) => {
-            let w = idx(v.width.bytes());
-            (quote!(#w), quote!(#w))
-        }
-        Elem::Layout(p) => (
-            quote!(<#p as #krate::Field>::SIZE),
-            quote!(<#p as #krate::Field>::ALIGN),
-        ),
-    }
-}
-
-fn expand_consts(m: &Model, n: &Names) -> TokenStream {
-    let krate = &m.krate;
-    let consts = &n.consts;
-    let mut items = Vec::new();
-    let last = m.fields.len() - 1;
-    for (i, f) in m.fields.iter().enumerate() {
-        let (size, natural) = elem_size_align(m, f);
-        let size_i = c("SIZE", i);
-        let align_i = c("ALIGN", i);
-        let off_i = c("OFF", i);
-        let end_i = c("END", i);
-        let count = f.array_len.clone().unwrap_or_else(|| quote!(1));
-        let align = match f.align {
-            Some(a) => {
-                let a = idx(a.0);
-                quote!(#krate::__private::max(#natural, #a))
-            }
-            None => natural,
-        };
-        let off = if i == 0 {
-            quote!(0)
-        } else {
-            let prev_end = c("END", i - 1);
-            quote!(#krate::__private::align_up(Self::#prev_end, Self::#align_i))
-        };
-        items.push(quote! {
-            const #size_i: usize = #size * (#count);
-            const #align_i: usize = #align;
-            const #off_i: usize = #off;
-            const #end_i: usize = Self::#off_i + Self::#size_i;
-        });
-        let pad_i = c("PAD", i);
-        let pad = if i == last {
-            quote!(Self::SIZE - Self::#end_i)
-        } else {
-            let next_off = c("OFF", i + 1);
-            quote!(Self::#next_off - Self::#end_i)
-        };
-        items.push(quote!(const #pad_i: usize = #pad;));
-    }
-    let mut align = match m.align {
-        Some(a) => {
-            let a = idx(a.0);
-            quote!(#a)
-        }
-        None => quote!(1),
-    };
-    for i in 0..m.fields.len() {
-        let align_i = c("ALIGN", i);
-        align = quote!(#krate::__private::max(#align, Self::#align_i));
-    }
-    let last_end = c("END", last);
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        struct #consts;
-        #[allow(dead_code)]
-        impl #consts {
-            #(#items)*
-            const ALIGN: usize = #align;
-            const SIZE: usize = #krate::__private::align_up(Self::#last_end, Self::ALIGN);
-        }
     }
 }
 
@@ -173,23 +155,30 @@ fn repr_align(m: &Model) -> usize {
     a
 }
 
-fn expand_struct(m: &Model, n: &Names) -> TokenStream {
+fn expand_struct(m: &Model, plan: &Plan) -> TokenStream {
     let krate = &m.krate;
-    let consts = &n.consts;
     let name = &m.name;
     let vis = &m.vis;
     let attrs = &m.attrs;
     let align = idx(repr_align(m));
-    let fields = m.fields.iter().enumerate().map(|(i, f)| {
-        let fname = &f.name;
-        let ty = atomic_type(m, f);
-        let pad = format_ident!("__atomics_pad_{}", i);
-        let pad_i = c("PAD", i);
-        quote! {
-            #fname: #ty,
-            #pad: #krate::__private::Pad<{ #consts::#pad_i }>,
-        }
-    });
+    let fields = m
+        .fields
+        .iter()
+        .zip(&plan.fields)
+        .enumerate()
+        .map(|(i, (f, p))| {
+            let fname = &f.name;
+            let ty = atomic_type(m, f);
+            let pad = (!p.pad.is_zero()).then(|| {
+                let pad_name = format_ident!("__atomics_pad_{}", i);
+                let n = &p.pad;
+                quote!(#pad_name: #krate::__private::Pad<{ #n }>,)
+            });
+            quote! {
+                #fname: #ty,
+                #pad
+            }
+        });
     quote! {
         #(#attrs)*
         #[repr(C, align(#align))]
@@ -199,9 +188,8 @@ fn expand_struct(m: &Model, n: &Names) -> TokenStream {
     }
 }
 
-fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
+fn expand_snapshot(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
     let krate = &m.krate;
-    let consts = &n.consts;
     let name = &m.name;
     let snap = &n.snapshot;
     let vis = &m.vis;
@@ -223,18 +211,26 @@ fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
     } else {
         quote!(#zc::FromZeros,)
     };
-    let fields = m.fields.iter().enumerate().map(|(i, f)| {
-        let fname = &f.name;
-        let docs = &f.docs;
-        let ty = plain_type(m, f);
-        let pad = format_ident!("__atomics_pad_{}", i);
-        let pad_i = c("PAD", i);
-        quote! {
-            #(#docs)*
-            pub #fname: #ty,
-            #pad: [u8; #consts::#pad_i],
-        }
-    });
+    let fields = m
+        .fields
+        .iter()
+        .zip(&plan.fields)
+        .enumerate()
+        .map(|(i, (f, p))| {
+            let fname = &f.name;
+            let docs = &f.docs;
+            let ty = plain_type(m, f);
+            let pad = (!p.pad.is_zero()).then(|| {
+                let pad_name = format_ident!("__atomics_pad_{}", i);
+                let n = &p.pad;
+                quote!(#pad_name: [u8; #n],)
+            });
+            quote! {
+                #(#docs)*
+                pub #fname: #ty,
+                #pad
+            }
+        });
     let debug_fields = m.fields.iter().map(|f| {
         let fname = &f.name;
         let s = Literal::string(&f.name.to_string());
@@ -275,11 +271,10 @@ fn expand_snapshot(m: &Model, n: &Names) -> TokenStream {
 }
 
 fn load_expr(m: &Model, f: &Field) -> TokenStream {
-    let krate = &m.krate;
     let fname = &f.name;
     let one = |e: TokenStream| match &f.elem {
         Elem::Value(_) => quote!(#e.load()),
-        Elem::Layout(p) => quote!(<#p as #krate::Field>::load_field(&#e)),
+        Elem::Layout(p) => nested_load(m, p, e),
     };
     match f.array_len {
         None => one(quote!(self.#fname)),
@@ -291,11 +286,10 @@ fn load_expr(m: &Model, f: &Field) -> TokenStream {
 }
 
 fn store_stmt(m: &Model, f: &Field) -> TokenStream {
-    let krate = &m.krate;
     let fname = &f.name;
     let one = |a: TokenStream, v: TokenStream| match &f.elem {
         Elem::Value(_) => quote!(#a.store(#v);),
-        Elem::Layout(p) => quote!(<#p as #krate::Field>::store_field(&#a, &#v);),
+        Elem::Layout(p) => nested_store(m, p, a, v),
     };
     match f.array_len {
         None => one(quote!(self.#fname), quote!(snapshot.#fname)),
@@ -376,22 +370,18 @@ fn expand_inherent(m: &Model, n: &Names) -> TokenStream {
     }
 }
 
-fn field_desc(m: &Model, n: &Names, i: usize, f: &Field) -> TokenStream {
+fn field_desc(m: &Model, f: &Field, p: &crate::plan::FieldPlan) -> TokenStream {
     let krate = &m.krate;
-    let consts = &n.consts;
     // The descriptor holds the plain name (`type`, not `r#type`).
     let fname = Literal::string(&f.name.unraw().to_string());
-    let off_i = c("OFF", i);
-    let align_i = c("ALIGN", i);
+    let (offset, align) = (&p.offset, &p.align);
     let ty = match &f.elem {
         Elem::Value(v) => {
             let kind = Ident::new(v.kind.variant(), Span::call_site());
             let w = idx(v.width.bytes());
             quote!(#krate::__private::FieldType::Value { kind: #krate::Kind::#kind, width: #w })
         }
-        Elem::Layout(p) => {
-            quote!(<#p as #krate::Field>::TYPE)
-        }
+        Elem::Layout(p) => nested_field_type(m, p),
     };
     let len = match &f.array_len {
         Some(n) => quote!(::core::option::Option::Some(#n)),
@@ -400,25 +390,25 @@ fn field_desc(m: &Model, n: &Names, i: usize, f: &Field) -> TokenStream {
     quote! {
         #krate::__private::FieldDesc {
             name: #fname,
-            offset: #consts::#off_i,
+            offset: #offset,
             ty: #ty,
             array_len: #len,
-            align: #consts::#align_i,
+            align: #align,
         }
     }
 }
 
-fn expand_layout_impl(m: &Model, n: &Names) -> TokenStream {
+fn expand_layout_impl(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
     let krate = &m.krate;
-    let consts = &n.consts;
+    let (size, align) = (&plan.size, &plan.align);
     let name = &m.name;
     let snap = &n.snapshot;
     let name_s = Literal::string(&name.unraw().to_string());
     let descs = m
         .fields
         .iter()
-        .enumerate()
-        .map(|(i, f)| field_desc(m, n, i, f));
+        .zip(&plan.fields)
+        .map(|(f, p)| field_desc(m, f, p));
     let debug_fields = m.fields.iter().map(|f| {
         let fname = &f.name;
         let s = Literal::string(&f.name.to_string());
@@ -428,16 +418,16 @@ fn expand_layout_impl(m: &Model, n: &Names) -> TokenStream {
         #[automatically_derived]
         // SAFETY: the struct is #[repr(C)], made only of atomics, nested layouts and
         // `Pad`s; its size and alignment are the computed SIZE and ALIGN and every field
-        // sits at the offset FIELDS gives, all checked by the const assertions below.
+        // sits at the offset FIELDS gives, all checked by the const block below.
         unsafe impl #krate::Layout for #name {
             const NAME: &'static str = #name_s;
-            const SIZE: usize = #consts::SIZE;
-            const ALIGN: usize = #consts::ALIGN;
+            const SIZE: usize = #size;
+            const ALIGN: usize = #align;
             const FIELDS: &'static [#krate::FieldDesc] = &[#(#descs),*];
             const DESC: #krate::LayoutDesc = #krate::LayoutDesc {
                 name: #name_s,
-                size: #consts::SIZE,
-                align: #consts::ALIGN,
+                size: #size,
+                align: #align,
                 fields: <Self as #krate::Layout>::FIELDS,
             };
             const FINGERPRINT: u64 = <Self as #krate::Layout>::DESC.fingerprint();
@@ -462,25 +452,25 @@ fn expand_layout_impl(m: &Model, n: &Names) -> TokenStream {
     }
 }
 
-fn expand_checks(m: &Model, n: &Names) -> TokenStream {
+fn expand_checks(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
     let krate = &m.krate;
-    let consts = &n.consts;
     let name = &m.name;
     let snap = &n.snapshot;
-    let per_field = m.fields.iter().enumerate().map(|(i, f)| {
-        let fname = &f.name;
-        let off_i = c("OFF", i);
-        let nonzero = f.array_len.as_ref().map(|n| {
-            let msg = Literal::string(&format!(
-                "array field `{}` of `{}` needs at least one element",
-                f.name, m.name
-            ));
-            quote_spanned!(f.ty_span=> ::core::assert!((#n) > 0, #msg);)
-        });
-        let msg = Literal::string(&format!(
-            "field `{}` of `{}` is not at the offset #[{}] computed",
-            f.name, m.name, ATOMIC_LAYOUT
-        ));
+    let (size, align) = (&plan.size, &plan.align);
+    // Checks the user can fail, spanned on the field at fault: a nested type that is not
+    // one, an alignment below the nested type's, a const length of zero.
+    let spanned = m.fields.iter().map(|f| {
+        let nonzero = f
+            .array_len
+            .as_ref()
+            .filter(|n| n.to_string().parse::<usize>().is_err())
+            .map(|n| {
+                let msg = Literal::string(&format!(
+                    "array field `{}` of `{}` needs at least one element",
+                    f.name, m.name
+                ));
+                quote_spanned!(f.ty_span=> ::core::assert!((#n) > 0, #msg);)
+            });
         let nested = match &f.elem {
             Elem::Layout(p) => {
                 let align_check = f.align.map(|a| {
@@ -492,22 +482,22 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
                         f.name
                     ));
                     let span = f.align_span.unwrap_or(f.ty_span);
-                    quote_spanned!(span=> ::core::assert!(#a >= <#p as #krate::Field>::ALIGN, #msg);)
+                    let natural = nested_align(m, p);
+                    quote_spanned!(span=> ::core::assert!(#a >= #natural, #msg);)
                 });
-                quote_spanned! {f.ty_span=>
-                    #krate::__private::assert_field::<#p>();
+                let proof = nested_assert(m, p);
+                Some(quote_spanned! {f.ty_span=>
+                    #proof
                     #align_check
-                }
+                })
             }
-            Elem::Value(_) => quote!(),
+            Elem::Value(_) => None,
         };
-        quote_spanned! {f.ty_span=>
-            #nested
-            #nonzero
-            ::core::assert!(::core::mem::offset_of!(#name, #fname) == #consts::#off_i, #msg);
-            ::core::assert!(::core::mem::offset_of!(#snap, #fname) == #consts::#off_i, #msg);
-        }
+        quote!(#nested #nonzero)
     });
+    // Checks only a bug of the macro could fail: one call over every field.
+    let names = m.fields.iter().map(|f| &f.name);
+    let names2 = names.clone();
     let size_msg = Literal::string(&format!(
         "`{}` does not have the size #[{ATOMIC_LAYOUT}] computed",
         m.name
@@ -518,11 +508,16 @@ fn expand_checks(m: &Model, n: &Names) -> TokenStream {
     ));
     quote! {
         const _: () = {
-            #(#per_field)*
-            ::core::assert!(::core::mem::size_of::<#name>() == #consts::SIZE, #size_msg);
-            ::core::assert!(::core::mem::align_of::<#name>() == #consts::ALIGN, #align_msg);
-            ::core::assert!(::core::mem::size_of::<#snap>() == #consts::SIZE, #size_msg);
-            ::core::assert!(::core::mem::align_of::<#snap>() == #consts::ALIGN, #align_msg);
+            #(#spanned)*
+            #krate::__private::check_offsets(
+                <#name as #krate::Layout>::FIELDS,
+                &[#(::core::mem::offset_of!(#name, #names)),*],
+                &[#(::core::mem::offset_of!(#snap, #names2)),*],
+            );
+            ::core::assert!(::core::mem::size_of::<#name>() == #size, #size_msg);
+            ::core::assert!(::core::mem::align_of::<#name>() == #align, #align_msg);
+            ::core::assert!(::core::mem::size_of::<#snap>() == #size, #size_msg);
+            ::core::assert!(::core::mem::align_of::<#snap>() == #align, #align_msg);
         };
     }
 }

@@ -6,8 +6,10 @@
 
 mod errors;
 mod expand;
+mod hints;
 mod model;
 mod parse;
+mod plan;
 mod symbol;
 #[cfg(test)]
 mod tests;
@@ -41,8 +43,8 @@ use proc_macro::TokenStream;
 ///
 /// Generates, for a struct `Name`:
 /// - `Name` itself, `#[repr(C)]`, with `Atomic<T>` fields (arrays of them, nested layouts)
-///   and explicit padding; offsets are computed as consts and checked by const assertions
-///   spanned on each field;
+///   and explicit padding where there is a gap; offsets are computed once by the macro
+///   (consts from a nested layout on) and checked at compile time against `FIELDS`;
 /// - an accessor per field, with the field's name, docs and visibility;
 ///   `const fn new()` (all zero), `from_mut(&mut [u8])`, `snapshot()`,
 ///   `store_snapshot(&NameSnapshot)`, `Default`, `Debug`;

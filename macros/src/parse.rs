@@ -13,6 +13,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Fields, Item, Lit, LitInt, LitStr, Meta, Token, Type};
 
 use crate::errors::Errors;
+use crate::hints::{atomic_type_plain, check_derive, not_a_value_type_hint};
 use crate::model::{Align, Elem, Field, Kind, Model, ValueType, Width};
 use crate::symbol::{ALIGN, ATOMIC, ATOMIC_LAYOUT, CRATE, DOC, RESERVED, Symbol};
 
@@ -118,6 +119,9 @@ fn parse_model(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Opt
         }
     }
 
+    for a in &st.attrs {
+        check_derive(a, &st.ident, errors);
+    }
     let attrs = st
         .attrs
         .iter()
@@ -488,23 +492,6 @@ fn value_type(ident: &str) -> Option<(Kind, Width)> {
     })
 }
 
-/// A hint for plain types that are not value types.
-fn not_a_value_type_hint(ident: &str) -> Option<&'static str> {
-    Some(match ident {
-        "usize" | "isize" => {
-            "its width depends on the target, and a layout must be the same in every process \
-             and in C: use u64/i64 (or u32/i32)"
-        }
-        "char" => "use u32 (a char is a u32 with validity rules other writers cannot keep)",
-        "f16" | "f128" => "there are no lock-free atomics of this float: use f32 or f64",
-        "String" | "str" | "Vec" | "Box" => {
-            "heap data cannot live in shared memory: use a [u8; N] field (N = 1, 2, 4, 8, 16) \
-             or an array of them"
-        }
-        _ => return None,
-    })
-}
-
 /// The list of supported field types, ending every "not supported" message.
 fn supported() -> String {
     format!(
@@ -583,6 +570,17 @@ fn parse_elem(ty: &Type, errors: &mut Errors) -> Option<Elem> {
             }
             // Checked before generic arguments, so `Vec<u8>` gets the heap hint.
             if let Some(last) = tp.path.segments.last() {
+                if let Some(plain) = atomic_type_plain(&last.ident.to_string()) {
+                    errors.spanned(
+                        ty,
+                        format!(
+                            "`{}` is already an atomic: write {plain}; #[{ATOMIC_LAYOUT}] \
+                             makes every field atomic (the accessor returns `&Atomic<_>`)",
+                            last.ident
+                        ),
+                    );
+                    return None;
+                }
                 if let Some(hint) = not_a_value_type_hint(&last.ident.to_string()) {
                     errors.spanned(
                         ty,

@@ -145,3 +145,58 @@ fn a_checked_sink_drops_quietly() {
     errors.error(proc_macro2::Span::call_site(), "reported");
     assert_eq!(errors.check().unwrap_err().to_string(), "reported");
 }
+
+/// The number of tokens (leaves, counting into groups) of the expansion of a layout of
+/// `n` fields, each `ty`.
+fn expansion_tokens(n: usize, ty: &str) -> usize {
+    fn count(ts: proc_macro2::TokenStream) -> usize {
+        ts.into_iter()
+            .map(|tt| match tt {
+                proc_macro2::TokenTree::Group(g) => 2 + count(g.stream()),
+                _ => 1,
+            })
+            .sum()
+    }
+    let mut src = String::from("struct L {");
+    for i in 0..n {
+        src += &format!("f{i}: {ty},");
+    }
+    src += "}";
+    let model = crate::parse::parse(proc_macro2::TokenStream::new(), src.parse().unwrap())
+        .expect("input is valid");
+    count(crate::expand::expand(&model))
+}
+
+/// Pins the size of the expansion per field so it cannot creep back: it was five consts
+/// per field, a `max(max(..))` nested as deep as the field count (prettyplease overflows
+/// its stack on 1,000 fields) and two spanned assertions per field. This test fails on
+/// that expansion: 355 tokens per u64 field, above the bound. Each extra field must cost the same number of tokens (linear: the
+/// step from 100 to 1,000 fields is 10x the step from 10 to 100), and few of them.
+#[test]
+fn expansion_is_linear_and_small_per_field() {
+    // Today: 194 tokens per u64 or bool field, 255 per array, 372 per nested field (the
+    // const items of its offset name the nested type's trait). The bounds leave room for
+    // a small addition, not for a per-field assertion block or a chain that nests.
+    for (ty, bound) in [
+        ("u64", 210),
+        ("bool", 210),
+        ("[u16; 4]", 275),
+        ("Inner", 400),
+    ] {
+        let (t10, t100, t1000) = (
+            expansion_tokens(10, ty),
+            expansion_tokens(100, ty),
+            expansion_tokens(1000, ty),
+        );
+        let per_field = (t100 - t10) / 90;
+        assert_eq!(
+            (t1000 - t100),
+            10 * (t100 - t10),
+            "{ty}: the expansion is not linear in the field count ({t10}, {t100}, {t1000} tokens)"
+        );
+        assert!(
+            per_field <= bound,
+            "{ty}: {per_field} tokens per field, above {bound} ({t10}, {t100}, {t1000})"
+        );
+    }
+}

@@ -90,14 +90,14 @@ pub use error::{
 pub use fields::event::Event;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use layout::build::{FieldSpec, LayoutBuildError};
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use fields::{Enclosing, RecordCopy, RecordError, read_record};
 pub use fields::{
     STRIPE, Seq, SeqError, SeqSnapshot, Striped, StripedCell, StripedCellSnapshot, StripedI32,
     StripedI64, StripedSnapshot, StripedU32, StripedU64, StripedValue,
 };
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use layout::build::{FieldSpec, LayoutBuildError};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::descriptor::{

@@ -26,7 +26,6 @@ fn quad(v: u64) -> QuadSnapshot {
         b: v,
         c: v,
         d: v,
-        ..Default::default()
     }
 }
 
@@ -261,7 +260,6 @@ fn mixed_width_records_round_trip_and_stay_whole() {
             a: v as u16,
             b: v as u16,
             c: v,
-            ..Default::default()
         }; 2],
         x: f64::from(v),
         ..Default::default()

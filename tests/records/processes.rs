@@ -25,10 +25,7 @@ pub struct Board {
 }
 
 pub fn rec(v: u64) -> Rec8Snapshot {
-    Rec8Snapshot {
-        f: [v; 8],
-        ..Default::default()
-    }
+    Rec8Snapshot { f: [v; 8] }
 }
 
 pub fn assert_whole(r: &Rec8Snapshot) {

@@ -10,24 +10,25 @@ pub(crate) struct Stats {
 struct __AtomicsLayout_Stats;
 #[allow(dead_code)]
 impl __AtomicsLayout_Stats {
-    const SIZE_0: usize = 4 * (4);
-    const ALIGN_0: usize = 4;
-    const OFF_0: usize = 0;
-    const END_0: usize = Self::OFF_0 + Self::SIZE_0;
-    const PAD_0: usize = Self::OFF_1 - Self::END_0;
-    const SIZE_1: usize = <NetStats as ::shm_atomics::Layout>::SIZE * (1);
+    const SIZE_1: usize = <NetStats as ::shm_atomics::Field>::SIZE * (1);
     const ALIGN_1: usize = ::shm_atomics::__private::max(
-        <NetStats as ::shm_atomics::Layout>::ALIGN,
+        <NetStats as ::shm_atomics::Field>::ALIGN,
         64,
     );
-    const OFF_1: usize = ::shm_atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
-    const END_1: usize = Self::OFF_1 + Self::SIZE_1;
-    const PAD_1: usize = Self::SIZE - Self::END_1;
-    const ALIGN: usize = ::shm_atomics::__private::max(
-        ::shm_atomics::__private::max(1, Self::ALIGN_0),
-        Self::ALIGN_1,
+    const OFF_1: usize = ::shm_atomics::__private::align_up(
+        16,
+        __AtomicsLayout_Stats::ALIGN_1,
     );
-    const SIZE: usize = ::shm_atomics::__private::align_up(Self::END_1, Self::ALIGN);
+    const PAD_0: usize = __AtomicsLayout_Stats::OFF_1 - 16;
+    const END_1: usize = __AtomicsLayout_Stats::OFF_1 + __AtomicsLayout_Stats::SIZE_1;
+    const ALIGN: usize = ::shm_atomics::__private::max_of(
+        &[4, __AtomicsLayout_Stats::ALIGN_1],
+    );
+    const SIZE: usize = ::shm_atomics::__private::align_up(
+        __AtomicsLayout_Stats::END_1,
+        __AtomicsLayout_Stats::ALIGN,
+    );
+    const PAD_1: usize = __AtomicsLayout_Stats::SIZE - __AtomicsLayout_Stats::END_1;
 }
 ///The plain twin of [`Stats`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Stats::snapshot`] and for [`Stats::store_snapshot`].
 #[derive(
@@ -40,11 +41,11 @@ impl __AtomicsLayout_Stats {
     ::shm_atomics::__private::zerocopy::Immutable
 )]
 #[zerocopy(crate = "::shm_atomics::__private::zerocopy")]
-#[repr(C)]
+#[repr(C, align(64))]
 pub(crate) struct StatsSnapshot {
     pub hist: [u32; 4],
     __atomics_pad_0: [u8; __AtomicsLayout_Stats::PAD_0],
-    pub net: <NetStats as ::shm_atomics::Layout>::Snapshot,
+    pub net: <NetStats as ::shm_atomics::Field>::Snapshot,
     __atomics_pad_1: [u8; __AtomicsLayout_Stats::PAD_1],
 }
 #[automatically_derived]
@@ -89,7 +90,7 @@ impl Stats {
     pub(crate) fn snapshot(&self) -> StatsSnapshot {
         let mut s = <StatsSnapshot as ::core::default::Default>::default();
         s.hist = ::core::array::from_fn(|i| self.hist[i].load());
-        s.net = <NetStats as ::shm_atomics::Layout>::snapshot(&self.net);
+        s.net = <NetStats as ::shm_atomics::Field>::load_field(&self.net);
         s
     }
     /// Stores every field of `snapshot` (each atomically, not as one step).
@@ -99,7 +100,7 @@ impl Stats {
             self.hist[i].store(snapshot.hist[i]);
             i += 1;
         }
-        <NetStats as ::shm_atomics::Layout>::store_snapshot(&self.net, &snapshot.net);
+        <NetStats as ::shm_atomics::Field>::store_field(&self.net, &snapshot.net);
     }
 }
 #[automatically_derived]
@@ -117,20 +118,18 @@ unsafe impl ::shm_atomics::Layout for Stats {
     const FIELDS: &'static [::shm_atomics::FieldDesc] = &[
         ::shm_atomics::__private::FieldDesc {
             name: "hist",
-            offset: __AtomicsLayout_Stats::OFF_0,
+            offset: 0,
             ty: ::shm_atomics::__private::FieldType::Value {
                 kind: ::shm_atomics::Kind::Uint,
                 width: 4,
             },
             array_len: ::core::option::Option::Some(4),
-            align: __AtomicsLayout_Stats::ALIGN_0,
+            align: 4,
         },
         ::shm_atomics::__private::FieldDesc {
             name: "net",
             offset: __AtomicsLayout_Stats::OFF_1,
-            ty: ::shm_atomics::__private::FieldType::Layout(
-                &<NetStats as ::shm_atomics::Layout>::DESC,
-            ),
+            ty: <NetStats as ::shm_atomics::Field>::TYPE,
             array_len: ::core::option::Option::None,
             align: __AtomicsLayout_Stats::ALIGN_1,
         },
@@ -161,27 +160,18 @@ impl ::core::fmt::Debug for Stats {
     }
 }
 const _: () = {
-    ::core::assert!((4) > 0, "array field `hist` of `Stats` needs at least one element");
+    ::shm_atomics::__private::assert_field::<NetStats>();
     ::core::assert!(
-        ::core::mem::offset_of!(Stats, hist) == __AtomicsLayout_Stats::OFF_0,
-        "field `hist` of `Stats` is not at the offset #[atomic_layout] computed"
+        64 >= < NetStats as ::shm_atomics::Field > ::ALIGN,
+        "align = 64 on field `net` is below the alignment of its type `NetStats`: use at least `<NetStats as Field>::ALIGN`, or remove the attribute"
     );
-    ::core::assert!(
-        ::core::mem::offset_of!(StatsSnapshot, hist) == __AtomicsLayout_Stats::OFF_0,
-        "field `hist` of `Stats` is not at the offset #[atomic_layout] computed"
-    );
-    ::shm_atomics::__private::assert_layout::<NetStats>();
-    ::core::assert!(
-        64 >= < NetStats as ::shm_atomics::Layout > ::ALIGN,
-        "align = 64 on field `net` is below the alignment of its layout type `NetStats`: use at least `<NetStats as Layout>::ALIGN`, or remove the attribute"
-    );
-    ::core::assert!(
-        ::core::mem::offset_of!(Stats, net) == __AtomicsLayout_Stats::OFF_1,
-        "field `net` of `Stats` is not at the offset #[atomic_layout] computed"
-    );
-    ::core::assert!(
-        ::core::mem::offset_of!(StatsSnapshot, net) == __AtomicsLayout_Stats::OFF_1,
-        "field `net` of `Stats` is not at the offset #[atomic_layout] computed"
+    ::shm_atomics::__private::check_offsets(
+        <Stats as ::shm_atomics::Layout>::FIELDS,
+        &[::core::mem::offset_of!(Stats, hist), ::core::mem::offset_of!(Stats, net)],
+        &[
+            ::core::mem::offset_of!(StatsSnapshot, hist),
+            ::core::mem::offset_of!(StatsSnapshot, net),
+        ],
     );
     ::core::assert!(
         ::core::mem::size_of:: < Stats > () == __AtomicsLayout_Stats::SIZE,
@@ -194,5 +184,9 @@ const _: () = {
     ::core::assert!(
         ::core::mem::size_of:: < StatsSnapshot > () == __AtomicsLayout_Stats::SIZE,
         "`Stats` does not have the size #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::align_of:: < StatsSnapshot > () == __AtomicsLayout_Stats::ALIGN,
+        "`Stats` does not have the alignment #[atomic_layout] computed"
     );
 };

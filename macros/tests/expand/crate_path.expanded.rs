@@ -1,20 +1,6 @@
 #[repr(C, align(16))]
 struct Id {
     id: ::my_atomics::Atomic<[u8; 16]>,
-    __atomics_pad_0: ::my_atomics::__private::Pad<{ __AtomicsLayout_Id::PAD_0 }>,
-}
-#[doc(hidden)]
-#[allow(non_camel_case_types)]
-struct __AtomicsLayout_Id;
-#[allow(dead_code)]
-impl __AtomicsLayout_Id {
-    const SIZE_0: usize = 16 * (1);
-    const ALIGN_0: usize = 16;
-    const OFF_0: usize = 0;
-    const END_0: usize = Self::OFF_0 + Self::SIZE_0;
-    const PAD_0: usize = Self::SIZE - Self::END_0;
-    const ALIGN: usize = ::my_atomics::__private::max(16, Self::ALIGN_0);
-    const SIZE: usize = ::my_atomics::__private::align_up(Self::END_0, Self::ALIGN);
 }
 ///The plain twin of [`Id`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Id::snapshot`] and for [`Id::store_snapshot`].
 #[derive(
@@ -27,10 +13,9 @@ impl __AtomicsLayout_Id {
     ::my_atomics::__private::zerocopy::Immutable
 )]
 #[zerocopy(crate = "::my_atomics::__private::zerocopy")]
-#[repr(C)]
+#[repr(C, align(16))]
 struct IdSnapshot {
     pub id: [u8; 16],
-    __atomics_pad_0: [u8; __AtomicsLayout_Id::PAD_0],
 }
 #[automatically_derived]
 impl ::core::default::Default for IdSnapshot {
@@ -82,24 +67,24 @@ impl ::core::default::Default for Id {
 #[automatically_derived]
 unsafe impl ::my_atomics::Layout for Id {
     const NAME: &'static str = "Id";
-    const SIZE: usize = __AtomicsLayout_Id::SIZE;
-    const ALIGN: usize = __AtomicsLayout_Id::ALIGN;
+    const SIZE: usize = 16;
+    const ALIGN: usize = 16;
     const FIELDS: &'static [::my_atomics::FieldDesc] = &[
         ::my_atomics::__private::FieldDesc {
             name: "id",
-            offset: __AtomicsLayout_Id::OFF_0,
+            offset: 0,
             ty: ::my_atomics::__private::FieldType::Value {
                 kind: ::my_atomics::Kind::Bytes,
                 width: 16,
             },
             array_len: ::core::option::Option::None,
-            align: __AtomicsLayout_Id::ALIGN_0,
+            align: 16,
         },
     ];
     const DESC: ::my_atomics::LayoutDesc = ::my_atomics::LayoutDesc {
         name: "Id",
-        size: __AtomicsLayout_Id::SIZE,
-        align: __AtomicsLayout_Id::ALIGN,
+        size: 16,
+        align: 16,
         fields: <Self as ::my_atomics::Layout>::FIELDS,
     };
     const FINGERPRINT: u64 = <Self as ::my_atomics::Layout>::DESC.fingerprint();
@@ -119,24 +104,25 @@ impl ::core::fmt::Debug for Id {
     }
 }
 const _: () = {
-    ::core::assert!(
-        ::core::mem::offset_of!(Id, id) == __AtomicsLayout_Id::OFF_0,
-        "field `id` of `Id` is not at the offset #[atomic_layout] computed"
+    ::my_atomics::__private::check_offsets(
+        <Id as ::my_atomics::Layout>::FIELDS,
+        &[::core::mem::offset_of!(Id, id)],
+        &[::core::mem::offset_of!(IdSnapshot, id)],
     );
     ::core::assert!(
-        ::core::mem::offset_of!(IdSnapshot, id) == __AtomicsLayout_Id::OFF_0,
-        "field `id` of `Id` is not at the offset #[atomic_layout] computed"
-    );
-    ::core::assert!(
-        ::core::mem::size_of:: < Id > () == __AtomicsLayout_Id::SIZE,
+        ::core::mem::size_of:: < Id > () == 16,
         "`Id` does not have the size #[atomic_layout] computed"
     );
     ::core::assert!(
-        ::core::mem::align_of:: < Id > () == __AtomicsLayout_Id::ALIGN,
+        ::core::mem::align_of:: < Id > () == 16,
         "`Id` does not have the alignment #[atomic_layout] computed"
     );
     ::core::assert!(
-        ::core::mem::size_of:: < IdSnapshot > () == __AtomicsLayout_Id::SIZE,
+        ::core::mem::size_of:: < IdSnapshot > () == 16,
         "`Id` does not have the size #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::align_of:: < IdSnapshot > () == 16,
+        "`Id` does not have the alignment #[atomic_layout] computed"
     );
 };

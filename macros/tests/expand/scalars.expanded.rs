@@ -2,30 +2,8 @@
 #[repr(C, align(8))]
 pub struct Pair {
     hits: ::shm_atomics::Atomic<u64>,
-    __atomics_pad_0: ::shm_atomics::__private::Pad<{ __AtomicsLayout_Pair::PAD_0 }>,
     up: ::shm_atomics::Atomic<bool>,
-    __atomics_pad_1: ::shm_atomics::__private::Pad<{ __AtomicsLayout_Pair::PAD_1 }>,
-}
-#[doc(hidden)]
-#[allow(non_camel_case_types)]
-struct __AtomicsLayout_Pair;
-#[allow(dead_code)]
-impl __AtomicsLayout_Pair {
-    const SIZE_0: usize = 8 * (1);
-    const ALIGN_0: usize = 8;
-    const OFF_0: usize = 0;
-    const END_0: usize = Self::OFF_0 + Self::SIZE_0;
-    const PAD_0: usize = Self::OFF_1 - Self::END_0;
-    const SIZE_1: usize = 1 * (1);
-    const ALIGN_1: usize = 1;
-    const OFF_1: usize = ::shm_atomics::__private::align_up(Self::END_0, Self::ALIGN_1);
-    const END_1: usize = Self::OFF_1 + Self::SIZE_1;
-    const PAD_1: usize = Self::SIZE - Self::END_1;
-    const ALIGN: usize = ::shm_atomics::__private::max(
-        ::shm_atomics::__private::max(1, Self::ALIGN_0),
-        Self::ALIGN_1,
-    );
-    const SIZE: usize = ::shm_atomics::__private::align_up(Self::END_1, Self::ALIGN);
+    __atomics_pad_1: ::shm_atomics::__private::Pad<{ 7 }>,
 }
 ///The plain twin of [`Pair`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Pair::snapshot`] and for [`Pair::store_snapshot`].
 #[derive(
@@ -38,13 +16,12 @@ impl __AtomicsLayout_Pair {
     ::shm_atomics::__private::zerocopy::Immutable
 )]
 #[zerocopy(crate = "::shm_atomics::__private::zerocopy")]
-#[repr(C)]
+#[repr(C, align(8))]
 pub struct PairSnapshot {
     /// Hits.
     pub hits: u64,
-    __atomics_pad_0: [u8; __AtomicsLayout_Pair::PAD_0],
     pub up: bool,
-    __atomics_pad_1: [u8; __AtomicsLayout_Pair::PAD_1],
+    __atomics_pad_1: [u8; 7],
 }
 #[automatically_derived]
 impl ::core::default::Default for PairSnapshot {
@@ -108,34 +85,34 @@ impl ::core::default::Default for Pair {
 #[automatically_derived]
 unsafe impl ::shm_atomics::Layout for Pair {
     const NAME: &'static str = "Pair";
-    const SIZE: usize = __AtomicsLayout_Pair::SIZE;
-    const ALIGN: usize = __AtomicsLayout_Pair::ALIGN;
+    const SIZE: usize = 16;
+    const ALIGN: usize = 8;
     const FIELDS: &'static [::shm_atomics::FieldDesc] = &[
         ::shm_atomics::__private::FieldDesc {
             name: "hits",
-            offset: __AtomicsLayout_Pair::OFF_0,
+            offset: 0,
             ty: ::shm_atomics::__private::FieldType::Value {
                 kind: ::shm_atomics::Kind::Uint,
                 width: 8,
             },
             array_len: ::core::option::Option::None,
-            align: __AtomicsLayout_Pair::ALIGN_0,
+            align: 8,
         },
         ::shm_atomics::__private::FieldDesc {
             name: "up",
-            offset: __AtomicsLayout_Pair::OFF_1,
+            offset: 8,
             ty: ::shm_atomics::__private::FieldType::Value {
                 kind: ::shm_atomics::Kind::Bool,
                 width: 1,
             },
             array_len: ::core::option::Option::None,
-            align: __AtomicsLayout_Pair::ALIGN_1,
+            align: 1,
         },
     ];
     const DESC: ::shm_atomics::LayoutDesc = ::shm_atomics::LayoutDesc {
         name: "Pair",
-        size: __AtomicsLayout_Pair::SIZE,
-        align: __AtomicsLayout_Pair::ALIGN,
+        size: 16,
+        align: 8,
         fields: <Self as ::shm_atomics::Layout>::FIELDS,
     };
     const FINGERPRINT: u64 = <Self as ::shm_atomics::Layout>::DESC.fingerprint();
@@ -155,32 +132,28 @@ impl ::core::fmt::Debug for Pair {
     }
 }
 const _: () = {
-    ::core::assert!(
-        ::core::mem::offset_of!(Pair, hits) == __AtomicsLayout_Pair::OFF_0,
-        "field `hits` of `Pair` is not at the offset #[atomic_layout] computed"
+    ::shm_atomics::__private::check_offsets(
+        <Pair as ::shm_atomics::Layout>::FIELDS,
+        &[::core::mem::offset_of!(Pair, hits), ::core::mem::offset_of!(Pair, up)],
+        &[
+            ::core::mem::offset_of!(PairSnapshot, hits),
+            ::core::mem::offset_of!(PairSnapshot, up),
+        ],
     );
     ::core::assert!(
-        ::core::mem::offset_of!(PairSnapshot, hits) == __AtomicsLayout_Pair::OFF_0,
-        "field `hits` of `Pair` is not at the offset #[atomic_layout] computed"
-    );
-    ::core::assert!(
-        ::core::mem::offset_of!(Pair, up) == __AtomicsLayout_Pair::OFF_1,
-        "field `up` of `Pair` is not at the offset #[atomic_layout] computed"
-    );
-    ::core::assert!(
-        ::core::mem::offset_of!(PairSnapshot, up) == __AtomicsLayout_Pair::OFF_1,
-        "field `up` of `Pair` is not at the offset #[atomic_layout] computed"
-    );
-    ::core::assert!(
-        ::core::mem::size_of:: < Pair > () == __AtomicsLayout_Pair::SIZE,
+        ::core::mem::size_of:: < Pair > () == 16,
         "`Pair` does not have the size #[atomic_layout] computed"
     );
     ::core::assert!(
-        ::core::mem::align_of:: < Pair > () == __AtomicsLayout_Pair::ALIGN,
+        ::core::mem::align_of:: < Pair > () == 8,
         "`Pair` does not have the alignment #[atomic_layout] computed"
     );
     ::core::assert!(
-        ::core::mem::size_of:: < PairSnapshot > () == __AtomicsLayout_Pair::SIZE,
+        ::core::mem::size_of:: < PairSnapshot > () == 16,
         "`Pair` does not have the size #[atomic_layout] computed"
+    );
+    ::core::assert!(
+        ::core::mem::align_of:: < PairSnapshot > () == 8,
+        "`Pair` does not have the alignment #[atomic_layout] computed"
     );
 };

@@ -10,9 +10,9 @@
 #[cfg(feature = "std")]
 pub(crate) mod build;
 #[cfg(feature = "std")]
-mod c_wait;
-#[cfg(feature = "std")]
 pub(crate) mod c_records;
+#[cfg(feature = "std")]
+mod c_wait;
 #[cfg(feature = "std")]
 pub(crate) mod cheader;
 mod declared;

@@ -51,6 +51,36 @@ pub mod __private {
         if a > b { a } else { b }
     }
 
+    /// The largest of `aligns` (the alignment of a layout with nested fields).
+    pub const fn max_of(aligns: &[usize]) -> usize {
+        let mut m = 1;
+        let mut i = 0;
+        while i < aligns.len() {
+            m = max(m, aligns[i]);
+            i += 1;
+        }
+        m
+    }
+
+    /// Checks, at compile time, that every field sits where `FIELDS` says, in the layout
+    /// (`layout[i]`, from `offset_of!`) and in its snapshot (`snapshot[i]`). One loop for
+    /// every field keeps the expansion small; only a bug of the macro can fail it.
+    pub const fn check_offsets(fields: &[FieldDesc], layout: &[usize], snapshot: &[usize]) {
+        assert!(
+            fields.len() == layout.len() && fields.len() == snapshot.len(),
+            "internal error in #[atomic_layout]: FIELDS does not list every field; please report it"
+        );
+        let mut i = 0;
+        while i < fields.len() {
+            assert!(
+                fields[i].offset == layout[i] && fields[i].offset == snapshot[i],
+                "internal error in #[atomic_layout]: a field is not at the offset it computed; \
+                 please report it with the struct"
+            );
+            i += 1;
+        }
+    }
+
     /// Compile-time proof that `T` is a layout or another field type; the error names
     /// the field's type.
     pub const fn assert_field<T: Field>() {}
