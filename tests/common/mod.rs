@@ -38,6 +38,30 @@ pub fn compile(compiler: &str, args: &[&str], dir: &Path) -> PathBuf {
     dir.to_path_buf()
 }
 
+/// Writes the `headers` (file name, text) and the C11 program `source` into `dir` and
+/// compiles it strictly (`gcc -std=c11 -O2 -Wall -Wextra -Werror`); returns the
+/// executable, named `name`.
+pub fn build_c_program(
+    dir: &Path,
+    headers: &[(&str, String)],
+    name: &str,
+    source: &str,
+) -> PathBuf {
+    for (file, text) in headers {
+        std::fs::write(dir.join(file), text).expect("write header");
+    }
+    let c_file = format!("{name}.c");
+    std::fs::write(dir.join(&c_file), source).expect("write C program");
+    compile(
+        "gcc",
+        &[
+            "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", &c_file, "-o", name,
+        ],
+        dir,
+    );
+    dir.join(name)
+}
+
 /// Every (C member designator, offset) of a layout: nested fields as `a.b`, array
 /// elements as `a[i]` (first and last), nested arrays as `a[i].b`.
 pub fn member_offsets(desc: &LayoutDesc) -> Vec<(String, usize)> {

@@ -101,21 +101,11 @@ fn c_and_rust_processes_increment_one_file() {
     }
 
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("shared.h"), Shared::c_header()).expect("write header");
-    std::fs::write(dir.path().join("c_worker.c"), C_WORKER).expect("write C worker");
-    common::compile(
-        "gcc",
-        &[
-            "-std=c11",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "c_worker.c",
-            "-o",
-            "c_worker",
-        ],
+    let c_worker = common::build_c_program(
         dir.path(),
+        &[("shared.h", Shared::c_header())],
+        "c_worker",
+        C_WORKER,
     );
 
     let path = dir.path().join("shared.bin");
@@ -126,7 +116,7 @@ fn c_and_rust_processes_increment_one_file() {
     let mut children = Vec::new();
     for id in 0..2u32 {
         children.push(
-            Command::new(dir.path().join("c_worker"))
+            Command::new(&c_worker)
                 .arg(&path)
                 .arg(OPS.to_string())
                 .arg(id.to_string())

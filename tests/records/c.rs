@@ -83,16 +83,7 @@ int main(int argc, char **argv) {
 "#;
 
 fn build(dir: &Path) -> PathBuf {
-    std::fs::write(dir.join("board.h"), Board::c_header()).expect("write header");
-    std::fs::write(dir.join("c_rec.c"), C_WORKER).expect("write C worker");
-    common::compile(
-        "gcc",
-        &[
-            "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "c_rec.c", "-o", "c_rec",
-        ],
-        dir,
-    );
-    dir.join("c_rec")
+    common::build_c_program(dir, &[("board.h", Board::c_header())], "c_rec", C_WORKER)
 }
 
 const N: u64 = 100_000;

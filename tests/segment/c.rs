@@ -113,23 +113,12 @@ fn rust_worker(path: &Path, id: u32) {
 }
 
 fn build_c(dir: &Path) -> std::path::PathBuf {
-    std::fs::write(dir.join("seg_interop.h"), SegInterop::c_header()).expect("write header");
-    std::fs::write(dir.join("c_worker.c"), C_WORKER).expect("write C worker");
-    common::compile(
-        "gcc",
-        &[
-            "-std=c11",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "c_worker.c",
-            "-o",
-            "c_worker",
-        ],
+    common::build_c_program(
         dir,
-    );
-    dir.join("c_worker")
+        &[("seg_interop.h", SegInterop::c_header())],
+        "c_worker",
+        C_WORKER,
+    )
 }
 
 /// Whether the C helper accepts `file` (exit 0) or returns NULL (exit 10).
@@ -303,24 +292,15 @@ int main(int argc, char **argv) {
 "#;
 
 fn build_c_check(dir: &Path) -> std::path::PathBuf {
-    std::fs::write(dir.join("seg_interop.h"), SegInterop::c_header()).expect("write header");
-    std::fs::write(dir.join("wide128.h"), Wide128::c_header()).expect("write header");
-    std::fs::write(dir.join("c_check.c"), C_CHECK).expect("write C checker");
-    common::compile(
-        "gcc",
-        &[
-            "-std=c11",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "c_check.c",
-            "-o",
-            "c_check",
-        ],
+    common::build_c_program(
         dir,
-    );
-    dir.join("c_check")
+        &[
+            ("seg_interop.h", SegInterop::c_header()),
+            ("wide128.h", Wide128::c_header()),
+        ],
+        "c_check",
+        C_CHECK,
+    )
 }
 
 /// Whether `c_check` accepts `file` as a segment of `layout`.

@@ -90,23 +90,7 @@ int main(int argc, char **argv) {
 "#;
 
 fn build_c(dir: &Path) -> PathBuf {
-    std::fs::write(dir.join("relay.h"), Relay::c_header()).expect("write header");
-    std::fs::write(dir.join("c_relay.c"), C_RELAY).expect("write C program");
-    crate::common::compile(
-        "gcc",
-        &[
-            "-std=c11",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "c_relay.c",
-            "-o",
-            "c_relay",
-        ],
-        dir,
-    );
-    dir.join("c_relay")
+    crate::common::build_c_program(dir, &[("relay.h", Relay::c_header())], "c_relay", C_RELAY)
 }
 
 /// Proves the header's futex wait and wake interoperate with Rust's in both directions:
