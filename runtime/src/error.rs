@@ -345,6 +345,9 @@ pub enum WidthReason {
     /// Loading this width from read-only memory needs an instruction that writes
     /// (`cmpxchg16b` without AVX), which would fault on a read-only mapping.
     NoWriteFreeLoad,
+    /// Waiting and notifying (`wait`, `notify_one`, ...) take a 4-byte value: the
+    /// futex and its peers on other systems wait on a 32-bit word.
+    NotWaitable,
 }
 
 /// A width that is not supported here.
@@ -398,6 +401,13 @@ impl fmt::Display for UnsupportedWidth {
                 "width {} is not lock-free on this CPU (no cmpxchg16b): a view into shared memory \
                  would take a process-local lock and lose updates across processes; use a width \
                  of 8 bytes or less",
+                self.width
+            ),
+            WidthReason::NotWaitable => write!(
+                f,
+                "width {} cannot be waited on: wait and notify take a 4-byte value (the \
+                 futex word: an int, uint, float or bytes of width 4); put what is waited \
+                 for in a 4-byte field (a u32 counter or flag, or an Event)",
                 self.width
             ),
             WidthReason::NoWriteFreeLoad => write!(
