@@ -144,7 +144,6 @@ impl From<crate::segment::SegmentError> for Error {
     }
 }
 
-
 /// An address is not aligned as an atomic of this width requires.
 ///
 /// ```

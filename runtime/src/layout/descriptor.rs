@@ -192,7 +192,11 @@ pub struct DescriptorError {
 
 impl core::fmt::Display for DescriptorError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "malformed layout descriptor at byte {}: {}", self.at, self.what)
+        write!(
+            f,
+            "malformed layout descriptor at byte {}: {}",
+            self.at, self.what
+        )
     }
 }
 
