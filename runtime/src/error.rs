@@ -20,40 +20,128 @@ use crate::cell::value::Kind;
 ///     other => panic!("unexpected {other:?}"),
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// An address is not aligned for an atomic's width. See [`AlignmentError`].
-    #[error(transparent)]
-    Alignment(#[from] AlignmentError),
+    Alignment(AlignmentError),
     /// An address is not aligned for a layout. See [`LayoutAlignmentError`].
-    #[error(transparent)]
-    LayoutAlignment(#[from] LayoutAlignmentError),
+    LayoutAlignment(LayoutAlignmentError),
     /// A layout view was asked of read-only memory. See [`ReadOnlyRegionError`].
-    #[error(transparent)]
-    ReadOnlyRegion(#[from] ReadOnlyRegionError),
+    ReadOnlyRegion(ReadOnlyRegionError),
     /// A memory order is invalid for the operation. See [`MemoryOrderError`].
-    #[error(transparent)]
-    MemoryOrder(#[from] MemoryOrderError),
+    MemoryOrder(MemoryOrderError),
     /// A width is not supported (lock-free) here. See [`UnsupportedWidth`].
-    #[error(transparent)]
-    UnsupportedWidth(#[from] UnsupportedWidth),
+    UnsupportedWidth(UnsupportedWidth),
     /// A kind or view does not offer an operation. See [`UnsupportedOperation`].
-    #[error(transparent)]
-    UnsupportedOperation(#[from] UnsupportedOperation),
+    UnsupportedOperation(UnsupportedOperation),
     /// A buffer or region has the wrong size. See [`SizeError`].
-    #[error(transparent)]
-    Size(#[from] SizeError),
+    Size(SizeError),
     /// A bit index is out of range for the width. See [`BitIndexError`].
-    #[error(transparent)]
-    BitIndex(#[from] BitIndexError),
+    BitIndex(BitIndexError),
     /// An operand does not fit the width and kind (dynamic API). See [`OperandError`].
-    #[error(transparent)]
-    Operand(#[from] OperandError),
+    Operand(OperandError),
     /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
     #[cfg(all(feature = "shm", unix))]
-    #[error(transparent)]
-    Segment(#[from] crate::segment::SegmentError),
+    Segment(crate::segment::SegmentError),
+}
+
+// Each variant is transparent: the message and the source are the wrapped error's.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Alignment(e) => fmt::Display::fmt(e, f),
+            Error::LayoutAlignment(e) => fmt::Display::fmt(e, f),
+            Error::ReadOnlyRegion(e) => fmt::Display::fmt(e, f),
+            Error::MemoryOrder(e) => fmt::Display::fmt(e, f),
+            Error::UnsupportedWidth(e) => fmt::Display::fmt(e, f),
+            Error::UnsupportedOperation(e) => fmt::Display::fmt(e, f),
+            Error::Size(e) => fmt::Display::fmt(e, f),
+            Error::BitIndex(e) => fmt::Display::fmt(e, f),
+            Error::Operand(e) => fmt::Display::fmt(e, f),
+            #[cfg(all(feature = "shm", unix))]
+            Error::Segment(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Error::Alignment(e) => e.source(),
+            Error::LayoutAlignment(e) => e.source(),
+            Error::ReadOnlyRegion(e) => e.source(),
+            Error::MemoryOrder(e) => e.source(),
+            Error::UnsupportedWidth(e) => e.source(),
+            Error::UnsupportedOperation(e) => e.source(),
+            Error::Size(e) => e.source(),
+            Error::BitIndex(e) => e.source(),
+            Error::Operand(e) => e.source(),
+            #[cfg(all(feature = "shm", unix))]
+            Error::Segment(e) => e.source(),
+        }
+    }
+}
+
+impl From<AlignmentError> for Error {
+    fn from(e: AlignmentError) -> Self {
+        Error::Alignment(e)
+    }
+}
+
+impl From<LayoutAlignmentError> for Error {
+    fn from(e: LayoutAlignmentError) -> Self {
+        Error::LayoutAlignment(e)
+    }
+}
+
+impl From<ReadOnlyRegionError> for Error {
+    fn from(e: ReadOnlyRegionError) -> Self {
+        Error::ReadOnlyRegion(e)
+    }
+}
+
+impl From<MemoryOrderError> for Error {
+    fn from(e: MemoryOrderError) -> Self {
+        Error::MemoryOrder(e)
+    }
+}
+
+impl From<UnsupportedWidth> for Error {
+    fn from(e: UnsupportedWidth) -> Self {
+        Error::UnsupportedWidth(e)
+    }
+}
+
+impl From<UnsupportedOperation> for Error {
+    fn from(e: UnsupportedOperation) -> Self {
+        Error::UnsupportedOperation(e)
+    }
+}
+
+impl From<SizeError> for Error {
+    fn from(e: SizeError) -> Self {
+        Error::Size(e)
+    }
+}
+
+impl From<BitIndexError> for Error {
+    fn from(e: BitIndexError) -> Self {
+        Error::BitIndex(e)
+    }
+}
+
+impl From<OperandError> for Error {
+    fn from(e: OperandError) -> Self {
+        Error::Operand(e)
+    }
+}
+
+#[cfg(all(feature = "shm", unix))]
+impl From<crate::segment::SegmentError> for Error {
+    fn from(e: crate::segment::SegmentError) -> Self {
+        Error::Segment(e)
+    }
 }
 
 /// An address is not aligned as an atomic of this width requires.
@@ -68,12 +156,7 @@ pub enum Error {
 /// let err = Atomic::<u32>::from_mut(&mut buf.0[2..6]).unwrap_err();
 /// assert!(matches!(err, Error::Alignment(e) if e.required == 4));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "address {addr:#x} is not aligned for a {width}-byte atomic: it must be a multiple of \
-     {required} (offset it by {} bytes, or align the buffer, e.g. with #[repr(align({required}))])",
-    (required - addr % required) % required
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlignmentError {
     /// The misaligned address.
     pub addr: usize,
@@ -82,6 +165,23 @@ pub struct AlignmentError {
     /// The width of the atomic, in bytes.
     pub width: usize,
 }
+
+impl fmt::Display for AlignmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let required = self.required;
+        write!(
+            f,
+            "address {:#x} is not aligned for a {}-byte atomic: it must be a multiple of \
+             {required} (offset it by {} bytes, or align the buffer, e.g. with \
+             #[repr(align({required}))])",
+            self.addr,
+            self.width,
+            (required - self.addr % required) % required
+        )
+    }
+}
+
+impl core::error::Error for AlignmentError {}
 
 /// An address is not aligned as a layout (an `#[atomic_layout]` struct) requires: a
 /// view of the layout must start at a multiple of its alignment, `L::ALIGN`.
@@ -101,13 +201,7 @@ pub struct AlignmentError {
 /// assert!(matches!(err, Error::LayoutAlignment(e) if e.layout == "Pair" && e.required == 8));
 /// assert!(err.to_string().contains("layout Pair"), "{err}");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "address {addr:#x} is not aligned for layout {layout} ({size} bytes): it must be a multiple \
-     of {required} (offset it by {} bytes, or align the buffer, e.g. with \
-     #[repr(align({required}))])",
-    (required - addr % required) % required
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutAlignmentError {
     /// The misaligned address.
     pub addr: usize,
@@ -118,6 +212,24 @@ pub struct LayoutAlignmentError {
     /// The layout's size (`L::SIZE`), in bytes.
     pub size: usize,
 }
+
+impl fmt::Display for LayoutAlignmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let required = self.required;
+        write!(
+            f,
+            "address {:#x} is not aligned for layout {} ({} bytes): it must be a multiple \
+             of {required} (offset it by {} bytes, or align the buffer, e.g. with \
+             #[repr(align({required}))])",
+            self.addr,
+            self.layout,
+            self.size,
+            (required - self.addr % required) % required
+        )
+    }
+}
+
+impl core::error::Error for LayoutAlignmentError {}
 
 /// A view of a layout was asked of a read-only region. A layout view hands out atomics
 /// that can store, so it needs writable memory; read-only memory is read field by field
@@ -141,16 +253,25 @@ pub struct LayoutAlignmentError {
 /// assert_eq!(region.read_at::<u32>(4)?.load(), 0); // loads still work
 /// # Ok::<(), shm_atomics::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "layout {layout} cannot be viewed in a read-only region: a layout view needs writable \
-     memory; load its fields with Region::read_at (a ReadOnly view) instead, or, for a \
-     segment, use ReadOnlySegment::snapshot or load"
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOnlyRegionError {
     /// The layout's name (`L::NAME`).
     pub layout: &'static str,
 }
+
+impl fmt::Display for ReadOnlyRegionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "layout {} cannot be viewed in a read-only region: a layout view needs writable \
+             memory; load its fields with Region::read_at (a ReadOnly view) instead, or, for a \
+             segment, use ReadOnlySegment::snapshot or load",
+            self.layout
+        )
+    }
+}
+
+impl core::error::Error for ReadOnlyRegionError {}
 
 /// A memory order that the operation cannot take.
 ///
@@ -223,6 +344,9 @@ pub enum WidthReason {
     /// Loading this width from read-only memory needs an instruction that writes
     /// (`cmpxchg16b` without AVX), which would fault on a read-only mapping.
     NoWriteFreeLoad,
+    /// Waiting and notifying (`wait`, `notify_one`, ...) take a 4-byte value: the
+    /// futex and its peers on other systems wait on a 32-bit word.
+    NotWaitable,
 }
 
 /// A width that is not supported here.
@@ -276,6 +400,13 @@ impl fmt::Display for UnsupportedWidth {
                 "width {} is not lock-free on this CPU (no cmpxchg16b): a view into shared memory \
                  would take a process-local lock and lose updates across processes; use a width \
                  of 8 bytes or less",
+                self.width
+            ),
+            WidthReason::NotWaitable => write!(
+                f,
+                "width {} cannot be waited on: wait and notify take a 4-byte value (the \
+                 futex word: an int, uint, float or bytes of width 4); put what is waited \
+                 for in a 4-byte field (a u32 counter or flag, or an Event)",
                 self.width
             ),
             WidthReason::NoWriteFreeLoad => write!(
@@ -343,17 +474,26 @@ impl core::error::Error for UnsupportedOperation {}
 /// let err = Atomic::<u8>::from_mut(&mut buf).unwrap_err();
 /// assert!(matches!(err, Error::Size(e) if e.needed == 1 && e.got == 3));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "wrong size: {needed} bytes are needed but {got} were given; pass a buffer of exactly \
-     the width (or a region large enough for the offset plus the width)"
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SizeError {
     /// The bytes needed.
     pub needed: usize,
     /// The bytes given.
     pub got: usize,
 }
+
+impl fmt::Display for SizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "wrong size: {} bytes are needed but {} were given; pass a buffer of exactly \
+             the width (or a region large enough for the offset plus the width)",
+            self.needed, self.got
+        )
+    }
+}
+
+impl core::error::Error for SizeError {}
 
 /// A bit index past the width of the value.
 ///
@@ -365,17 +505,27 @@ pub struct SizeError {
 /// let err = a.bit_set(16).unwrap_err();
 /// assert!(matches!(err, Error::BitIndex(e) if e.bit == 16 && e.width == 2));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "bit index {bit} is out of range for a {width}-byte atomic: valid bits are 0..{}",
-    width * 8
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BitIndexError {
     /// The bit index asked for.
     pub bit: u32,
     /// The width of the value, in bytes.
     pub width: usize,
 }
+
+impl fmt::Display for BitIndexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "bit index {} is out of range for a {}-byte atomic: valid bits are 0..{}",
+            self.bit,
+            self.width,
+            self.width * 8
+        )
+    }
+}
+
+impl core::error::Error for BitIndexError {}
 
 /// An operand of the dynamic API, as given (kept for error messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

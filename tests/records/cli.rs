@@ -88,3 +88,39 @@ fn get_and_inspect_records_and_striped_counters() {
     assert!(ok);
     assert!(out.contains(&format!("torn: writer {dead}")), "{out}");
 }
+
+/// Proves `set` and `add` refuse a value inside a `Seq` record (they used to store it
+/// without the sequence word, so a reader could copy a mixed record as consistent): one
+/// `shma:` line saying why and what to do, exit code non-zero, the record unchanged;
+/// values outside the record are still written.
+#[test]
+fn set_and_add_refuse_values_inside_a_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("board");
+    let p = path.to_str().expect("utf-8");
+    let seg = Segment::<Board>::create(&path).expect("create");
+    seg.rec().write(&rec(7));
+    let before = seg.rec().sequence();
+
+    for args in [["set", p, "rec.f[3]", "9"], ["add", p, "rec.f[3]", "1"]] {
+        let (ok, out, err) = shma(&args);
+        assert!(!ok, "{} was not refused: {out}", args[0]);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("shma: field rec.f[3] is inside the Seq record rec"),
+            "{err}"
+        );
+        assert!(err.contains("Seq::write or Seq::update"), "{err}");
+    }
+    assert_eq!(seg.rec().sequence(), before, "the record was written");
+    let (ok, out, err) = shma(&["get", p, "rec.f[3]"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "7\n");
+
+    let (ok, _, err) = shma(&["set", p, "plain", "5"]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = shma(&["add", p, "plain", "2"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "7\n");
+    assert_eq!(seg.plain().load(), 7);
+}

@@ -6,7 +6,9 @@
 //! - `stress`: producers and consumers with random delays on an `Event` in a segment:
 //!   every item consumed exactly once, no consumer left waiting;
 //! - `timeouts`: time-outs return `TimedOut` (the outcome only, never the time);
-//! - `c`: C processes waiting and notifying alongside Rust ones through the header.
+//! - `c`: C processes waiting and notifying alongside Rust ones through the header;
+//! - `dynamic`: the dynamic views of `RawSegment::field` waiting and notifying across
+//!   processes, and refusing widths other than 4.
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
 //! by its full name (`test_name!`, in `tests/common/mod.rs`).
@@ -17,6 +19,7 @@
 mod common;
 
 mod c;
+mod dynamic;
 mod pingpong;
 mod stress;
 mod timeouts;

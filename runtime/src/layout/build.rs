@@ -78,14 +78,21 @@ impl FieldSpec {
 }
 
 /// Why [`LayoutDescBuf::build`] refused a declaration.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot build layout `{layout}`: {what}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayoutBuildError {
     /// The layout's name.
     pub layout: String,
     /// What is wrong and what to do.
     pub what: String,
 }
+
+impl core::fmt::Display for LayoutBuildError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "cannot build layout `{}`: {}", self.layout, self.what)
+    }
+}
+
+impl core::error::Error for LayoutBuildError {}
 
 fn check_align(a: usize, what: &str) -> Result<(), String> {
     if !a.is_power_of_two() || a > MAX_ALIGN {

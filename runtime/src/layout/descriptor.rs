@@ -182,14 +182,25 @@ pub fn value_type_name(kind: Kind, width: usize) -> String {
 }
 
 /// Why a descriptor could not be decoded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("malformed layout descriptor at byte {at}: {what}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DescriptorError {
     /// The byte offset in the encoding where decoding failed.
     pub at: usize,
     /// What is wrong.
     pub what: String,
 }
+
+impl core::fmt::Display for DescriptorError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "malformed layout descriptor at byte {}: {}",
+            self.at, self.what
+        )
+    }
+}
+
+impl core::error::Error for DescriptorError {}
 
 impl LayoutDescBuf {
     /// The owned copy of a static descriptor.

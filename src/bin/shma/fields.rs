@@ -97,10 +97,30 @@ fn whole_field<'d>(
     (e.path == path).then_some(e.ty)
 }
 
+/// Refuses a single-value write (`set`, `add`) to a value inside a `Seq` record: it
+/// would bypass the record's sequence word, so a reader could copy a record that mixes
+/// the old and the new values and take it as consistent.
+fn not_in_record(seg: &RawSegment, name: &str, verb: &str) -> Result<()> {
+    let d = &seg.info().descriptor;
+    let Some(leaf) = d.leaf(name) else {
+        return Ok(());
+    };
+    match d.enclosing_field(leaf.offset) {
+        Some(e) if matches!(e.ty, shm_atomics::FieldTypeBuf::Seq(_)) => Err(format!(
+            "field {name} is inside the Seq record {}: `shma {verb}` would write it without \
+             the record's sequence word, so readers could see a record mixing old and new \
+             values; write the record from a program with Seq::write or Seq::update",
+            e.path
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `shma set PATH FIELD VALUE`.
 pub fn set(path: &Path, name: &str, value: &str) -> Result<()> {
     let seg = open_writable(path)?;
     let view = field(&seg, name)?;
+    not_in_record(&seg, name, "set")?;
     let operand = values::parse(view.kind(), view.width(), value)
         .map_err(|e| format!("field {name} ({}): {e}", type_of(&view)))?;
     view.store(operand).map_err(|e| op_error(name, e))?;
@@ -112,6 +132,7 @@ pub fn set(path: &Path, name: &str, value: &str) -> Result<()> {
 pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
     let seg = open_writable(path)?;
     let view = field(&seg, name)?;
+    not_in_record(&seg, name, "add")?;
     let width = view.width();
     let bad = |e: String| format!("field {name} ({}): {e}", type_of(&view));
     let err = |e: shm_atomics::Error| op_error(name, e);

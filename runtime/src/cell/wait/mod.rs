@@ -122,8 +122,8 @@ pub(crate) fn wake_all(word: &AtomicU32) -> Option<usize> {
 }
 
 impl<T: Value<Storage = portable_atomic::AtomicU32>> Atomic<T> {
-    /// The cell as a core atomic, for the platform's wait calls.
-    fn word(&self) -> &AtomicU32 {
+    /// The cell as a core atomic, for the platform's wait calls (and the dynamic API's).
+    pub(crate) fn word(&self) -> &AtomicU32 {
         // SAFETY: `portable_atomic::AtomicU32` is `repr(C, align(4))` over the same
         // `UnsafeCell<u32>` as `core::sync::atomic::AtomicU32` on every target with
         // native 32-bit atomics (the ones this crate supports for shared memory); both

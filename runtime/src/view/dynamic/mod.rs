@@ -18,7 +18,8 @@
 //! By concern: `values` ([`AType`], [`DynValue`]), `operand` ([`Operand`] and whether it
 //! fits), `dispatch` (the list of typed cells and every operation's way to them),
 //! `methods` (the public methods both handles share), `owned` ([`DynAtomic`],
-//! [`atomic`]) and `view` ([`DynAtomicView`], [`atomicview`]).
+//! [`atomic`]), `view` ([`DynAtomicView`], [`atomicview`]) and `wait` (blocking waits on
+//! 4-byte values, with `std`).
 
 mod dispatch;
 #[macro_use]
@@ -27,6 +28,8 @@ mod operand;
 mod owned;
 mod values;
 mod view;
+#[cfg(feature = "std")]
+mod wait;
 
 pub use operand::Operand;
 pub use owned::{DynAtomic, atomic};
