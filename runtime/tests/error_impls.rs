@@ -4,6 +4,8 @@
 //! its message and source to the wrapped error (the derive's `#[error(transparent)]`),
 //! and each detail struct converts into `Error` with `?` (the derive's `#[from]`).
 //! The dependency itself is checked by `cargo tree -p shm-atomics-runtime -e normal`.
+// The descriptor and layout-build errors exist with `std`.
+#![cfg(feature = "std")]
 
 use shm_atomics_runtime::{
     AlignmentError, BitIndexError, DescriptorError, Error, LayoutAlignmentError, LayoutBuildError,
