@@ -107,7 +107,7 @@ pub use layout::private::__private;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::walk::{Leaf, Leaves};
-pub use layout::{Field, FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
+pub use layout::{Field, FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN, Plain};
 #[cfg(all(feature = "shm", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{

@@ -107,7 +107,7 @@ fn snapshot_round_trip_nested_and_arrays() {
 
 #[test]
 fn snapshot_bytes_are_the_layout_bytes() {
-    use shm_atomics::__private::zerocopy::IntoBytes;
+    use shm_atomics::Plain;
     #[repr(C, align(64))]
     struct Buf([u8; 128]);
     let mut buf = Buf([0; 128]);

@@ -19,6 +19,7 @@ mod declared;
 #[cfg(feature = "std")]
 pub(crate) mod descriptor;
 mod field;
+mod plain;
 pub(crate) mod fingerprint;
 #[cfg(feature = "std")]
 pub(crate) mod ident;
@@ -31,3 +32,4 @@ pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
 #[cfg(feature = "shm")]
 pub(crate) use declared::{check_layout_aligned, check_layout_lock_free};
 pub use field::Field;
+pub use plain::Plain;

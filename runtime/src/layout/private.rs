@@ -5,7 +5,6 @@
 #[doc(hidden)]
 pub mod __private {
     pub use crate::layout::{FieldDesc, FieldType, LayoutDesc};
-    pub use zerocopy;
 
     use core::cell::UnsafeCell;
     use core::mem::MaybeUninit;
