@@ -209,10 +209,7 @@ fn expand_snapshot(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
         needs.then(|| {
             let ty = plain_type(m, f);
             let off = &p.offset;
-            quote! {
-                && <#ty as #krate::Plain>::is_valid(
-                    &bytes[#off..#off + ::core::mem::size_of::<#ty>()])
-            }
+            quote!(&& #krate::__private::valid::<#ty>(bytes, #off))
         })
     });
     let fields = m
