@@ -216,9 +216,19 @@ fn snapshot_derives_only_std_traits() {
         let model = crate::parse::parse(proc_macro2::TokenStream::new(), src.parse().unwrap())
             .expect("input is valid");
         let out = crate::expand::expand(&model).to_string();
-        assert!(!out.contains("zerocopy"), "{ty}: the expansion names zerocopy:\n{out}");
-        assert!(out.contains("Plain for LSnapshot"), "{ty}: no Plain impl:\n{out}");
+        assert!(
+            !out.contains("zerocopy"),
+            "{ty}: the expansion names zerocopy:\n{out}"
+        );
+        assert!(
+            out.contains("Plain for LSnapshot"),
+            "{ty}: no Plain impl:\n{out}"
+        );
         let derives: Vec<_> = out.match_indices("[derive (").collect();
-        assert_eq!(derives.len(), 1, "{ty}: one derive attribute, of std traits");
+        assert_eq!(
+            derives.len(),
+            1,
+            "{ty}: one derive attribute, of std traits"
+        );
     }
 }

@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Width`] (and which widths each [`Kind`] may have), [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
 //! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
-//! | `layout/` | [`Layout`] and its static field table, the fingerprint, the owned descriptor (encode/decode), the C header |
+//! | `layout/` | [`Layout`] and its static field table, [`Plain`] (a snapshot as bytes), the fingerprint, the owned descriptor (encode/decode), the C header |
 //! | `fields/` | field types of layouts besides values: [`Event`] (a generation word to wait on) |
 //! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
 //! | `atom.rs` | (feature `atom`) Clojure-style `Atom<T>` for in-process state |

@@ -17,8 +17,8 @@ use std::time::Duration;
 use shm_atomics::__private::Pad;
 use shm_atomics::{
     Atomic, Error, FIXED_HEADER, FieldDesc, FieldDescBuf, FieldType, FieldTypeBuf, Kind, Layout,
-    LayoutDesc, LayoutDescBuf, MAGIC, MAX_ALIGN, Plain, READY, RawSegment, Segment, SegmentErrorKind,
-    SegmentHeader, atomic_layout,
+    LayoutDesc, LayoutDescBuf, MAGIC, MAX_ALIGN, Plain, READY, RawSegment, Segment,
+    SegmentErrorKind, SegmentHeader, atomic_layout,
 };
 
 /// A hand-written layout (the macro refuses these): one `u64` then padding up to `$size`,

@@ -260,12 +260,7 @@ impl<T: Integer, const N: usize> fmt::Debug for Striped<T, N> {
 /// s.hits().add(7);
 /// assert_eq!(s.snapshot().hits.sum(), 7);
 /// ```
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 #[repr(C)]
 pub struct StripedSnapshot<C, const N: usize> {
     /// The cells.
@@ -320,9 +315,7 @@ unsafe impl<C: StripedCellSnapshot, const N: usize> Plain for StripedSnapshot<C,
 /// use shm_atomics::{StripedCellSnapshot, StripedU64};
 /// assert_eq!(StripedU64::new(5).get(), 5);
 /// ```
-pub trait StripedCellSnapshot:
-    Plain + sealed::Sealed
-{
+pub trait StripedCellSnapshot: Plain + sealed::Sealed {
     /// The counter's value type.
     type Value: Integer;
     /// A cell holding `v`.

@@ -2,7 +2,7 @@
 //! field table, the fingerprint, the owned descriptor that segments store (encode and
 //! decode), and the C header rendered from it.
 //!
-//! Owns: `Layout`, `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
+//! Owns: `Layout`, `Field`, `Plain` (a snapshot as bytes), `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
 //! `LayoutDescBuf` (owned, decoded), `c_header()`, and `Region::view::<L>()`.
 //! Uses: `cell` (kinds, widths, operations) and `view` (a layout is viewed in a
 //! [`Region`]); never `segment` or `atom`.
@@ -19,10 +19,10 @@ mod declared;
 #[cfg(feature = "std")]
 pub(crate) mod descriptor;
 mod field;
-mod plain;
 pub(crate) mod fingerprint;
 #[cfg(feature = "std")]
 pub(crate) mod ident;
+mod plain;
 pub(crate) mod private;
 #[cfg(feature = "std")]
 pub(crate) mod walk;

@@ -170,13 +170,22 @@ mod tests {
     fn validity_and_bytes() {
         assert!(bool::is_valid(&[0]) && bool::is_valid(&[1]));
         assert!(!bool::is_valid(&[2]) && !bool::is_valid(&[]) && !bool::is_valid(&[0, 0]));
-        assert_eq!(<[bool; 3]>::try_from_bytes(&[1, 0, 1]), Some([true, false, true]));
+        assert_eq!(
+            <[bool; 3]>::try_from_bytes(&[1, 0, 1]),
+            Some([true, false, true])
+        );
         assert_eq!(<[bool; 3]>::try_from_bytes(&[1, 2, 1]), None);
         assert_eq!(<[bool; 3]>::try_from_bytes(&[1, 0]), None);
-        assert_eq!(<[[bool; 2]; 2]>::try_from_bytes(&[0, 1, 1, 0]), Some([[false, true], [true, false]]));
+        assert_eq!(
+            <[[bool; 2]; 2]>::try_from_bytes(&[0, 1, 1, 0]),
+            Some([[false, true], [true, false]])
+        );
         assert_eq!(<[u8; 0]>::try_from_bytes(&[]), Some([]));
         assert_eq!(<[u8; 5]>::try_from_bytes(&[9; 5]), Some([9; 5]));
-        assert_eq!([1u16, 2].as_bytes(), [1u16.to_ne_bytes(), 2u16.to_ne_bytes()].concat());
+        assert_eq!(
+            [1u16, 2].as_bytes(),
+            [1u16.to_ne_bytes(), 2u16.to_ne_bytes()].concat()
+        );
         assert_eq!(i128::try_from_bytes(&(-5i128).to_ne_bytes()), Some(-5));
         assert_eq!(f32::try_from_bytes(&1.5f32.to_ne_bytes()), Some(1.5));
         assert_eq!(<[u64; 2]>::zeroed(), [0, 0]);

@@ -18,7 +18,6 @@ use std::string::String;
 use std::vec::Vec;
 use std::{format, vec};
 
-
 use super::error::{SegmentError, SegmentErrorKind};
 use super::format::{FIXED_HEADER, MAX_DESCRIPTOR, READY, READY_OFFSET, image};
 use super::mapping::map;

@@ -5,7 +5,6 @@ use core::marker::PhantomData;
 use std::path::Path;
 use std::vec;
 
-
 use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
 use super::handle::mapped_handle_methods;
@@ -14,8 +13,8 @@ use super::owner::Trust;
 use super::paths::resolve_checked;
 use crate::cell::value::{Kind, Value};
 use crate::error::Error;
-use crate::layout::{Layout, Plain};
 use crate::layout::descriptor::{LayoutDescBuf, value_type_name};
+use crate::layout::{Layout, Plain};
 use crate::view::region::Region;
 
 /// A read-only segment handle: the file opened `O_RDONLY` and mapped `PROT_READ`. It
