@@ -151,7 +151,8 @@ impl<S> SeqSnapshot<S> {
     /// struct R { p: Seq<P> }
     /// let r = R::new();
     /// r.p().write(&PSnapshot { x: 1 });
-    /// assert_eq!(r.snapshot().p.seq(), 2); // one write: 0 -> 1 -> 2
+    /// let seq = r.snapshot().p.seq(); // a counter and the last writer's pid
+    /// assert_eq!(seq % 2, 0); // even: no write was in progress
     /// ```
     pub const fn seq(&self) -> u64 {
         self.seq
