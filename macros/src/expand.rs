@@ -193,24 +193,25 @@ fn expand_snapshot(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
     let name = &m.name;
     let snap = &n.snapshot;
     let vis = &m.vis;
-    let zc = quote!(#krate::__private::zerocopy);
-    let zc_str = Literal::string(&format!("{}::__private::zerocopy", m.krate).replace(' ', ""));
     // The same alignment as the layout: the literal part here, the rest from nested
     // snapshots, which are aligned as their elements (the `Field` contract).
     let align = idx(repr_align(m));
-    let plain_values_only = m.fields.iter().all(|f| match &f.elem {
-        Elem::Value(v) => v.kind != crate::model::Kind::Bool,
-        Elem::Layout(_) => false,
+    let size = &plan.size;
+    // `is_valid` tests only the fields that can hold an invalid byte: a bool (or an
+    // array of them) and a nested snapshot, through their own `Plain::is_valid` on the
+    // field's bytes. Integers, floats, byte arrays and padding are valid whatever the
+    // bytes are.
+    let checks = m.fields.iter().zip(&plan.fields).filter_map(|(f, p)| {
+        let needs = match &f.elem {
+            Elem::Value(v) => v.kind == crate::model::Kind::Bool,
+            Elem::Layout(_) => true,
+        };
+        needs.then(|| {
+            let ty = plain_type(m, f);
+            let off = &p.offset;
+            quote!(&& #krate::__private::valid::<#ty>(bytes, #off))
+        })
     });
-    // zerocopy's FromBytes derive also implements FromZeros and TryFromBytes, and its
-    // FromZeros derive implements TryFromBytes. A bool
-    // (not every byte is a valid bool) or a nested snapshot (whose traits the macro
-    // cannot see) leaves TryFromBytes + FromZeros: bytes are validated when read.
-    let from_bytes = if plain_values_only {
-        quote!(#zc::FromBytes,)
-    } else {
-        quote!(#zc::FromZeros,)
-    };
     let fields = m
         .fields
         .iter()
@@ -244,20 +245,34 @@ fn expand_snapshot(m: &Model, n: &Names, plan: &Plan) -> TokenStream {
     ));
     quote! {
         #[doc = #doc]
-        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
-                 #from_bytes #zc::IntoBytes,
-                 #zc::KnownLayout, #zc::Immutable)]
-        #[zerocopy(crate = #zc_str)]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq)]
         #[repr(C, align(#align))]
         #vis struct #snap {
             #(#fields)*
         }
 
         #[automatically_derived]
+        // SAFETY: the struct is #[repr(C)] of plain values, arrays of them, nested
+        // snapshots (`Plain`: no padding of their own) and explicit `[u8; N]` paddings
+        // that fill every gap; the const block of `expand_checks` asserts that each
+        // field sits at its planned offset and that the size is the planned SIZE, so the
+        // fields and paddings tile [0, SIZE): no padding, every byte initialised. All
+        // zero is valid for each field (contract 2 of each field type). A byte string is
+        // a valid value iff each field's bytes are: `is_valid` tests the length, then the
+        // bools and nested snapshots through their own `is_valid`; every other field
+        // type is valid for every bit pattern.
+        unsafe impl #krate::Plain for #snap {
+            #[inline]
+            fn is_valid(bytes: &[u8]) -> bool {
+                bytes.len() == #size #(#checks)*
+            }
+        }
+
+        #[automatically_derived]
         impl ::core::default::Default for #snap {
             /// All fields zero.
             fn default() -> Self {
-                <Self as #zc::FromZeros>::new_zeroed()
+                <Self as #krate::Plain>::zeroed()
             }
         }
 

@@ -9,7 +9,7 @@ use crate::symbol::ATOMIC_LAYOUT;
 
 /// Derives the layout cannot take: the std traits atomics do not have or the macro
 /// already implements, and zerocopy's (the layout's bytes are others' to write; its
-/// snapshot has them).
+/// snapshot is `Plain`, the runtime's trait for reading and writing bytes).
 const REFUSED_DERIVES: &[&str] = &[
     "Clone",
     "Copy",
@@ -62,10 +62,10 @@ pub fn check_derive(attr: &Attribute, name: &syn::Ident, errors: &mut Errors) {
         format!(
             "#[{ATOMIC_LAYOUT}] structs cannot derive {list}: the fields are atomics, which \
              other threads and processes write, so they are not Clone, Copy, PartialEq or \
-             Hash, and their bytes are not zerocopy's to read; the layout already implements \
+             Hash, and their bytes are not plain bytes to read; the layout already implements \
              Default (every field zero) and Debug. To copy, compare or convert it to bytes, \
              take a snapshot: `{name}::snapshot(&x)` gives the plain `{name}Snapshot`, which is Copy, \
-             PartialEq, Debug, Default and zerocopy's IntoBytes. Remove these derives"
+             PartialEq, Debug, Default and `Plain` (`as_bytes`, `try_from_bytes`). Remove these derives"
         ),
     );
 }

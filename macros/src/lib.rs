@@ -49,8 +49,9 @@ use proc_macro::TokenStream;
 ///   `const fn new()` (all zero), `from_mut(&mut [u8])`, `snapshot()`,
 ///   `store_snapshot(&NameSnapshot)`, `Default`, `Debug`;
 /// - `NameSnapshot`: the plain twin (same bytes at the same offsets): `Copy`, `PartialEq`,
-///   `Debug`, `Default` and zerocopy's `IntoBytes`, `KnownLayout`, `Immutable`, `FromZeros`
-///   (`FromBytes` too unless a field is `bool` or a nested layout, whose bytes need checking);
+///   `Debug`, `Default` and `Plain` (`as_bytes`, `try_from_bytes`, `zeroed`; its
+///   `is_valid` checks the bytes of `bool` fields and nested snapshots, every other byte
+///   is valid as it is);
 /// - `impl Layout`: `NAME`, `SIZE`, `ALIGN`, `FIELDS`, `DESC`, `FINGERPRINT`, `c_header()`.
 ///
 /// Field types: `i8`..`i128`, `u8`..`u128`, `f32`, `f64`, `bool`, `[u8; N]` (N = 1, 2, 4,

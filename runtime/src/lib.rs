@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Width`] (and which widths each [`Kind`] may have), [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
 //! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
-//! | `layout/` | [`Layout`] and its static field table, the fingerprint, the owned descriptor (encode/decode), the C header |
+//! | `layout/` | [`Layout`] and its static field table, [`Plain`] (a snapshot as bytes), the fingerprint, the owned descriptor (encode/decode), the C header |
 //! | `fields/` | field types of layouts besides values: [`Event`] (a generation word to wait on) |
 //! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
 //! | `atom.rs` | (feature `atom`) Clojure-style `Atom<T>` for in-process state |
@@ -107,7 +107,7 @@ pub use layout::private::__private;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use layout::walk::{Leaf, Leaves};
-pub use layout::{Field, FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
+pub use layout::{Field, FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN, Plain};
 #[cfg(all(feature = "shm", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{

@@ -130,11 +130,8 @@ fn c_and_rust_processes_increment_one_file() {
     }
 
     let bytes = std::fs::read(&path).expect("read back");
-    let mut snap = SharedSnapshot::default();
-    {
-        use shm_atomics::__private::zerocopy::IntoBytes;
-        snap.as_mut_bytes().copy_from_slice(&bytes);
-    }
+    let snap = <SharedSnapshot as shm_atomics::Plain>::try_from_bytes(&bytes)
+        .expect("the file holds one SharedSnapshot");
     assert_eq!(snap.total, 4 * OPS);
     assert_eq!(snap.by_c, 2 * OPS);
     assert_eq!(snap.by_rust, 2 * OPS);

@@ -107,7 +107,7 @@ fn snapshot_round_trip_nested_and_arrays() {
 
 #[test]
 fn snapshot_bytes_are_the_layout_bytes() {
-    use shm_atomics::__private::zerocopy::IntoBytes;
+    use shm_atomics::Plain;
     #[repr(C, align(64))]
     struct Buf([u8; 128]);
     let mut buf = Buf([0; 128]);
@@ -121,6 +121,60 @@ fn snapshot_bytes_are_the_layout_bytes() {
     assert_eq!(&bytes[76..80], &0xdead_beefu32.to_ne_bytes());
     assert_eq!(&bytes[112..120], &99u64.to_ne_bytes());
     assert_eq!(bytes, buf.0.to_vec());
+}
+
+/// A snapshot's `Plain::is_valid` checks the bytes of its bool fields and of its nested
+/// snapshots (through theirs), at their offsets, and nothing else; `try_from_bytes`
+/// refuses a wrong length. Proves the macro's written-out `Plain` impl (it replaced
+/// zerocopy's derives) still refuses a bool byte of 2, directly or in a nested layout.
+#[test]
+fn snapshot_bytes_are_validated_where_they_can_be_invalid() {
+    use shm_atomics::Plain;
+
+    #[atomic_layout]
+    struct Flags {
+        n: u32,
+        on: bool,
+        set: [bool; 2],
+    }
+    #[atomic_layout]
+    struct Outer {
+        a: u8,
+        inner: Flags,
+        b: bool,
+    }
+    let f = Flags::new();
+    f.n().store(0xffff_ffff);
+    f.on().store(true);
+    f.set()[1].store(true);
+    let good = f.snapshot();
+    let bytes = good.as_bytes().to_vec();
+    assert_eq!(FlagsSnapshot::try_from_bytes(&bytes), Some(good));
+    assert_eq!(FlagsSnapshot::try_from_bytes(&bytes[1..]), None);
+    let off_on = core::mem::offset_of!(FlagsSnapshot, on);
+    let off_set = core::mem::offset_of!(FlagsSnapshot, set);
+    for at in [off_on, off_set, off_set + 1] {
+        let mut bad = bytes.clone();
+        bad[at] = 2;
+        assert_eq!(FlagsSnapshot::try_from_bytes(&bad), None, "byte {at}");
+    }
+    // The padding after `set` (and every byte of `n`) may hold anything.
+    let mut padded = bytes.clone();
+    padded[off_set + 2] = 0xab;
+    assert!(FlagsSnapshot::is_valid(&padded));
+
+    let o = Outer::new();
+    o.inner().on().store(true);
+    o.b().store(true);
+    let bytes = o.snapshot().as_bytes().to_vec();
+    assert_eq!(OuterSnapshot::try_from_bytes(&bytes), Some(o.snapshot()));
+    let nested_on = core::mem::offset_of!(OuterSnapshot, inner) + off_on;
+    for at in [nested_on, core::mem::offset_of!(OuterSnapshot, b)] {
+        let mut bad = bytes.clone();
+        bad[at] = 7;
+        assert_eq!(OuterSnapshot::try_from_bytes(&bad), None, "byte {at}");
+    }
+    assert_eq!(OuterSnapshot::default(), OuterSnapshot::zeroed());
 }
 
 #[test]

@@ -89,7 +89,7 @@ fn threads_never_see_a_mixed_record_and_updates_are_exact() {
     });
     assert_eq!(s.quad().read(), Ok(quad(2 * N)));
     assert!(s.snapshot().quad.is_whole());
-    assert_eq!(s.snapshot().quad.record, quad(2 * N));
+    assert_eq!(*s.snapshot().quad.record(), quad(2 * N));
 }
 
 /// A panic inside `update`'s closure leaves the record whole and writable (no data was

@@ -15,11 +15,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use shm_atomics::__private::Pad;
-use shm_atomics::__private::zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 use shm_atomics::{
     Atomic, Error, FIXED_HEADER, FieldDesc, FieldDescBuf, FieldType, FieldTypeBuf, Kind, Layout,
-    LayoutDesc, LayoutDescBuf, MAGIC, MAX_ALIGN, READY, RawSegment, Segment, SegmentErrorKind,
-    SegmentHeader, atomic_layout,
+    LayoutDesc, LayoutDescBuf, MAGIC, MAX_ALIGN, Plain, READY, RawSegment, Segment,
+    SegmentErrorKind, SegmentHeader, atomic_layout,
 };
 
 /// A hand-written layout (the macro refuses these): one `u64` then padding up to `$size`,
@@ -32,12 +31,20 @@ macro_rules! hand_layout {
             _pad: Pad<{ $align - 8 }>,
         }
 
-        #[derive(Clone, Copy, PartialEq, Debug, FromBytes, IntoBytes, Immutable, KnownLayout)]
-        #[zerocopy(crate = "shm_atomics::__private::zerocopy")]
+        #[derive(Clone, Copy, PartialEq, Debug)]
         #[repr(C)]
         pub struct $snap {
             hits: u64,
             pad: [u8; $align - 8],
+        }
+
+        // SAFETY: `#[repr(C)]`: a `u64` at 0 and bytes from 8 to `$align`, the size (the
+        // alignment is 8 and `$align` a multiple of it): no padding; every bit pattern is
+        // valid.
+        unsafe impl Plain for $snap {
+            fn is_valid(bytes: &[u8]) -> bool {
+                bytes.len() == $align
+            }
         }
 
         impl Default for $snap {
@@ -407,7 +414,7 @@ fn the_ready_word_is_ready_in_native_byte_order() {
     assert_eq!(bytes[off..off + 8], READY.to_ne_bytes());
     let h = SegmentHeader::read(&bytes).expect("header");
     assert_eq!(h.ready.get(), READY);
-    assert_eq!(h.ready.as_bytes(), &READY.to_ne_bytes());
+    assert_eq!(h.ready.to_bytes(), READY.to_ne_bytes());
     // The byte-order mark is in the same (native) order.
     assert_eq!(bytes[52..56], 0x0102_0304u32.to_ne_bytes());
     // And from_file writes the same word.

@@ -31,16 +31,7 @@ impl __AtomicsLayout_Stats {
     const PAD_1: usize = __AtomicsLayout_Stats::SIZE - __AtomicsLayout_Stats::END_1;
 }
 ///The plain twin of [`Stats`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Stats::snapshot`] and for [`Stats::store_snapshot`].
-#[derive(
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::shm_atomics::__private::zerocopy::FromZeros,
-    ::shm_atomics::__private::zerocopy::IntoBytes,
-    ::shm_atomics::__private::zerocopy::KnownLayout,
-    ::shm_atomics::__private::zerocopy::Immutable
-)]
-#[zerocopy(crate = "::shm_atomics::__private::zerocopy")]
+#[derive(::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq)]
 #[repr(C, align(64))]
 pub(crate) struct StatsSnapshot {
     pub hist: [u32; 4],
@@ -49,10 +40,20 @@ pub(crate) struct StatsSnapshot {
     __atomics_pad_1: [u8; __AtomicsLayout_Stats::PAD_1],
 }
 #[automatically_derived]
+unsafe impl ::shm_atomics::Plain for StatsSnapshot {
+    #[inline]
+    fn is_valid(bytes: &[u8]) -> bool {
+        bytes.len() == __AtomicsLayout_Stats::SIZE
+            && ::shm_atomics::__private::valid::<
+                <NetStats as ::shm_atomics::Field>::Snapshot,
+            >(bytes, __AtomicsLayout_Stats::OFF_1)
+    }
+}
+#[automatically_derived]
 impl ::core::default::Default for StatsSnapshot {
     /// All fields zero.
     fn default() -> Self {
-        <Self as ::shm_atomics::__private::zerocopy::FromZeros>::new_zeroed()
+        <Self as ::shm_atomics::Plain>::zeroed()
     }
 }
 #[automatically_derived]

@@ -3,25 +3,23 @@ struct Id {
     id: ::my_atomics::Atomic<[u8; 16]>,
 }
 ///The plain twin of [`Id`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Id::snapshot`] and for [`Id::store_snapshot`].
-#[derive(
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::my_atomics::__private::zerocopy::FromBytes,
-    ::my_atomics::__private::zerocopy::IntoBytes,
-    ::my_atomics::__private::zerocopy::KnownLayout,
-    ::my_atomics::__private::zerocopy::Immutable
-)]
-#[zerocopy(crate = "::my_atomics::__private::zerocopy")]
+#[derive(::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq)]
 #[repr(C, align(16))]
 struct IdSnapshot {
     pub id: [u8; 16],
 }
 #[automatically_derived]
+unsafe impl ::my_atomics::Plain for IdSnapshot {
+    #[inline]
+    fn is_valid(bytes: &[u8]) -> bool {
+        bytes.len() == 16
+    }
+}
+#[automatically_derived]
 impl ::core::default::Default for IdSnapshot {
     /// All fields zero.
     fn default() -> Self {
-        <Self as ::my_atomics::__private::zerocopy::FromZeros>::new_zeroed()
+        <Self as ::my_atomics::Plain>::zeroed()
     }
 }
 #[automatically_derived]

@@ -6,16 +6,7 @@ pub struct Pair {
     __atomics_pad_1: ::shm_atomics::__private::Pad<{ 7 }>,
 }
 ///The plain twin of [`Pair`]: the same fields as plain values at the same offsets (so its bytes are the layout's bytes), from [`Pair::snapshot`] and for [`Pair::store_snapshot`].
-#[derive(
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::shm_atomics::__private::zerocopy::FromZeros,
-    ::shm_atomics::__private::zerocopy::IntoBytes,
-    ::shm_atomics::__private::zerocopy::KnownLayout,
-    ::shm_atomics::__private::zerocopy::Immutable
-)]
-#[zerocopy(crate = "::shm_atomics::__private::zerocopy")]
+#[derive(::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq)]
 #[repr(C, align(8))]
 pub struct PairSnapshot {
     /// Hits.
@@ -24,10 +15,17 @@ pub struct PairSnapshot {
     __atomics_pad_1: [u8; 7],
 }
 #[automatically_derived]
+unsafe impl ::shm_atomics::Plain for PairSnapshot {
+    #[inline]
+    fn is_valid(bytes: &[u8]) -> bool {
+        bytes.len() == 16 && ::shm_atomics::__private::valid::<bool>(bytes, 8)
+    }
+}
+#[automatically_derived]
 impl ::core::default::Default for PairSnapshot {
     /// All fields zero.
     fn default() -> Self {
-        <Self as ::shm_atomics::__private::zerocopy::FromZeros>::new_zeroed()
+        <Self as ::shm_atomics::Plain>::zeroed()
     }
 }
 #[automatically_derived]

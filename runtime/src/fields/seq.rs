@@ -5,14 +5,13 @@ use core::mem::MaybeUninit;
 use core::sync::atomic::Ordering;
 
 use portable_atomic::AtomicU64;
-use zerocopy::TryFromBytes;
 
 use crate::cell::atomic::Atomic;
 use crate::fields::copy::{load_record, load_uniform, store_record, store_uniform, uniform_width};
 use crate::fields::process;
 use crate::fields::protocol::{self, SeqEnv, WriteTicket};
 use crate::fields::seq_error::SeqError;
-use crate::layout::{Field, FieldType, Layout};
+use crate::layout::{Field, FieldType, Layout, Plain};
 
 /// A seqlock record: a 64-bit sequence word followed by the fields of the layout `L`.
 /// Readers get a consistent copy of all of `L`'s fields ([`read`](Seq::read)); writers
@@ -78,47 +77,158 @@ pub struct Seq<L> {
 /// robot.pose().write(&PoseSnapshot { x: 1.0, y: 2.0, ..Default::default() });
 /// let snap = robot.snapshot();
 /// assert!(snap.pose.is_whole());
-/// assert_eq!(snap.pose.record.y, 2.0);
+/// assert_eq!(snap.pose.record().y, 2.0);
 /// ```
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Default,
-    Debug,
-    zerocopy::FromZeros,
-    zerocopy::KnownLayout,
-    zerocopy::Immutable,
-)]
+///
+/// Its fields are private: a value only comes from a layout's `snapshot()`, from
+/// [`Plain::try_from_bytes`], [`Plain::zeroed`] or `Default`, each of which refuses to
+/// compile for a record type that would leave padding after the sequence word (so
+/// [`Plain::as_bytes`] never reads an uninitialised byte):
+///
+/// ```compile_fail
+/// # use shm_atomics_runtime as shm_atomics;
+/// use shm_atomics::{Plain, SeqSnapshot};
+/// // 8 + 4 bytes in a 16-byte struct: 4 bytes of padding.
+/// let s = <SeqSnapshot<u32> as Default>::default();
+/// let _ = s.as_bytes();
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug)]
 #[repr(C)]
 pub struct SeqSnapshot<S> {
     /// The sequence word the record was read at (see `fields/protocol.rs` for its bits).
-    pub seq: u64,
+    seq: u64,
     /// The record.
-    pub record: S,
+    record: S,
 }
 
-// SAFETY: `SeqSnapshot<S>` is `repr(C)` of a `u64` and an `S: IntoBytes`. It has no
-// padding for every `S` that a `Seq<L>` uses (`S = L::Snapshot`, which the `Layout`
-// contract and the macro's assertion make `L::SIZE` bytes aligned to `L::ALIGN`): the
-// `Field` impl below refuses at compile time an `L` with `ALIGN > 8` (a gap after `seq`)
-// or a size not a multiple of 8 (a tail), and the const assertion in `check()` below
-// repeats the check for every `S` whose snapshot is created or read by this module.
-// zerocopy's derive cannot prove this for a generic struct (it asks `Unaligned` fields).
-unsafe impl<S: zerocopy::IntoBytes> zerocopy::IntoBytes for SeqSnapshot<S> {
-    fn only_derive_is_allowed_to_implement_this_trait() {}
+impl<S: Plain> SeqSnapshot<S> {
+    /// `SeqSnapshot<S>` is exactly a `u64` and an `S`: no padding between or after them
+    /// (an `S` aligned to at most 8 whose size is a multiple of 8, as `Seq<L>` requires
+    /// of `L`). Evaluated by every path that makes a value (`new`, `zeroed`, `is_valid`).
+    const NO_PADDING: () = assert!(
+        core::mem::size_of::<Self>() == 8 + core::mem::size_of::<S>(),
+        "SeqSnapshot<S> needs an S aligned to at most 8 whose size is a multiple of 8 \
+         (it would have padding otherwise)"
+    );
+
+    /// A snapshot of `record` read at word `seq` (only this crate makes one this way).
+    #[inline]
+    pub(crate) fn new(seq: u64, record: S) -> Self {
+        let () = Self::NO_PADDING;
+        SeqSnapshot { seq, record }
+    }
 }
 
 impl<S> SeqSnapshot<S> {
     /// Whether this copy is one whole record: the word was even and not torn.
     ///
-    /// ```
-    /// # use shm_atomics_runtime as shm_atomics;
-    /// let s = shm_atomics::SeqSnapshot { seq: 2, record: 0u64 };
-    /// assert!(s.is_whole());
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Layout, Seq};
+    /// #[atomic_layout]
+    /// struct P { x: u64 }
+    /// #[atomic_layout]
+    /// struct R { p: Seq<P> }
+    /// let r = R::new();
+    /// r.p().write(&PSnapshot { x: 1 });
+    /// assert!(r.snapshot().p.is_whole());
     /// ```
     pub const fn is_whole(&self) -> bool {
         !protocol::is_odd(self.seq) && self.seq & protocol::TORN == 0
+    }
+
+    /// The sequence word the record was read at (even and without the torn bit when
+    /// [`is_whole`](Self::is_whole); see `fields/protocol.rs` for its bits).
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Layout, Seq};
+    /// #[atomic_layout]
+    /// struct P { x: u64 }
+    /// #[atomic_layout]
+    /// struct R { p: Seq<P> }
+    /// let r = R::new();
+    /// r.p().write(&PSnapshot { x: 1 });
+    /// let seq = r.snapshot().p.seq(); // a counter and the last writer's pid
+    /// assert_eq!(seq % 2, 0); // even: no write was in progress
+    /// ```
+    pub const fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The record's fields.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Layout, Seq};
+    /// #[atomic_layout]
+    /// struct P { x: u64 }
+    /// #[atomic_layout]
+    /// struct R { p: Seq<P> }
+    /// let r = R::new();
+    /// r.p().write(&PSnapshot { x: 7 });
+    /// assert_eq!(r.snapshot().p.record().x, 7);
+    /// ```
+    pub const fn record(&self) -> &S {
+        &self.record
+    }
+
+    /// The record, by value.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use shm_atomics::{Layout, Seq};
+    /// #[atomic_layout]
+    /// struct P { x: u64 }
+    /// #[atomic_layout]
+    /// struct R { p: Seq<P> }
+    /// let r = R::new();
+    /// r.p().write(&PSnapshot { x: 7 });
+    /// let p: PSnapshot = r.snapshot().p.into_record();
+    /// assert_eq!(p.x, 7);
+    /// ```
+    pub fn into_record(self) -> S {
+        self.record
+    }
+}
+
+impl<S: Plain> Default for SeqSnapshot<S> {
+    /// Word 0 (whole, never written) and a zero record.
+    fn default() -> Self {
+        Plain::zeroed()
+    }
+}
+
+// SAFETY: `SeqSnapshot<S>` is `repr(C)`: a `u64` at 0 and an `S: Plain` at 8 (its
+// alignment is at most 8 and no gap is left: NO_PADDING), ending at `8 + size_of::<S>()`
+// = the struct's size (NO_PADDING): no padding of its own, and `S` has none (contract 1
+// of `S`). All-zero is a `u64` 0 and a zero `S` (contract 2 of `S`); `is_valid` tests the
+// length and `S::is_valid` on the record's bytes (any `u64` is valid).
+// Every value of a `SeqSnapshot<S>` comes from a path that evaluated NO_PADDING for that
+// `S`, so a padded shape fails to compile instead of exposing padding to `as_bytes`: its
+// fields are private, and the only ways to make one are `new` (crate-internal), `zeroed`
+// and `is_valid` below (which `try_from_bytes` and `Default` go through), and copies of
+// an existing value. An array `[SeqSnapshot<S>; N]` makes its elements through these
+// too: the `[T; N]` impl's `zeroed` calls `T::zeroed` and its `is_valid` calls
+// `T::is_valid` (`ALL_VALID` is false here).
+unsafe impl<S: Plain> Plain for SeqSnapshot<S> {
+    #[inline]
+    fn is_valid(bytes: &[u8]) -> bool {
+        let () = Self::NO_PADDING;
+        bytes.len() == 8 + core::mem::size_of::<S>() && S::is_valid(&bytes[8..])
+    }
+
+    #[inline]
+    fn zeroed() -> Self {
+        let () = Self::NO_PADDING;
+        SeqSnapshot {
+            seq: 0,
+            record: S::zeroed(),
+        }
     }
 }
 
@@ -230,8 +340,7 @@ impl<L: Layout> Seq<L> {
         // SAFETY: `buf` was zeroed and then written byte for byte: `L::SIZE` initialised
         // bytes (CHECK: the snapshot's size).
         let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr() as *const u8, L::SIZE) };
-        L::Snapshot::try_read_from_bytes(bytes)
-            .map_err(|_| SeqError::InvalidRecord { layout: L::NAME })
+        L::Snapshot::try_from_bytes(bytes).ok_or(SeqError::InvalidRecord { layout: L::NAME })
     }
 
     fn read_impl(
@@ -331,7 +440,7 @@ impl<L: Layout> Seq<L> {
 
     #[inline(always)]
     fn store(&self, record: &L::Snapshot) {
-        let src = zerocopy::IntoBytes::as_bytes(record).as_ptr();
+        let src = Plain::as_bytes(record).as_ptr();
         let dst = &self.record as *const L as *mut u8;
         // SAFETY (every arm): `src` has `L::SIZE` bytes (CHECK); `record` is an `L` that
         // this process writes only through relaxed atomic stores while it holds the odd
@@ -461,11 +570,8 @@ unsafe impl<L: Layout> Field for Seq<L> {
     /// word in `seq`) when the writer died.
     fn load_field(&self) -> SeqSnapshot<L::Snapshot> {
         match self.read_impl(true, None) {
-            Ok((record, seq)) => SeqSnapshot { seq, record },
-            Err(_) => SeqSnapshot {
-                seq: self.sequence(),
-                record: self.record.snapshot(),
-            },
+            Ok((record, seq)) => SeqSnapshot::new(seq, record),
+            Err(_) => SeqSnapshot::new(self.sequence(), self.record.snapshot()),
         }
     }
 

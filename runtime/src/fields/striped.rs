@@ -6,7 +6,7 @@ use core::sync::atomic::Ordering::Relaxed;
 
 use crate::cell::atomic::Atomic;
 use crate::cell::value::{Arithmetic, Integer, Storage, Value};
-use crate::layout::{Field, FieldType};
+use crate::layout::{Field, FieldType, Plain};
 
 /// Bytes from one cell to the next: 128, not 64. Intel CPUs since Sandy Bridge fetch
 /// cache lines in aligned pairs (the L2 "spatial prefetcher"), so two cores writing
@@ -260,16 +260,7 @@ impl<T: Integer, const N: usize> fmt::Debug for Striped<T, N> {
 /// s.hits().add(7);
 /// assert_eq!(s.snapshot().hits.sum(), 7);
 /// ```
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Debug,
-    zerocopy::FromZeros,
-    zerocopy::KnownLayout,
-    zerocopy::Immutable,
-    zerocopy::IntoBytes,
-)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 #[repr(C)]
 pub struct StripedSnapshot<C, const N: usize> {
     /// The cells.
@@ -298,32 +289,33 @@ impl<C: StripedCellSnapshot, const N: usize> StripedSnapshot<C, N> {
     }
 }
 
-impl<C: zerocopy::FromZeros, const N: usize> Default for StripedSnapshot<C, N> {
+impl<C: StripedCellSnapshot, const N: usize> Default for StripedSnapshot<C, N> {
     fn default() -> Self {
-        zerocopy::FromZeros::new_zeroed()
+        Plain::zeroed()
     }
 }
 
-/// The plain twin of one [`StripedCell`]: a value and its slot's padding (one concrete
-/// type per cell type: zerocopy proves a padded struct has no hidden padding only
-/// without generics).
+// SAFETY: `StripedSnapshot<C, N>` is `repr(C)` with one field, `[C; N]`, so its bytes
+// are the array's: no padding, all-zero valid, valid iff the array is (contracts 1-4 of
+// `[C; N]: Plain`). `C` is one of the four sealed cell types below, never a user's type,
+// so the public field does not let a padded type in.
+unsafe impl<C: StripedCellSnapshot, const N: usize> Plain for StripedSnapshot<C, N> {
+    const ALL_VALID: bool = <[C; N] as Plain>::ALL_VALID;
+    #[inline]
+    fn is_valid(bytes: &[u8]) -> bool {
+        <[C; N] as Plain>::is_valid(bytes)
+    }
+}
+
+/// The plain twin of one [`StripedCell`]: a value and its slot's padding as an explicit
+/// byte array (one concrete type per cell type, sealed).
 ///
 /// ```
 /// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{StripedCellSnapshot, StripedU64};
 /// assert_eq!(StripedU64::new(5).get(), 5);
 /// ```
-pub trait StripedCellSnapshot:
-    Copy
-    + PartialEq
-    + fmt::Debug
-    + zerocopy::TryFromBytes
-    + zerocopy::FromZeros
-    + zerocopy::IntoBytes
-    + zerocopy::Immutable
-    + zerocopy::KnownLayout
-    + sealed::Sealed
-{
+pub trait StripedCellSnapshot: Plain + sealed::Sealed {
     /// The counter's value type.
     type Value: Integer;
     /// A cell holding `v`.
@@ -360,12 +352,25 @@ macro_rules! striped_cells {
         #[doc = concat!("assert_eq!(core::mem::size_of::<shm_atomics::", stringify!($name), ">(), 128);")]
         /// ```
         #[derive(Clone, Copy, PartialEq, Debug)]
-        #[derive(zerocopy::FromBytes, zerocopy::IntoBytes, zerocopy::KnownLayout, zerocopy::Immutable)]
         #[repr(C, align(128))]
         pub struct $name {
             /// The cell's value.
             pub value: $t,
             _pad: [u8; STRIPE - core::mem::size_of::<$t>()],
+        }
+
+        const _: () = assert!(core::mem::size_of::<$name>() == STRIPE && STRIPE == 128);
+
+        // SAFETY: `repr(C)`: the value at 0, then `[u8; 128 - size]` right after it
+        // (alignment 1), ending at 128 = the struct's size (asserted above) and a
+        // multiple of its alignment: no padding. Every byte is an integer's or a padding
+        // byte's, so every bit pattern (all-zero included) is valid.
+        unsafe impl Plain for $name {
+            const ALL_VALID: bool = true;
+            #[inline]
+            fn is_valid(bytes: &[u8]) -> bool {
+                bytes.len() == core::mem::size_of::<Self>()
+            }
         }
 
         impl sealed::Sealed for $name {}

@@ -2,14 +2,13 @@
 //! `LayoutDesc`): what `#[atomic_layout]` generates, and checked views of a layout in a
 //! [`Region`].
 
-use core::fmt;
-
 use crate::cell::ops::OpSet;
 use crate::cell::value::Kind;
 use crate::error::{
     Error, LayoutAlignmentError, ReadOnlyRegionError, UnsupportedWidth, WidthReason,
 };
 use crate::layout::fingerprint::fp;
+use crate::layout::plain::Plain;
 use crate::view::region::Region;
 
 /// A `#[repr(C)]` struct of atomics declared with `#[atomic_layout]`.
@@ -67,15 +66,9 @@ pub unsafe trait Layout: Sized + Send + Sync + 'static {
     /// layouts with the same fingerprint have the same memory layout.
     const FINGERPRINT: u64;
     /// The plain twin of the layout (`<Name>Snapshot`): the same bytes at the same
-    /// offsets, so it converts to and from the layout's memory with zerocopy.
-    type Snapshot: Copy
-        + PartialEq
-        + fmt::Debug
-        + Default
-        + zerocopy::TryFromBytes
-        + zerocopy::IntoBytes
-        + zerocopy::Immutable
-        + zerocopy::KnownLayout;
+    /// offsets, so it converts to and from the layout's memory as bytes ([`Plain`]:
+    /// `as_bytes`, `try_from_bytes`, `zeroed`); `Default` is all fields zero.
+    type Snapshot: Plain + Default;
 
     /// Loads every field (each atomically, the whole not as one atomic step).
     fn snapshot(&self) -> Self::Snapshot;

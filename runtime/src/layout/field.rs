@@ -3,9 +3,7 @@
 //! types (seqlock records, striped counters, events) implement it too, so
 //! `#[atomic_layout]` knows nothing about them beyond their type path.
 
-use core::fmt;
-
-use crate::layout::{FieldType, Layout};
+use crate::layout::{FieldType, Layout, Plain};
 
 /// A type that can be a field of an `#[atomic_layout]` struct besides a plain value: a
 /// nested layout (every [`Layout`] is a `Field`), or one of the runtime's field types.
@@ -51,14 +49,7 @@ pub unsafe trait Field: Sized + Send + Sync + 'static {
     /// What the layout's descriptor says about this element.
     const TYPE: FieldType;
     /// The plain twin of the element, used in the layout's snapshot.
-    type Snapshot: Copy
-        + PartialEq
-        + fmt::Debug
-        + Default
-        + zerocopy::TryFromBytes
-        + zerocopy::IntoBytes
-        + zerocopy::Immutable
-        + zerocopy::KnownLayout;
+    type Snapshot: Plain;
 
     /// Loads the element into its snapshot.
     fn load_field(&self) -> Self::Snapshot;

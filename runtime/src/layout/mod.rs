@@ -2,7 +2,7 @@
 //! field table, the fingerprint, the owned descriptor that segments store (encode and
 //! decode), and the C header rendered from it.
 //!
-//! Owns: `Layout`, `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
+//! Owns: `Layout`, `Field`, `Plain` (a snapshot as bytes), `FieldDesc`/`FieldType`/`LayoutDesc` (static, generated),
 //! `LayoutDescBuf` (owned, decoded), `c_header()`, and `Region::view::<L>()`.
 //! Uses: `cell` (kinds, widths, operations) and `view` (a layout is viewed in a
 //! [`Region`]); never `segment` or `atom`.
@@ -22,6 +22,7 @@ mod field;
 pub(crate) mod fingerprint;
 #[cfg(feature = "std")]
 pub(crate) mod ident;
+mod plain;
 pub(crate) mod private;
 #[cfg(feature = "std")]
 pub(crate) mod walk;
@@ -31,3 +32,4 @@ pub use declared::{FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN};
 #[cfg(feature = "shm")]
 pub(crate) use declared::{check_layout_aligned, check_layout_lock_free};
 pub use field::Field;
+pub use plain::Plain;

@@ -5,13 +5,12 @@
 #[doc(hidden)]
 pub mod __private {
     pub use crate::layout::{FieldDesc, FieldType, LayoutDesc};
-    pub use zerocopy;
 
     use core::cell::UnsafeCell;
     use core::mem::MaybeUninit;
 
     use crate::error::{Error, SizeError};
-    use crate::layout::{Field, Layout, Region};
+    use crate::layout::{Field, Layout, Plain, Region};
 
     /// `N` bytes of padding in a layout: never read or written by this crate, and
     /// `UnsafeCell` so that a `&Layout` makes no claim that others do not write them.
@@ -86,6 +85,16 @@ pub mod __private {
     pub const fn assert_field<T: Field>() {}
 
     /// A checked view of `L` over an exclusively borrowed buffer of exactly `L::SIZE` bytes.
+    /// Whether the `size_of::<T>()` bytes of `bytes` at `off` are a valid `T` (one call
+    /// per field of a snapshot's `Plain::is_valid` that can be invalid; out of range is
+    /// `false`).
+    #[inline]
+    pub fn valid<T: Plain>(bytes: &[u8], off: usize) -> bool {
+        bytes
+            .get(off..off + core::mem::size_of::<T>())
+            .is_some_and(T::is_valid)
+    }
+
     pub fn from_mut<L: Layout>(buf: &mut [u8]) -> Result<&L, Error> {
         if buf.len() != L::SIZE {
             return Err(SizeError {

@@ -18,8 +18,6 @@ use std::string::String;
 use std::vec::Vec;
 use std::{format, vec};
 
-use zerocopy::IntoBytes;
-
 use super::error::{SegmentError, SegmentErrorKind};
 use super::format::{FIXED_HEADER, MAX_DESCRIPTOR, READY, READY_OFFSET, image};
 use super::mapping::map;
@@ -28,7 +26,7 @@ use super::tmp::{lock_creating, sweep_for_create, temp_name};
 use super::typed::Segment;
 use crate::error::Error;
 use crate::layout::descriptor::LayoutDescBuf;
-use crate::layout::{Layout, MAX_ALIGN, check_layout_lock_free};
+use crate::layout::{Layout, MAX_ALIGN, Plain, check_layout_lock_free};
 
 /// The payload of a new segment without initial contents: `L::SIZE` zero bytes (by the
 /// `Layout` contract, all zero is a valid `L`).

@@ -5,8 +5,6 @@ use core::marker::PhantomData;
 use std::path::Path;
 use std::vec;
 
-use zerocopy::TryFromBytes;
-
 use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
 use super::handle::mapped_handle_methods;
@@ -15,8 +13,8 @@ use super::owner::Trust;
 use super::paths::resolve_checked;
 use crate::cell::value::{Kind, Value};
 use crate::error::Error;
-use crate::layout::Layout;
 use crate::layout::descriptor::{LayoutDescBuf, value_type_name};
+use crate::layout::{Layout, Plain};
 use crate::view::region::Region;
 
 /// A read-only segment handle: the file opened `O_RDONLY` and mapped `PROT_READ`. It
@@ -146,7 +144,7 @@ fn read_snapshot<L: Layout>(
             bytes[0] = (bytes[0] != 0) as u8;
         }
     }
-    L::Snapshot::try_read_from_bytes(&buf).map_err(|_| {
+    L::Snapshot::try_from_bytes(&buf).ok_or_else(|| {
         SegmentError::make(
             path,
             SegmentErrorKind::InvalidSnapshot {

@@ -11,7 +11,7 @@ struct Stats {
 }
 
 #[atomic_layout]
-#[derive(Debug, PartialEq, shm_atomics::__private::zerocopy::IntoBytes)]
+#[derive(Debug, PartialEq, zerocopy::IntoBytes)]
 struct Other {
     hits: u64,
 }
