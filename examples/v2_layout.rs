@@ -55,7 +55,8 @@ fn pose(i: u64) -> PoseSnapshot {
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    let usage = "usage: v2_layout make PATH | notify PATH N | wake PATH | write PATH N | check PATH";
+    let usage =
+        "usage: v2_layout make PATH | notify PATH N | wake PATH | write PATH N | check PATH";
     let num = |s: &String| s.parse::<u64>().map_err(|e| format!("{s}: {e}"));
     let open = |p: &String| Segment::<Board>::open(p).map_err(|e| e.to_string());
     match args {

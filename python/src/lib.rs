@@ -22,8 +22,8 @@ mod methods;
 mod ops;
 mod seed;
 mod segment;
-mod values;
 mod v2;
+mod values;
 mod wait;
 
 use pyo3::prelude::*;

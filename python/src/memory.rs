@@ -227,9 +227,11 @@ impl Keep {
                 let held = l.buffer.lock().unwrap_or_else(|p| p.into_inner()).clone();
                 match held {
                     Some(b) => Pin::Buffer(b),
-                    None => return Err(PyValueError::new_err(
-                        "Operation forbidden on released view: its context was exited or released.",
-                    )),
+                    None => {
+                        return Err(PyValueError::new_err(
+                            "Operation forbidden on released view: its context was exited or released.",
+                        ));
+                    }
                 }
             }
             Keep::Map(m) => Pin::Map(m.pin()?),

@@ -11,8 +11,7 @@ use std::time::UNIX_EPOCH;
 use pyo3::IntoPyObjectExt;
 use pyo3::create_exception;
 use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError,
-    PyTypeError,
+    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyTypeError,
 };
 use pyo3::prelude::*;
 use shm_atomics_runtime::{
@@ -92,7 +91,9 @@ enum Target<'a> {
         stride: usize,
     },
     Seq(usize, &'a LayoutDescBuf),
-    Value { inside_seq: bool },
+    Value {
+        inside_seq: bool,
+    },
 }
 
 /// Resolves `path` (names joined by `.`, `[i]` after an array) to its [`Target`]; `None`

@@ -38,9 +38,12 @@ impl PyEvent {
     /// Runs `f` on the event in the open segment.
     fn with<T>(&self, f: impl FnOnce(&Event) -> PyResult<T>) -> PyResult<T> {
         self.lease.with(|s| {
-            let r = s.region().subregion(self.offset, 4).map_err(segment_error)?;
+            let r = s
+                .region()
+                .subregion(self.offset, 4)
+                .map_err(segment_error)?;
             let ptr = r.as_ptr();
-            if ptr as usize % 4 != 0 {
+            if !(ptr as usize).is_multiple_of(4) {
                 return Err(SegmentError::new_err("misaligned Event field"));
             }
             // SAFETY: 4 bytes at a 4-aligned address inside the mapping (subregion
@@ -143,10 +146,9 @@ thread_local! {
 fn my_cell(n: usize) -> usize {
     let slot = SLOT.with(|s| {
         *s.get().get_or_insert_with(|| {
-            use std::hash::{BuildHasher, Hash, Hasher};
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            (std::process::id(), std::thread::current().id()).hash(&mut h);
-            h.finish() as usize
+            use std::hash::BuildHasher;
+            std::collections::hash_map::RandomState::new()
+                .hash_one((std::process::id(), std::thread::current().id())) as usize
         })
     });
     slot % n.max(1)
@@ -174,7 +176,11 @@ impl PyStriped {
     /// `bits` (a wrapping sum or a cell) as this counter's Python int.
     fn to_py<'py>(&self, py: Python<'py>, bits: u128) -> PyResult<Bound<'py, PyAny>> {
         let bitsn = 8 * self.width as u32;
-        let masked = if bitsn >= 128 { bits } else { bits & ((1u128 << bitsn) - 1) };
+        let masked = if bitsn >= 128 {
+            bits
+        } else {
+            bits & ((1u128 << bitsn) - 1)
+        };
         if self.kind == Kind::Int && bitsn < 128 && masked >> (bitsn - 1) & 1 == 1 {
             ((masked as i128) - (1i128 << bitsn)).to_py(py)
         } else {
@@ -279,13 +285,12 @@ fn record_dict<'py>(
                     dyn_to_py(py, &v, *kind)
                 }
                 FieldTypeBuf::Layout(d) => Ok(record_dict(py, copy, d, off)?.into_any()),
-                FieldTypeBuf::Seq(d) => Ok(record_dict(
-                    py,
-                    copy,
-                    d,
-                    off + FieldType::seq_record_offset(d.align),
-                )?
-                .into_any()),
+                FieldTypeBuf::Seq(d) => {
+                    Ok(
+                        record_dict(py, copy, d, off + FieldType::seq_record_offset(d.align))?
+                            .into_any(),
+                    )
+                }
                 FieldTypeBuf::Event => {
                     let v = copy.load(off, Kind::Uint, 4).map_err(segment_error)?;
                     dyn_to_py(py, &v, Kind::Uint)
@@ -344,9 +349,9 @@ impl PySeq {
         let copy = py
             .detach(|| shm_atomics_runtime::read_record(&seg.region(), offset, record, None))
             .map_err(|e| match e {
-                RecordError::Seq(s) => SegmentError::new_err(format!(
-                    "cannot read the record at offset {offset}: {s}"
-                )),
+                RecordError::Seq(s) => {
+                    SegmentError::new_err(format!("cannot read the record at offset {offset}: {s}"))
+                }
                 other => SegmentError::new_err(other.to_string()),
             })?;
         if let Some(pid) = copy.torn_by() {

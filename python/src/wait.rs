@@ -51,7 +51,10 @@ pub fn next_slice(deadline: Option<Instant>) -> Option<Duration> {
 ///
 /// `addr` is valid for reads of `width` bytes while the caller runs, accessed only
 /// atomically (the pinned memory of a live core).
-unsafe fn word_view(addr: usize, width: usize) -> Result<DynAtomicView<'static>, shm_atomics_runtime::Error> {
+unsafe fn word_view(
+    addr: usize,
+    width: usize,
+) -> Result<DynAtomicView<'static>, shm_atomics_runtime::Error> {
     // SAFETY: the caller's contract: valid for reads of `width` bytes for the call (the
     // `'static` does not escape it), accessed only atomically.
     let region = unsafe { Region::from_raw_parts_readonly(addr as *const u8, width) };
@@ -114,7 +117,11 @@ pub fn notify<C: Copy>(py: Python<'_>, core: &Core<C>, all: bool) -> PyResult<Op
     // SAFETY: the core's memory is valid while its `Keep` is alive and not released
     // (checked above; we stay attached, so no release overlaps), accessed atomically.
     let view = unsafe { word_view(core.addr, core.width) }.map_err(|e| core.err(py, e))?;
-    let woken = if all { view.notify_all() } else { view.notify_one() };
+    let woken = if all {
+        view.notify_all()
+    } else {
+        view.notify_one()
+    };
     woken.map_err(|e| core.err(py, e))
 }
 
@@ -129,7 +136,12 @@ macro_rules! wait_methods {
             /// (`UnsupportedWidthException` otherwise). Wake it with `notify_one()` /
             /// `notify_all()` after changing the value, from any thread or process.
             #[pyo3(signature = (expected, timeout=None))]
-            fn wait(&self, py: pyo3::Python<'_>, expected: &pyo3::Bound<'_, pyo3::PyAny>, timeout: Option<f64>) -> pyo3::PyResult<bool> {
+            fn wait(
+                &self,
+                py: pyo3::Python<'_>,
+                expected: &pyo3::Bound<'_, pyo3::PyAny>,
+                timeout: Option<f64>,
+            ) -> pyo3::PyResult<bool> {
                 $crate::wait::wait(py, &self.core, expected, timeout)
             }
 
