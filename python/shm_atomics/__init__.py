@@ -10,8 +10,8 @@ from ._impl.enums import MemoryOrder, OpType
 from ._impl.types import ANY, INTEGRAL, BYTES, INT, UINT, FLOAT, BOOL
 from ._native import CmpxchgResult, is_lock_free
 from ._impl.funcs import atomic, atomicview
-from ._impl.segment import (Field, FieldArray, FieldGroup, FieldInfo, Layout, Segment,
-                            SegmentError, SegmentInfo)
+from ._impl.segment import (Event, Field, FieldArray, FieldGroup, FieldInfo, Layout,
+                            Segment, SegmentError, SegmentInfo, SeqRecord, Striped)
 from . import exc, base, view, ctx  # noqa: F401  (the seed's submodules)
 
 __all__ = [
@@ -20,5 +20,5 @@ __all__ = [
     "Alignment", "CmpxchgResult",
     "MemoryOrder", "OpType", "is_lock_free",
     "Segment", "SegmentError", "SegmentInfo", "Layout", "Field", "FieldInfo",
-    "FieldGroup", "FieldArray",
+    "FieldGroup", "FieldArray", "Event", "Striped", "SeqRecord",
 ]

@@ -7,7 +7,7 @@
 //!
 //! Integer operands must fit the width (`OverflowError`); arithmetic wraps, as Java's.
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use shm_atomics_runtime::{Error, Kind, Region};
 
@@ -18,6 +18,7 @@ use crate::cells::{
 use crate::kinds::owned;
 use crate::memory::{BufferHold, Keep};
 use crate::seed::SeedOp;
+use crate::segment::PySegment;
 use crate::values::PyValue;
 
 /// A core of `width` bytes: owned, or over `buffer` (held for the object's life).
@@ -58,7 +59,7 @@ fn repr(slf: &Bound<'_, PyAny>, value: Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 macro_rules! java_class {
-    ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $cell:ty, $width:expr, $kind:expr, $typed:expr, $zero:expr, $dispatch:ident, numeric: $numeric:tt) => {
+    ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $cell:ty, $width:expr, $kind:expr, $typed:expr, $zero:expr, $dispatch:ident, numeric: $numeric:tt, on: $kinds:expr, $needs:literal, $on_typed:expr) => {
         $(#[doc = $doc])*
         #[pyclass(frozen, name = $name, module = "shm_atomics.atomos.atomic")]
         pub struct $cls {
@@ -80,6 +81,18 @@ macro_rules! java_class {
                     None if is_owned => core.store(py, &$zero(py)?, None)?,
                     None => {}
                 }
+                Ok($cls { core })
+            }
+
+            /// The object over the value field `path` of `segment` (a `Segment`), in
+            /// place: the lock-free shared replacement for `atomos.multiprocessing`. The
+            /// field must have the class's kind and width (`TypeError` otherwise); the
+            /// object keeps the mapping alive and raises `ValueError` once the segment is
+            /// closed; on a read-only segment changes raise.
+            #[staticmethod]
+            fn on(py: Python<'_>, segment: &Bound<'_, PyAny>, path: &str) -> PyResult<Self> {
+                let native = native_segment(segment)?;
+                let core = native.get().core_at(py, path, &$kinds, $width, concat!($name, " needs ", $needs), $on_typed)?;
                 Ok($cls { core })
             }
 
@@ -150,6 +163,17 @@ macro_rules! java_class {
     };
 }
 
+/// The native handle of a `Segment` (or the handle itself); `TypeError` otherwise.
+fn native_segment<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PySegment>> {
+    if let Ok(s) = obj.cast::<PySegment>() {
+        return Ok(s.clone());
+    }
+    obj.getattr("_n")
+        .ok()
+        .and_then(|n| n.cast_into::<PySegment>().ok())
+        .ok_or_else(|| PyTypeError::new_err("segment must be a shm_atomics.Segment"))
+}
+
 fn int_zero(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     0i64.to_py(py)
 }
@@ -172,13 +196,17 @@ macro_rules! bool_dispatch {
 
 java_class!(
     /// atomos' `AtomicInteger`: a lock-free 32-bit signed integer (Java's width; wraps).
-    AtomicInteger, "AtomicInteger", IntCell, 4, Kind::Int, |r| int_cell(r, true), int_zero, int_dispatch, numeric: true);
+    AtomicInteger, "AtomicInteger", IntCell, 4, Kind::Int, |r| int_cell(r, true), int_zero, int_dispatch, numeric: true,
+    on: [Kind::Int, Kind::Uint], "a 4-byte integer field (i32 or u32)", |r, k| int_cell(r, k == Kind::Int));
 java_class!(
     /// atomos' `AtomicLong`: a lock-free 64-bit signed integer (wraps).
-    AtomicLong, "AtomicLong", IntCell, 8, Kind::Int, |r| int_cell(r, true), int_zero, int_dispatch, numeric: true);
+    AtomicLong, "AtomicLong", IntCell, 8, Kind::Int, |r| int_cell(r, true), int_zero, int_dispatch, numeric: true,
+    on: [Kind::Int, Kind::Uint], "an 8-byte integer field (i64 or u64)", |r, k| int_cell(r, k == Kind::Int));
 java_class!(
     /// atomos' `AtomicFloat`: a lock-free double; `compare_and_set` compares bits.
-    AtomicFloat, "AtomicFloat", FloatCell, 8, Kind::Float, float_cell, float_zero, float_dispatch, numeric: true);
+    AtomicFloat, "AtomicFloat", FloatCell, 8, Kind::Float, float_cell, float_zero, float_dispatch, numeric: true,
+    on: [Kind::Float], "an f64 field", |r, _| float_cell(r));
 java_class!(
     /// atomos' `AtomicBoolean`: a lock-free one-byte bool.
-    AtomicBoolean, "AtomicBoolean", BoolCell, 1, Kind::Bool, bool_cell, false_, bool_dispatch, numeric: false);
+    AtomicBoolean, "AtomicBoolean", BoolCell, 1, Kind::Bool, bool_cell, false_, bool_dispatch, numeric: false,
+    on: [Kind::Bool], "a bool field", |r, _| bool_cell(r));

@@ -14,6 +14,7 @@ use crate::cells::{
 use crate::memory::{Keep, Storage};
 use crate::methods::{arith_methods, bit_methods, common_methods, step_methods, value_methods};
 use crate::seed::unsupported_width;
+use crate::wait::wait_methods;
 
 /// The `width=` argument: an int (`TypeError` otherwise, in the seed's words).
 pub fn parse_width(width: &Bound<'_, PyAny>) -> PyResult<usize> {
@@ -75,6 +76,7 @@ macro_rules! int_class {
         bit_methods!($cls);
         arith_methods!($cls);
         step_methods!($cls);
+        wait_methods!($cls);
     };
 }
 
@@ -84,6 +86,7 @@ macro_rules! bytes_class {
         common_methods!($cls, signed: false);
         value_methods!($cls);
         bit_methods!($cls);
+        wait_methods!($cls);
         #[pymethods]
         impl $cls {
             /// `bytes(a)` is `a.load()`.
@@ -100,6 +103,7 @@ macro_rules! float_class {
         common_methods!($cls, signed: false);
         value_methods!($cls);
         arith_methods!($cls);
+        wait_methods!($cls);
         #[pymethods]
         impl $cls {
             /// `float(a)` is `a.load()`.

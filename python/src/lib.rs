@@ -22,7 +22,9 @@ mod methods;
 mod ops;
 mod seed;
 mod segment;
+mod v2;
 mod values;
+mod wait;
 
 use pyo3::prelude::*;
 
@@ -53,6 +55,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AtomosBoolean", py.get_type::<atomos::AtomicBoolean>())?;
     m.add_class::<layout::PyLayout>()?;
     m.add_class::<segment::PySegment>()?;
+    m.add_class::<v2::PyEvent>()?;
+    m.add_class::<v2::PyStriped>()?;
+    m.add_class::<v2::PySeq>()?;
     m.add("SegmentError", py.get_type::<segment::SegmentError>())?;
     m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::alignment_of, m)?)?;

@@ -106,7 +106,7 @@ impl Drop for BufferHold {
 /// detach), and `release` also runs attached, so no operation overlaps a release.
 pub struct Lease {
     released: AtomicBool,
-    buffer: Mutex<Option<BufferHold>>,
+    buffer: Mutex<Option<Arc<BufferHold>>>,
 }
 
 impl Lease {
@@ -114,7 +114,7 @@ impl Lease {
     pub fn new(buffer: BufferHold) -> Arc<Lease> {
         Arc::new(Lease {
             released: AtomicBool::new(false),
-            buffer: Mutex::new(Some(buffer)),
+            buffer: Mutex::new(Some(Arc::new(buffer))),
         })
     }
 
@@ -152,7 +152,7 @@ pub enum Keep {
 /// unmapping.
 pub struct MapLease {
     closed: AtomicBool,
-    seg: Mutex<Option<RawSegment>>,
+    seg: Mutex<Option<Arc<RawSegment>>>,
 }
 
 impl MapLease {
@@ -160,7 +160,7 @@ impl MapLease {
     pub fn new(seg: RawSegment) -> Arc<MapLease> {
         Arc::new(MapLease {
             closed: AtomicBool::new(false),
-            seg: Mutex::new(Some(seg)),
+            seg: Mutex::new(Some(Arc::new(seg))),
         })
     }
 
@@ -179,7 +179,16 @@ impl MapLease {
         }
     }
 
-    /// Unmaps the segment (idempotent).
+    /// The open segment itself, kept mapped by the returned handle even if `close` runs
+    /// meanwhile (for a blocking wait that runs detached from the interpreter); a
+    /// `ValueError` once it is closed.
+    pub fn pin(&self) -> PyResult<Arc<RawSegment>> {
+        let guard = self.seg.lock().unwrap_or_else(|p| p.into_inner());
+        guard.clone().ok_or_else(closed_error)
+    }
+
+    /// Unmaps the segment (idempotent; a wait in progress keeps it mapped until it
+    /// returns, see [`MapLease::pin`]).
     pub fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
         let held = self.seg.lock().map(|mut s| s.take());
@@ -195,7 +204,41 @@ pub fn closed_error() -> PyErr {
     )
 }
 
+/// What keeps memory mapped during a blocking call made without the interpreter's lock:
+/// a clone of the lease's handle, so a concurrent `close`/`release` only takes effect
+/// (unmaps, releases the buffer) once the call is done. Owned storage and held buffers
+/// need nothing: the object making the call keeps them.
+pub enum Pin {
+    /// Nothing to hold.
+    None,
+    /// A view context's buffer.
+    Buffer(#[allow(dead_code)] Arc<BufferHold>),
+    /// A segment's mapping.
+    Map(#[allow(dead_code)] Arc<RawSegment>),
+}
+
 impl Keep {
+    /// Holds the memory for a blocking call (see [`Pin`]); the `ValueError` of
+    /// [`Keep::check`] once released or closed.
+    pub fn pin(&self) -> PyResult<Pin> {
+        self.check()?;
+        Ok(match self {
+            Keep::Lease(l) => {
+                let held = l.buffer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                match held {
+                    Some(b) => Pin::Buffer(b),
+                    None => {
+                        return Err(PyValueError::new_err(
+                            "Operation forbidden on released view: its context was exited or released.",
+                        ));
+                    }
+                }
+            }
+            Keep::Map(m) => Pin::Map(m.pin()?),
+            _ => Pin::None,
+        })
+    }
+
     /// `Ok` while the memory may be used; the seed's `ValueError` after the view's
     /// context exited or was released.
     #[inline]

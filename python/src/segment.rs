@@ -11,21 +11,21 @@ use std::time::UNIX_EPOCH;
 use pyo3::IntoPyObjectExt;
 use pyo3::create_exception;
 use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyNotImplementedError, PyOSError,
-    PyPermissionError,
+    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyTypeError,
 };
 use pyo3::prelude::*;
 use shm_atomics_runtime::{
-    Error, FieldTypeBuf, Kind, LayoutDescBuf, RawSegment, SegmentErrorKind, Trust,
-    checked_default_dir,
+    Error, FieldType, FieldTypeBuf, Kind, LayoutDescBuf, Leaf, RawSegment, Region,
+    SegmentErrorKind, Trust, checked_default_dir, value_type_name,
 };
 
-use crate::cells::{bool_cell, bytes_cell, float_cell, int_cell, make};
+use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
 use crate::kinds::{
     AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView,
 };
 use crate::layout::PyLayout;
 use crate::memory::{Keep, MapLease};
+use crate::v2::{PyEvent, PySeq, PyStriped};
 
 create_exception!(
     shm_atomics,
@@ -78,29 +78,76 @@ fn trust(
     t
 }
 
-/// Refuses a path through a field type Python cannot use yet (`Seq`, `Striped`,
-/// `Event`), naming the field and its type.
-fn refuse_new_types(desc: &LayoutDescBuf, path: &str) -> PyResult<()> {
+/// What a field path names: a whole `Event`, `Striped` or `Seq` field, or a value
+/// (`inside_seq`: a field of a `Seq` record, which is only read one by one: a single
+/// store would bypass the record's sequence word).
+enum Target<'a> {
+    Event(usize),
+    Striped {
+        offset: usize,
+        kind: Kind,
+        width: usize,
+        cells: usize,
+        stride: usize,
+    },
+    Seq(usize, &'a LayoutDescBuf),
+    Value {
+        inside_seq: bool,
+    },
+}
+
+/// Resolves `path` (names joined by `.`, `[i]` after an array) to its [`Target`]; `None`
+/// for anything `LayoutDescBuf::leaf` would not find either.
+fn target<'a>(desc: &'a LayoutDescBuf, path: &str) -> Option<Target<'a>> {
     let mut d = desc;
-    for part in path.split('.') {
-        let name = part.split('[').next().unwrap_or(part);
-        let Some(f) = d.fields.iter().find(|f| f.name == name) else {
-            return Ok(()); // the lookup says what is unknown
+    let mut base = 0usize;
+    let mut inside_seq = false;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (name, mut idx) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
         };
+        let f = d.fields.iter().find(|f| f.name == name)?;
+        let mut off = base.checked_add(f.offset)?;
+        if let Some(len) = f.array_len {
+            let inner = idx.strip_prefix('[')?;
+            let close = inner.find(']')?;
+            let i: usize = inner[..close].parse().ok().filter(|&i| i < len)?;
+            off = off.checked_add(i.checked_mul(f.width())?)?;
+            idx = &inner[close + 1..];
+        }
+        let whole = parts.peek().is_none() && idx.is_empty();
         match &f.ty {
-            FieldTypeBuf::Layout(n) => d = n,
-            FieldTypeBuf::Value { .. } => return Ok(()),
-            _ => {
-                return Err(PyNotImplementedError::new_err(format!(
-                    "field `{}` is a {}: Seq, Striped and Event fields are not available from \
-                     Python yet (use the Rust API or `shma`)",
-                    f.name,
-                    f.type_name()
-                )));
+            FieldTypeBuf::Layout(n) => {
+                d = n;
+                base = off;
             }
+            FieldTypeBuf::Seq(n) if whole => return Some(Target::Seq(off, n)),
+            FieldTypeBuf::Seq(n) => {
+                inside_seq = true;
+                d = n;
+                base = off.checked_add(FieldType::seq_record_offset(n.align))?;
+            }
+            FieldTypeBuf::Event if whole && !inside_seq => return Some(Target::Event(off)),
+            FieldTypeBuf::Striped {
+                kind,
+                width,
+                cells,
+                stride,
+            } if whole && !inside_seq => {
+                return Some(Target::Striped {
+                    offset: off,
+                    kind: *kind,
+                    width: *width,
+                    cells: *cells,
+                    stride: *stride,
+                });
+            }
+            _ => return Some(Target::Value { inside_seq }),
         }
     }
-    Ok(())
+    None
 }
 
 /// The header as `info()` returns it (see there).
@@ -122,6 +169,76 @@ impl PySegment {
             path: seg.path().to_path_buf(),
             desc: seg.info().descriptor.clone(),
             lease: MapLease::new(seg),
+        }
+    }
+}
+
+impl PySegment {
+    /// The leaf at `path`, its address, and whether it is read-only (a read-only
+    /// segment, or a value inside a `Seq` record); `KeyError` if no value is there.
+    fn value_at(&self, path: &str) -> PyResult<(Leaf, *mut u8, bool)> {
+        let inside_seq = matches!(
+            target(&self.desc, path),
+            Some(Target::Value { inside_seq: true })
+        );
+        let leaf = self.desc.leaf(path).ok_or_else(|| {
+            PyKeyError::new_err(format!(
+                "no value field `{path}` in layout `{}` (a path is names joined by `.`, with \
+                 `[i]` after an array; it must end at a value)",
+                self.desc.name
+            ))
+        })?;
+        let (ptr, readonly) = self.lease.with(|s| {
+            let r = s
+                .region()
+                .subregion(leaf.offset, leaf.width)
+                .map_err(segment_error)?;
+            Ok((r.as_ptr(), r.is_readonly()))
+        })?;
+        Ok((leaf, ptr, readonly || inside_seq))
+    }
+
+    /// A core over the value at `path` for an atomos class: `TypeError` unless the
+    /// field's kind is one of `kinds` and its width `width` (`what` names the class and
+    /// what it needs); it keeps the mapping alive like any field object.
+    pub fn core_at<C>(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        kinds: &[Kind],
+        width: usize,
+        what: &str,
+        typed: impl FnOnce(Region<'static>, Kind) -> Result<C, Error>,
+    ) -> PyResult<Core<C>> {
+        if let Some(Target::Event(_) | Target::Striped { .. } | Target::Seq(..)) =
+            target(&self.desc, path)
+        {
+            return Err(PyTypeError::new_err(format!(
+                "field `{path}` is not a value (an Event, Striped or Seq field): {what}"
+            )));
+        }
+        let (leaf, ptr, readonly) = self.value_at(path)?;
+        if !kinds.contains(&leaf.kind) || leaf.width != width {
+            return Err(PyTypeError::new_err(format!(
+                "field `{path}` is {} ({} bytes): {what}",
+                value_type_name(leaf.kind, leaf.width),
+                leaf.width
+            )));
+        }
+        let kind = leaf.kind;
+        // SAFETY: as in `field`: `ptr` is `leaf.width` bytes inside the payload of the
+        // mapping that `Keep::Map` holds (checked bounds), writable unless `readonly`,
+        // only accessed atomically; every operation checks the lease first.
+        unsafe {
+            make(
+                py,
+                ptr,
+                leaf.width,
+                readonly,
+                Keep::Map(self.lease.clone()),
+                kind,
+                |r| typed(r, kind),
+            )
         }
     }
 }
@@ -237,23 +354,50 @@ impl PySegment {
         self.lease.with(|s| s.check().map_err(segment_error))
     }
 
-    /// The atomic object of the value at `path` (`net.rx`, `hist[3]`), over the mapping.
+    /// The atomic object of the value at `path` (`net.rx`, `hist[3]`), over the mapping;
+    /// an `Event`, `Striped` or `SeqRecord` object for a whole field of those types.
+    /// Values inside a `Seq` record are read-only (a store would bypass the sequence
+    /// word, so readers could see a mixed record).
     fn field(&self, py: Python<'_>, path: &str) -> PyResult<Py<PyAny>> {
-        refuse_new_types(&self.desc, path)?;
-        let leaf = self.desc.leaf(path).ok_or_else(|| {
-            PyKeyError::new_err(format!(
-                "no value field `{path}` in layout `{}` (a path is names joined by `.`, with \
-                 `[i]` after an array; it must end at a value)",
-                self.desc.name
-            ))
-        })?;
-        let (ptr, readonly) = self.lease.with(|s| {
-            let r = s
-                .region()
-                .subregion(leaf.offset, leaf.width)
-                .map_err(segment_error)?;
-            Ok((r.as_ptr(), r.is_readonly()))
-        })?;
+        let readonly = !self.writable;
+        match target(&self.desc, path) {
+            Some(Target::Event(offset)) => {
+                return PyEvent {
+                    lease: self.lease.clone(),
+                    offset,
+                    readonly,
+                }
+                .into_py_any(py);
+            }
+            Some(Target::Striped {
+                offset,
+                kind,
+                width,
+                cells,
+                stride,
+            }) => {
+                return PyStriped {
+                    lease: self.lease.clone(),
+                    offset,
+                    readonly,
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                }
+                .into_py_any(py);
+            }
+            Some(Target::Seq(offset, record)) => {
+                return PySeq {
+                    lease: self.lease.clone(),
+                    offset,
+                    record: record.clone(),
+                }
+                .into_py_any(py);
+            }
+            _ => {}
+        }
+        let (leaf, ptr, readonly) = self.value_at(path)?;
         let keep = || Keep::Map(self.lease.clone());
         macro_rules! mk {
             ($kind:expr, $typed:expr) => {
@@ -291,7 +435,8 @@ impl PySegment {
         }
     }
 
-    /// Unmaps the segment; objects made from its fields raise `ValueError` from now on.
+    /// Unmaps the segment (a wait in progress keeps it mapped until it returns); objects
+    /// made from its fields raise `ValueError` from now on.
     fn close(&self) {
         self.lease.close();
     }

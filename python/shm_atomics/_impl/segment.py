@@ -10,8 +10,9 @@ from .. import _native
 
 Layout = _native.Layout
 SegmentError = _native.SegmentError
-
-_NOT_YET = ("seq", "striped", "event")
+Event = _native.Event
+Striped = _native.Striped
+SeqRecord = _native.SeqRecord
 
 
 class Field(NamedTuple):
@@ -24,8 +25,8 @@ class Field(NamedTuple):
 
 class FieldInfo(NamedTuple):
     """One field of a layout: `kind` is int/uint/float/bool/bytes for values, layout for
-    nested layouts (`nested` is its `Layout`), seq/striped/event for the types Python
-    cannot use yet. `width` is one element's size, `offset` from the layout's start."""
+    nested layouts (`nested` is its `Layout`), seq (`nested` is the record's layout),
+    striped and event for the segment format version 2 types. `width` is one element's size, `offset` from the layout's start."""
     name: str
     type: str
     kind: str
@@ -49,13 +50,6 @@ class SegmentInfo(NamedTuple):
     creator_pid: int
     created: float
     path: str
-
-
-def _refuse(path: str, f: FieldInfo) -> None:
-    if f.kind in _NOT_YET:
-        raise NotImplementedError(
-            f"field `{path}` is a {f.type}: Seq, Striped and Event fields are not "
-            "available from Python yet (use the Rust API or `shma`)")
 
 
 class FieldGroup:
@@ -250,7 +244,6 @@ class Segment:
             info = next((f for f in layout.fields if f.name == part), None)
             if info is None:
                 raise KeyError(f"no field `{part}` in layout `{layout.name}` (path `{path}`)")
-            _refuse(path, info)
             layout = info.nested
         assert info is not None
         return info
@@ -262,8 +255,9 @@ class Segment:
 
     def __getitem__(self, path: str) -> Any:
         """The atomic object of a value field (`"hits"`, `"net.rx"`, `"hist[3]"`), a
-        `FieldArray` for a whole array, a `FieldGroup` for a nested layout. `KeyError`
-        for an unknown name, `NotImplementedError` for Seq/Striped/Event fields."""
+        `FieldArray` for a whole array, a `FieldGroup` for a nested layout; an `Event`,
+        `Striped` or `SeqRecord` for a whole field of those types (`seg["pose.x"]` is one
+        value of a record, read-only). `KeyError` for an unknown name."""
         if not isinstance(path, str):
             raise TypeError("fields are looked up by name (a str)")
         if self.closed:
@@ -277,13 +271,14 @@ class Segment:
         try:
             self._lookup(path)
             return True
-        except (KeyError, NotImplementedError):
+        except KeyError:
             return False
 
     def snapshot(self) -> Dict[str, Any]:
         """Every field's value, loaded one by one (not one atomic snapshot): a dict of
-        name to int/float/bool/bytes, nested layouts as dicts and arrays as lists.
-        `NotImplementedError` if the layout has Seq/Striped/Event fields."""
+        name to int/float/bool/bytes, nested layouts as dicts and arrays as lists; a
+        `Seq` record as the dict of one consistent `read()`, a `Striped` counter as its
+        sum, an `Event` as its generation."""
         if self.closed:
             raise ValueError("Operation forbidden on a closed segment")
 
@@ -291,12 +286,16 @@ class Segment:
             out: Dict[str, Any] = {}
             for f in layout.fields:
                 path = prefix + f.name
-                _refuse(path, f)
 
                 def one(p: str) -> Any:
                     if f.kind == "layout":
                         return walk(f.nested, p + ".")
-                    return self._n.field(p).load()
+                    obj = self._n.field(p)
+                    if f.kind == "seq":
+                        return obj.read()
+                    if f.kind == "event":
+                        return obj.generation
+                    return obj.load()
 
                 if f.array_len is None:
                     out[f.name] = one(path)
