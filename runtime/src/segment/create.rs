@@ -168,6 +168,46 @@ pub(super) fn write_image_fp(
     Ok(())
 }
 
+/// The creation protocol that typed and raw creation share, once the refusals that need
+/// no file have run: the mode is checked, leftovers of creators killed mid-create are
+/// swept (bounded, best effort), a temporary file is created exclusively (`O_NOFOLLOW`,
+/// `mode`) and locked, `fill` writes the image and runs every check of `open` on it,
+/// mapped, and only then is it linked at `path`. The temporary name goes whatever
+/// happened, so a refusal leaves nothing at `path`.
+pub(super) fn create_linked<T>(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(File, &Path) -> Result<T, Error>,
+) -> Result<T, Error> {
+    if mode & !0o777 != 0 {
+        return Err(SegmentError::make(
+            path,
+            SegmentErrorKind::InvalidMode { mode },
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    sweep_for_create(&dir);
+    let tmp = dir.join(temp_name());
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(&tmp)
+        .map_err(|e| SegmentError::io(&tmp, "create", e))?;
+    lock_creating(&file);
+    let result = fill(file, &tmp).and_then(|made| {
+        fs::hard_link(&tmp, path).map_err(|e| SegmentError::io(path, "link", e))?;
+        Ok(made)
+    });
+    let _ = fs::remove_file(&tmp);
+    result
+}
+
 impl<L: Layout> Segment<L> {
     pub(super) fn create_impl(
         path: &Path,
@@ -180,39 +220,10 @@ impl<L: Layout> Segment<L> {
         };
         // Refusals that need no file come first: nothing is made for them.
         let desc = check_new::<L>(path, &payload)?;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if mode & !0o777 != 0 {
-            return Err(SegmentError::make(
-                path,
-                SegmentErrorKind::InvalidMode { mode },
-            ));
-        }
-        // Leftovers of creators killed mid-create go first (bounded, best effort).
-        sweep_for_create(&dir);
-        let tmp = dir.join(temp_name());
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)
-            .map_err(|e| SegmentError::io(&tmp, "create", e))?;
-        lock_creating(&file);
-        // Every check of `open` runs on the written, mapped temporary before it is linked:
-        // a refusal leaves nothing at `path`.
-        let result = write_image::<L>(&file, &tmp, &desc, &payload)
-            .and_then(|()| Self::from_checked_file(file, path.to_path_buf()))
-            .and_then(|seg| {
-                fs::hard_link(&tmp, path).map_err(|e| SegmentError::io(path, "link", e))?;
-                Ok(seg)
-            });
-        // The temporary name goes whatever happened; the file lives on under `path`.
-        let _ = fs::remove_file(&tmp);
-        result
+        create_linked(path, mode, |file, tmp| {
+            write_image::<L>(&file, tmp, &desc, &payload)?;
+            Self::from_checked_file(file, path.to_path_buf())
+        })
     }
 
     pub(super) fn open_or_create_impl(

@@ -6,19 +6,16 @@
 //! every check of `open` on the mapped temporary, and only then the hard link to the
 //! name. A refused creation leaves nothing at the path.
 
-use std::fs::{self, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::string::String;
 use std::{format, vec};
 
-use super::create::write_image_fp;
+use super::create::{create_linked, write_image_fp};
 use super::error::{SegmentError, SegmentErrorKind};
 use super::format::{FIXED_HEADER, MAX_DESCRIPTOR};
 use super::mapping::Mapping;
 use super::paths::resolve_checked;
 use super::raw::RawSegment;
-use super::tmp::{lock_creating, sweep_for_create, temp_name};
 use crate::error::{Error, UnsupportedWidth, WidthReason};
 use crate::layout::MAX_ALIGN;
 use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
@@ -130,48 +127,24 @@ impl RawSegment {
     ) -> Result<Self, Error> {
         let path = resolve_checked(path.as_ref())?;
         check_new_raw(&path, desc)?;
-        if mode & !0o777 != 0 {
-            return Err(SegmentError::make(
-                &path,
-                SegmentErrorKind::InvalidMode { mode },
-            ));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        sweep_for_create(&dir);
-        let tmp = dir.join(temp_name());
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)
-            .map_err(|e| SegmentError::io(&tmp, "create", e))?;
-        lock_creating(&file);
-        let payload = vec![0u8; desc.size];
-        let result = write_image_fp(&file, &tmp, desc, desc.fingerprint(), &payload)
-            .and_then(|()| Mapping::from_file(&file, path.clone(), true))
-            .and_then(|m| {
-                // What `open` read back must be what was asked for, at an address
-                // aligned for it.
-                if m.info.descriptor != *desc
-                    || m.info.fingerprint != desc.fingerprint()
-                    || m.payload() as usize % desc.align != 0
-                {
-                    return Err(SegmentError::make(
-                        &path,
-                        SegmentErrorKind::Malformed(
-                            "the written segment does not read back as its layout".into(),
-                        ),
-                    ));
-                }
-                fs::hard_link(&tmp, &path).map_err(|e| SegmentError::io(&path, "link", e))?;
-                Ok(RawSegment { m })
-            });
-        let _ = fs::remove_file(&tmp);
-        result
+        create_linked(&path, mode, |file, tmp| {
+            let payload = vec![0u8; desc.size];
+            write_image_fp(&file, tmp, desc, desc.fingerprint(), &payload)?;
+            let m = Mapping::from_file(&file, path.clone(), true)?;
+            // What `open` read back must be what was asked for, at an address aligned
+            // for it.
+            if m.info.descriptor != *desc
+                || m.info.fingerprint != desc.fingerprint()
+                || m.payload() as usize % desc.align != 0
+            {
+                return Err(SegmentError::make(
+                    &path,
+                    SegmentErrorKind::Malformed(
+                        "the written segment does not read back as its layout".into(),
+                    ),
+                ));
+            }
+            Ok(RawSegment { m })
+        })
     }
 }
