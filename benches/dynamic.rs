@@ -79,6 +79,92 @@ macro_rules! row {
     }};
 }
 
+/// `n` loads of a typed field of a mapped segment, as a user's loop does them.
+#[inline(never)]
+fn segment_loads(seg: &Segment<Counters>, n: u64) -> u64 {
+    let mut x = 0u64;
+    for _ in 0..n {
+        x = x.wrapping_add(seg.hits().load());
+    }
+    x
+}
+
+/// `n` loads of a `core` atomic, the same loop.
+#[inline(never)]
+fn core_loads(c: &std::sync::atomic::AtomicU64, n: u64) -> u64 {
+    let mut x = 0u64;
+    for _ in 0..n {
+        x = x.wrapping_add(c.load(std::sync::atomic::Ordering::SeqCst));
+    }
+    x
+}
+
+/// `n` loads of a dynamic view, the same loop.
+#[inline(never)]
+fn view_loads(v: &shm_atomics::DynAtomicView<'_>, n: u64) -> u64 {
+    let mut x = 0u64;
+    for _ in 0..n {
+        x = x.wrapping_add(ok(v.load()).as_u128() as u64);
+    }
+    x
+}
+
+/// `n` loads of a typed atomic, the same loop.
+#[inline(never)]
+fn typed_loads(a: &Atomic<u64>, n: u64) -> u64 {
+    let mut x = 0u64;
+    for _ in 0..n {
+        x = x.wrapping_add(a.load());
+    }
+    x
+}
+
+/// The median over `rounds` of the time ratio `ours / reference`, alternating which
+/// goes first.
+fn loop_ratio(rounds: usize, ours: &dyn Fn() -> u64, reference: &dyn Fn() -> u64) -> f64 {
+    let time = |f: &dyn Fn() -> u64| {
+        let start = Instant::now();
+        bb(f());
+        start.elapsed().as_secs_f64()
+    };
+    let mut q = Vec::new();
+    for round in 0..rounds {
+        let (o, r) = if round % 2 == 0 {
+            let o = time(ours);
+            (o, time(reference))
+        } else {
+            let r = time(reference);
+            (time(ours), r)
+        };
+        q.push(o / r);
+    }
+    median(&mut q)
+}
+
+/// Loads in a user's summing loop, which keeps no result in memory. The table's loop
+/// stores each result to the stack (`black_box`); a load from a mapped segment whose
+/// address matches that stack slot modulo 4096 then waits for the store (4K aliasing),
+/// so those rows swing from 1x to 3x between builds with the same instructions.
+fn summing_loops(
+    seg: &Segment<Counters>,
+    view: &shm_atomics::DynAtomicView<'_>,
+    rounds: usize,
+) -> [String; 2] {
+    let core = std::sync::atomic::AtomicU64::new(0);
+    let typed = Atomic::<u64>::new(0);
+    let n = 50_000_000u64;
+    let s = loop_ratio(rounds, &|| segment_loads(seg, bb(n)), &|| {
+        core_loads(&core, bb(n))
+    });
+    let v = loop_ratio(rounds, &|| view_loads(view, bb(n)), &|| {
+        typed_loads(&typed, bb(n))
+    });
+    [
+        format!("ratio segment_vs_core_load_summing {s:.3}"),
+        format!("ratio view_vs_typed_load_summing {v:.3}"),
+    ]
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -216,11 +302,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines.push(format!("ratio dynamic_{} {rd:.3}", r.name));
         lines.push(format!("ratio view_{} {rv:.3}", r.name));
     }
+    drop(rows);
+    lines.extend(summing_loops(&seg, &field, rounds));
     println!();
     for l in lines {
         println!("{l}");
     }
-    drop(rows);
     drop((raw, seg));
     Segment::<Counters>::remove(&path)?;
     Ok(())

@@ -339,12 +339,6 @@ impl<'a> Core<'a> {
     #[inline(always)]
     pub(super) fn load(self, o: MemoryOrder) -> Result<DynValue, Error> {
         debug_assert!(self.ops_supported().contains(OpType::Load));
-        // The most common width first, as a predicted compare-and-branch: a load is one
-        // instruction, so the jump table of the general dispatch (an indirect branch)
-        // would be most of its cost.
-        if let Cell::U64(a) = self.cell {
-            return Ok(self.value(bits(a.load_explicit(o)?)));
-        }
         let b = with_cell!(self.cell,
             rw a => a.load_explicit(o).map(bits),
             ro r => r.load_explicit(o).map(bits))?;
