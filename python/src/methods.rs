@@ -132,9 +132,10 @@ macro_rules! bit_modify_method {
 }
 pub(crate) use bit_modify_method;
 
-/// One `bin_*` method with an operand.
-macro_rules! bin_method {
-    ($cls:ident, $name:ident, $op:ident, $doc:literal) => {
+/// One method with an operand that `Core::$via` carries out (`bin` for the `bin_*`
+/// family, `arith` for arithmetic): the same signature and keywords for each.
+macro_rules! operand_method {
+    ($cls:ident, $via:ident, $name:ident, $op:ident, $doc:literal) => {
         #[pyo3::pymethods]
         impl $cls {
             #[doc = $doc]
@@ -145,12 +146,12 @@ macro_rules! bin_method {
                 value: &pyo3::Bound<'py, pyo3::PyAny>,
                 order: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
             ) -> pyo3::PyResult<Option<pyo3::Bound<'py, pyo3::PyAny>>> {
-                self.core.bin(py, $crate::seed::SeedOp::$op, value, order)
+                self.core.$via(py, $crate::seed::SeedOp::$op, value, order)
             }
         }
     };
 }
-pub(crate) use bin_method;
+pub(crate) use operand_method;
 
 /// `bit_test`, `bit_test_compl`/`_set`/`_reset` (and `bit_compl`/`bit_set`/`bit_reset`),
 /// `bin_or`/`xor`/`and`/`not` and their `bin_fetch_*` forms.
@@ -226,23 +227,26 @@ macro_rules! bit_methods {
             BitTestReset,
             "`bit_test_reset` under the seed README's name."
         );
-        $crate::methods::bin_method!($cls, bin_or, Or, "Atomically ors `value` in.");
-        $crate::methods::bin_method!($cls, bin_xor, Xor, "Atomically xors `value` in.");
-        $crate::methods::bin_method!($cls, bin_and, And, "Atomically ands `value` in.");
-        $crate::methods::bin_method!(
+        $crate::methods::operand_method!($cls, bin, bin_or, Or, "Atomically ors `value` in.");
+        $crate::methods::operand_method!($cls, bin, bin_xor, Xor, "Atomically xors `value` in.");
+        $crate::methods::operand_method!($cls, bin, bin_and, And, "Atomically ands `value` in.");
+        $crate::methods::operand_method!(
             $cls,
+            bin,
             bin_fetch_or,
             FetchOr,
             "Atomically ors `value` in; returns the previous value."
         );
-        $crate::methods::bin_method!(
+        $crate::methods::operand_method!(
             $cls,
+            bin,
             bin_fetch_xor,
             FetchXor,
             "Atomically xors `value` in; returns the previous value."
         );
-        $crate::methods::bin_method!(
+        $crate::methods::operand_method!(
             $cls,
+            bin,
             bin_fetch_and,
             FetchAnd,
             "Atomically ands `value` in; returns the previous value."
@@ -250,26 +254,6 @@ macro_rules! bit_methods {
     };
 }
 pub(crate) use bit_methods;
-
-/// One arithmetic method with an operand.
-macro_rules! arith_method {
-    ($cls:ident, $name:ident, $op:ident, $doc:literal) => {
-        #[pyo3::pymethods]
-        impl $cls {
-            #[doc = $doc]
-            #[pyo3(signature = (value, order=None))]
-            fn $name<'py>(
-                &self,
-                py: pyo3::Python<'py>,
-                value: &pyo3::Bound<'py, pyo3::PyAny>,
-                order: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
-            ) -> pyo3::PyResult<Option<pyo3::Bound<'py, pyo3::PyAny>>> {
-                self.core.arith(py, $crate::seed::SeedOp::$op, value, order)
-            }
-        }
-    };
-}
-pub(crate) use arith_method;
 
 /// `add`, `sub`, `neg` and `fetch_add`, `fetch_sub`, `fetch_neg`.
 macro_rules! arith_methods {
@@ -296,21 +280,30 @@ macro_rules! arith_methods {
                 self.core.neg(py, true, order)
             }
         }
-        $crate::methods::arith_method!($cls, add, Add, "Atomically adds `value` (integers wrap).");
-        $crate::methods::arith_method!(
+        $crate::methods::operand_method!(
             $cls,
+            arith,
+            add,
+            Add,
+            "Atomically adds `value` (integers wrap)."
+        );
+        $crate::methods::operand_method!(
+            $cls,
+            arith,
             sub,
             Sub,
             "Atomically subtracts `value` (integers wrap)."
         );
-        $crate::methods::arith_method!(
+        $crate::methods::operand_method!(
             $cls,
+            arith,
             fetch_add,
             FetchAdd,
             "Atomically adds `value`; returns the previous value."
         );
-        $crate::methods::arith_method!(
+        $crate::methods::operand_method!(
             $cls,
+            arith,
             fetch_sub,
             FetchSub,
             "Atomically subtracts `value`; returns the previous value."
