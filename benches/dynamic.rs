@@ -9,11 +9,16 @@
 //! runtime. For each operation it times, interleaved over rounds in one process: the
 //! typed `Atomic<u64>` call, the same call on `atomic(8, AType::Uint)` (an owned
 //! [`DynAtomic`](shm_atomics::DynAtomic)) and on the dynamic view of a mapped segment
-//! field (`RawSegment::field`). Each dynamic result is used as a user would use it
-//! (`?`, then `as_u128()` for a value), so building and reading the result is measured.
-//! It prints ns per operation (medians of the rounds) and each dynamic side's ratio to
-//! the typed side (the median of the rounds' ratios), then one `ratio <name> <value>`
-//! line per row for scripts.
+//! field (`RawSegment::field`); loads also at widths 4, 2 and 1. Each dynamic result is
+//! used as a user would use it (`?`, then `as_u128()` for a value), so building and
+//! reading the result is measured, and consumed in registers (see `Sink`). It prints ns
+//! per operation (medians of the rounds) and each dynamic side's ratio to the typed side
+//! (the median of the rounds' ratios), then one `ratio <name> <value>` line per row for
+//! scripts.
+//!
+//! The table calls each operation through a reference to the atomic, re-read on every
+//! call; the summing loops after it (`*_load_summing`) show a loop over a view held by
+//! value, an owned `DynAtomic`, `as_atomic` and patomic's function pointers.
 
 use std::hint::black_box as bb;
 use std::time::{Duration, Instant};
@@ -25,14 +30,60 @@ use shm_atomics::{AType, Atomic, RawSegment, Segment, atomic, atomic_layout};
 pub struct Counters {
     /// The measured field.
     pub hits: u64,
+    /// The narrower widths' loads.
+    pub w4: u32,
+    /// 2 bytes.
+    pub w2: u16,
+    /// 1 byte.
+    pub w1: u8,
 }
 
-/// Times `n` calls of `f`, each result through `black_box`.
+/// A result the loop must compute but need not store: each register is consumed by an
+/// empty `asm!` (which the compiler cannot see through), so no store to the stack sits in
+/// the timed loop. `black_box` takes its argument's address: a store per iteration, which
+/// a load from a mapped page at the same offset modulo 4096 then waits for (4K aliasing),
+/// and the load rows swung from 2x to 3x between builds of identical load code.
+trait Sink {
+    fn sink(self);
+}
+
+macro_rules! sink_ints {
+    ($($t:ty),*) => {$(
+        impl Sink for $t {
+            #[inline(always)]
+            fn sink(self) {
+                #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+                // SAFETY: an empty template: reads a register, touches nothing.
+                unsafe {
+                    std::arch::asm!("/* {0} */", in(reg) self as u64, options(nomem, nostack, preserves_flags));
+                }
+                #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+                bb(self);
+            }
+        }
+    )*};
+}
+sink_ints!(u64, u32, u16, u8, bool);
+
+impl Sink for u128 {
+    #[inline(always)]
+    fn sink(self) {
+        (self as u64).sink();
+        ((self >> 64) as u64).sink();
+    }
+}
+
+impl Sink for () {
+    #[inline(always)]
+    fn sink(self) {}
+}
+
+/// Times `n` calls of `f`, each result consumed in registers (see [`Sink`]).
 #[inline(always)]
-fn timed<R>(n: u64, mut f: impl FnMut() -> R) -> Duration {
+fn timed<R: Sink>(n: u64, mut f: impl FnMut() -> R) -> Duration {
     let start = Instant::now();
     for _ in 0..n {
-        bb(f());
+        f().sink();
     }
     start.elapsed()
 }
@@ -119,6 +170,80 @@ fn typed_loads(a: &Atomic<u64>, n: u64) -> u64 {
     x
 }
 
+/// `n` loads of a dynamic view's typed cell, taken once with `as_atomic`, the same loop.
+#[inline(never)]
+fn as_atomic_loads(v: &shm_atomics::DynAtomicView<'_>, n: u64) -> u64 {
+    let a = ok(v.as_atomic::<u64>());
+    let mut x = 0u64;
+    for _ in 0..n {
+        x = x.wrapping_add(a.load());
+    }
+    x
+}
+
+/// `n` loads of an owned dynamic atomic, the same loop.
+#[inline(never)]
+fn owned_loads(a: &shm_atomics::DynAtomic, n: u64) -> u64 {
+    let mut x = 0u64;
+    for _ in 0..n {
+        x = x.wrapping_add(ok(a.load()).as_u128() as u64);
+    }
+    x
+}
+
+/// patomic's design, the anchor the issue named: one function pointer per (width,
+/// operation), chosen once when the atomic is made, so each load is an indirect call.
+struct FnPtrLoad {
+    load: unsafe fn(*const u8) -> u64,
+    ptr: *const u8,
+}
+
+/// A load function of one width, as patomic keeps one per width.
+macro_rules! fnptr_load {
+    ($name:ident, $atomic:ident) => {
+        /// # Safety
+        ///
+        /// `p` is an aligned atomic of the width, live and accessed only atomically.
+        unsafe fn $name(p: *const u8) -> u64 {
+            // SAFETY: the caller's contract.
+            let a = unsafe { &*p.cast::<std::sync::atomic::$atomic>() };
+            a.load(std::sync::atomic::Ordering::SeqCst) as u64
+        }
+    };
+}
+fnptr_load!(fnptr_load1, AtomicU8);
+fnptr_load!(fnptr_load2, AtomicU16);
+fnptr_load!(fnptr_load4, AtomicU32);
+fnptr_load!(fnptr_load8, AtomicU64);
+
+impl FnPtrLoad {
+    /// The function for `a`'s width (8 bytes), chosen at run time as patomic does.
+    fn new(a: &Atomic<u64>, width: usize) -> FnPtrLoad {
+        let load = match width {
+            1 => fnptr_load1,
+            2 => fnptr_load2,
+            4 => fnptr_load4,
+            _ => fnptr_load8,
+        };
+        FnPtrLoad {
+            load,
+            ptr: a.as_ptr(),
+        }
+    }
+}
+
+/// `n` loads through the function pointer, the same loop.
+#[inline(never)]
+fn fnptr_loads(f: &FnPtrLoad, n: u64) -> u64 {
+    let mut x = 0u64;
+    for _ in 0..n {
+        // SAFETY: `FnPtrLoad::new` chose the function of the atomic's width, and the
+        // atomic outlives the loop.
+        x = x.wrapping_add(unsafe { (f.load)(f.ptr) });
+    }
+    x
+}
+
 /// The median over `rounds` of the time ratio `ours / reference`, alternating which
 /// goes first.
 fn loop_ratio(rounds: usize, ours: &dyn Fn() -> u64, reference: &dyn Fn() -> u64) -> f64 {
@@ -141,28 +266,51 @@ fn loop_ratio(rounds: usize, ours: &dyn Fn() -> u64, reference: &dyn Fn() -> u64
     median(&mut q)
 }
 
-/// Loads in a user's summing loop, which keeps no result in memory. The table's loop
-/// stores each result to the stack (`black_box`); a load from a mapped segment whose
-/// address matches that stack slot modulo 4096 then waits for the store (4K aliasing),
-/// so those rows swing from 1x to 3x between builds with the same instructions.
+/// Loads in a user's summing loop, which keeps a running sum: each row's ratio to the
+/// same loop over a typed `Atomic<u64>` (or, for the segment's typed field, a `core`
+/// atomic). When the view is loop invariant the compiler hoists the width switch out of
+/// the loop (unswitching) and the loop is the typed one; an owned `DynAtomic` keeps its
+/// kind in its own memory, which a `SeqCst` load forbids hoisting, so it keeps a jump per
+/// load; `as_atomic` takes the typed cell once; `fnptr` is patomic's design.
 fn summing_loops(
     seg: &Segment<Counters>,
     view: &shm_atomics::DynAtomicView<'_>,
+    owned: &shm_atomics::DynAtomic,
     rounds: usize,
-) -> [String; 2] {
+) -> Vec<String> {
     let core = std::sync::atomic::AtomicU64::new(0);
     let typed = Atomic::<u64>::new(0);
+    let fnptr = FnPtrLoad::new(&typed, bb(8));
     let n = 50_000_000u64;
-    let s = loop_ratio(rounds, &|| segment_loads(seg, bb(n)), &|| {
-        core_loads(&core, bb(n))
-    });
-    let v = loop_ratio(rounds, &|| view_loads(view, bb(n)), &|| {
-        typed_loads(&typed, bb(n))
-    });
-    [
-        format!("ratio segment_vs_core_load_summing {s:.3}"),
-        format!("ratio view_vs_typed_load_summing {v:.3}"),
-    ]
+    let vs_typed = |f: &dyn Fn() -> u64| loop_ratio(rounds, f, &|| typed_loads(&typed, bb(n)));
+    let rows = [
+        (
+            "segment_vs_core",
+            loop_ratio(rounds, &|| segment_loads(seg, bb(n)), &|| {
+                core_loads(&core, bb(n))
+            }),
+        ),
+        ("view_vs_typed", vs_typed(&|| view_loads(bb(view), bb(n)))),
+        (
+            "owned_vs_typed",
+            vs_typed(&|| owned_loads(bb(owned), bb(n))),
+        ),
+        (
+            "owned_view_vs_typed",
+            vs_typed(&|| view_loads(&bb(owned).view(), bb(n))),
+        ),
+        (
+            "view_as_atomic_vs_typed",
+            vs_typed(&|| as_atomic_loads(bb(view), bb(n))),
+        ),
+        (
+            "fnptr_vs_typed",
+            vs_typed(&|| fnptr_loads(bb(&fnptr), bb(n))),
+        ),
+    ];
+    rows.iter()
+        .map(|(name, r)| format!("ratio {name}_load_summing {r:.3}"))
+        .collect()
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -196,8 +344,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let field = raw.field("hits")?;
     let (t, d, v) = (&typed, &owned, &field);
 
+    let (t4, t2, t1) = (
+        Atomic::<u32>::new(0),
+        Atomic::<u16>::new(0),
+        Atomic::<u8>::new(0),
+    );
+    let (d4, d2, d1) = (
+        atomic(4, AType::Uint)?,
+        atomic(2, AType::Uint)?,
+        atomic(1, AType::Uint)?,
+    );
+    let (v4, v2, v1) = (raw.field("w4")?, raw.field("w2")?, raw.field("w1")?);
+
     let mut rows = vec![
         row!("load", |a| a.load(), |a| ok(a.load()).as_u128(), t, d, v),
+        row!(
+            "load_4",
+            |a| a.load(),
+            |a| ok(a.load()).as_u128(),
+            &t4,
+            &d4,
+            &v4
+        ),
+        row!(
+            "load_2",
+            |a| a.load(),
+            |a| ok(a.load()).as_u128(),
+            &t2,
+            &d2,
+            &v2
+        ),
+        row!(
+            "load_1",
+            |a| a.load(),
+            |a| ok(a.load()).as_u128(),
+            &t1,
+            &d1,
+            &v1
+        ),
         row!(
             "store",
             |a| a.store(bb(1)),
@@ -303,7 +487,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines.push(format!("ratio view_{} {rv:.3}", r.name));
     }
     drop(rows);
-    lines.extend(summing_loops(&seg, &field, rounds));
+    lines.extend(summing_loops(&seg, &field, &owned, rounds));
     println!();
     for l in lines {
         println!("{l}");

@@ -41,6 +41,8 @@ pub enum Error {
     BitIndex(BitIndexError),
     /// An operand does not fit the width and kind (dynamic API). See [`OperandError`].
     Operand(OperandError),
+    /// A dynamic atomic was asked for a typed cell of another type. See [`TypeMismatch`].
+    TypeMismatch(TypeMismatch),
     /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
     #[cfg(all(feature = "shm", unix))]
     Segment(crate::segment::SegmentError),
@@ -59,6 +61,7 @@ impl fmt::Display for Error {
             Error::Size(e) => fmt::Display::fmt(e, f),
             Error::BitIndex(e) => fmt::Display::fmt(e, f),
             Error::Operand(e) => fmt::Display::fmt(e, f),
+            Error::TypeMismatch(e) => fmt::Display::fmt(e, f),
             #[cfg(all(feature = "shm", unix))]
             Error::Segment(e) => fmt::Display::fmt(e, f),
         }
@@ -77,6 +80,7 @@ impl core::error::Error for Error {
             Error::Size(e) => e.source(),
             Error::BitIndex(e) => e.source(),
             Error::Operand(e) => e.source(),
+            Error::TypeMismatch(e) => e.source(),
             #[cfg(all(feature = "shm", unix))]
             Error::Segment(e) => e.source(),
         }
@@ -134,6 +138,12 @@ impl From<BitIndexError> for Error {
 impl From<OperandError> for Error {
     fn from(e: OperandError) -> Self {
         Error::Operand(e)
+    }
+}
+
+impl From<TypeMismatch> for Error {
+    fn from(e: TypeMismatch) -> Self {
+        Error::TypeMismatch(e)
     }
 }
 
@@ -641,3 +651,82 @@ impl fmt::Display for Show {
 }
 
 impl core::error::Error for OperandError {}
+
+/// A dynamic atomic asked for a typed cell (`as_atomic::<T>()` or `as_readonly::<T>()`)
+/// of a type that is not its kind and width, or for a writable cell of a read-only view.
+///
+/// ```
+/// # use shm_atomics_runtime as shm_atomics;
+/// use shm_atomics::{AType, Error, Kind, atomic};
+///
+/// let a = atomic(8, AType::Uint)?;
+/// let err = a.as_atomic::<i32>().unwrap_err();
+/// assert!(matches!(err, Error::TypeMismatch(e) if e.kind == Kind::Uint && e.width == 8));
+/// assert_eq!(
+///     err.to_string(),
+///     "this atomic holds 8-byte uint values, not i32 (4-byte int): ask for u64"
+/// );
+/// # Ok::<(), shm_atomics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeMismatch {
+    /// The kind of the atomic.
+    pub kind: Kind,
+    /// The width of the atomic, in bytes.
+    pub width: usize,
+    /// The type asked for, as Rust names it (`core::any::type_name`).
+    pub requested: &'static str,
+    /// The kind of the type asked for.
+    pub requested_kind: Kind,
+    /// The width of the type asked for, in bytes.
+    pub requested_width: usize,
+    /// The type matches, but a writable cell was asked of a read-only view.
+    pub readonly: bool,
+}
+
+impl TypeMismatch {
+    /// The value type of the atomic's kind and width, as the fix to suggest.
+    fn fitting(&self) -> &'static str {
+        const BYTES: [&str; 5] = ["[u8; 1]", "[u8; 2]", "[u8; 4]", "[u8; 8]", "[u8; 16]"];
+        let i = match self.width {
+            1 => 0,
+            2 => 1,
+            4 => 2,
+            8 => 3,
+            _ => 4,
+        };
+        match self.kind {
+            Kind::Int => ["i8", "i16", "i32", "i64", "i128"][i],
+            Kind::Uint => ["u8", "u16", "u32", "u64", "u128"][i],
+            Kind::Bytes => BYTES[i],
+            Kind::Bool => "bool",
+            Kind::Float if self.width == 4 => "f32",
+            Kind::Float => "f64",
+        }
+    }
+}
+
+impl fmt::Display for TypeMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.readonly {
+            return write!(
+                f,
+                "this atomic is a read-only view: it has no writable {} cell; use \
+                 as_readonly::<{}>() to load it",
+                self.requested, self.requested
+            );
+        }
+        write!(
+            f,
+            "this atomic holds {}-byte {} values, not {} ({}-byte {}): ask for {}",
+            self.width,
+            self.kind,
+            self.requested,
+            self.requested_width,
+            self.requested_kind,
+            self.fitting()
+        )
+    }
+}
+
+impl core::error::Error for TypeMismatch {}

@@ -84,8 +84,8 @@ pub use cell::wait::WaitOutcome;
 pub use cell::width::Width;
 pub use error::{
     AlignmentError, BitIndexError, Error, LayoutAlignmentError, MemoryOrderError, OperandError,
-    OperandValue, ReadOnlyRegionError, SizeError, UnsupportedOperation, UnsupportedWidth,
-    WidthReason,
+    OperandValue, ReadOnlyRegionError, SizeError, TypeMismatch, UnsupportedOperation,
+    UnsupportedWidth, WidthReason,
 };
 pub use fields::event::Event;
 #[cfg(feature = "std")]

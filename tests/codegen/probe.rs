@@ -67,6 +67,18 @@ pub fn probe_dyn_load(a: &DynAtomicView<'_>) -> u128 {
     a.load().map_or(0, |v| v.as_u128())
 }
 
+/// A summing loop of dynamic loads over a view the loop does not change: the width switch
+/// is hoisted out of the loop, so some loop runs the loads with no branch inside.
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn probe_dyn_load_loop(a: &DynAtomicView<'_>, n: u64) -> u64 {
+    let mut sum = 0u64;
+    for _ in 0..n {
+        sum = sum.wrapping_add(a.load().map_or(0, |v| v.as_u128() as u64));
+    }
+    sum
+}
+
 /// A field load through a mapped `Segment`: the payload pointer, then the field.
 #[cfg(feature = "shm")]
 #[inline(never)]
@@ -87,6 +99,7 @@ fn main() {
     let view = black_box(&view);
     let old = probe_dyn_fetch_add(view);
     let now = probe_dyn_load(view);
+    let sum = probe_dyn_load_loop(view, black_box(3));
     #[cfg(feature = "shm")]
     if let Ok(dir) = std::env::temp_dir().canonicalize() {
         let path = dir.join(format!("codegen_probe_{}", std::process::id()));
@@ -97,7 +110,7 @@ fn main() {
         }
     }
     println!(
-        "requests={} errors={} cmpxchg={ok} dynamic={old}->{now}",
+        "requests={} errors={} cmpxchg={ok} dynamic={old}->{now} sum={sum}",
         probe_load_u64(s),
         s.errors().load()
     );

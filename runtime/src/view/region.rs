@@ -343,7 +343,7 @@ impl<T: Value> ReadOnly<'_, T> {
     }
 
     #[inline]
-    fn raw(&self, o: core::sync::atomic::Ordering) -> RawOf<T> {
+    pub(crate) fn raw(&self, o: core::sync::atomic::Ordering) -> RawOf<T> {
         // SAFETY: `read_at` checked alignment and bounds (valid for reads for 'a by the
         // region's contract), the memory is written only atomically, and it checked
         // `has_write_free_load()`.

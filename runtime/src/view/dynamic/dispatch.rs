@@ -12,7 +12,11 @@ use core::fmt;
 use crate::cell::atomic::{Atomic, CmpxchgResult};
 use crate::cell::ops::{OpSet, OpType};
 use crate::cell::order::MemoryOrder;
-use crate::cell::value::{Arithmetic, Bitwise, Integer, Kind, Value};
+use core::sync::atomic::Ordering;
+
+use portable_atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64};
+
+use crate::cell::value::{Arithmetic, Bitwise, Integer, Kind, RawInt, Storage, Value};
 use crate::cell::width::{Width, not_a_width};
 use crate::error::{Error, UnsupportedOperation};
 use crate::view::dynamic::operand::Operand;
@@ -97,6 +101,15 @@ macro_rules! cells {
             fn readonly(self) -> bool {
                 matches!(self, $(Cell::$r(_))|*)
             }
+
+            /// The address of the value.
+            #[inline]
+            fn as_ptr(self) -> *mut u8 {
+                match self {
+                    $(Cell::$v(a) => a.as_ptr(),)*
+                    $(Cell::$r(r) => r.as_ptr().cast_mut(),)*
+                }
+            }
         }
     };
 }
@@ -113,6 +126,29 @@ cells! {
     Bool RBool bool, W1 => Kind::Bool,
     F32 RF32 f32, W4 => Kind::Float,
     F64 RF64 f64, W8 => Kind::Float,
+}
+
+/// The load of a `S::WIDTH`-byte cell at `p`, as storage bits.
+///
+/// # Safety
+///
+/// As [`Storage::load_readonly`]: `p` is aligned and valid for reads, only written
+/// atomically during the call, and `S::has_write_free_load()`.
+#[inline(always)]
+unsafe fn load_at<S: Storage>(p: *mut u8, o: Ordering) -> u128 {
+    // SAFETY: the caller's contract is `load_readonly`'s.
+    unsafe { S::load_readonly(p.cast(), o) }.to_u128()
+}
+
+/// A load wider than the native word, out of line (in most builds a call into
+/// portable-atomic), taking the cell in registers: through the writable atomic, whose load
+/// may be a compare-exchange, or through the read-only view, made only where loads do not
+/// write.
+#[inline(never)]
+fn load_wide(cell: Cell<'_>, o: Ordering) -> u128 {
+    with_cell!(cell,
+        rw a => a.storage().load(o).to_u128(),
+        ro r => r.raw(o).to_u128())
 }
 
 /// What a dynamic operation asks of a value type beyond [`Value`]: the typed method
@@ -319,6 +355,25 @@ impl<'a> Core<'a> {
         }
     }
 
+    /// The region the cell was made from: its address, its width as the length, and
+    /// writable or read-only as the cell is.
+    #[inline]
+    pub(super) fn region(self) -> Region<'a> {
+        let (ptr, len) = (self.cell.as_ptr(), self.width().bytes());
+        if self.readonly() {
+            // SAFETY: the cell is a `ReadOnly<'a, _>` of `len` bytes at `ptr`, made by
+            // `Region::read_at` from a region with `from_raw_parts_readonly`'s contract
+            // for 'a (or from a shared reference): valid for reads, written only
+            // atomically.
+            unsafe { Region::from_raw_parts_readonly(ptr, len) }
+        } else {
+            // SAFETY: the cell is an `&'a Atomic<_>` of `len` bytes at `ptr`: valid for
+            // reads and writes for 'a, and accessed only atomically (the contract under
+            // which `Region::atomic_at` or `DynAtomic`'s own storage made it).
+            unsafe { Region::from_raw_parts(ptr, len) }
+        }
+    }
+
     #[inline(always)]
     fn value(self, bits: u128) -> DynValue {
         DynValue::from_bits(bits, self.width(), self.kind)
@@ -336,12 +391,37 @@ impl<'a> Core<'a> {
     }
 
     /// Every kind offers `load`, writable or not, so it needs no check.
+    ///
+    /// Dispatched on the width alone, not on the sixteen cells: a load is the same
+    /// instruction for every kind of a width and, up to the native word, for a writable
+    /// cell and a read-only one. A switch this small is one the optimiser hoists out of a
+    /// caller's loop (unswitching) when the view is loop invariant, so such a loop runs
+    /// the typed load; through the sixteen-way `with_cell!` it kept a jump per load.
     #[inline(always)]
     pub(super) fn load(self, o: MemoryOrder) -> Result<DynValue, Error> {
         debug_assert!(self.ops_supported().contains(OpType::Load));
-        let b = with_cell!(self.cell,
-            rw a => a.load_explicit(o).map(bits),
-            ro r => r.load_explicit(o).map(bits))?;
+        let o = o.check_load(OpType::Load)?;
+        let p = self.cell.as_ptr();
+        const NATIVE: usize = core::mem::size_of::<usize>();
+        #[allow(
+            clippy::multiple_unsafe_ops_per_block,
+            reason = "one call per width, all under the one contract of the SAFETY comment"
+        )]
+        // SAFETY: `p` is the cell's address, aligned to the width (checked when the cell
+        // was made) and valid for reads for 'a, and the memory is only written atomically
+        // (the region's contract). Each width loaded here is at most the native word, whose
+        // loads never write (`write_free_load`).
+        let b = unsafe {
+            match self.width() {
+                // `bool` reads any non-zero byte as `true`, as `Atomic<bool>` does.
+                Width::W1 if self.kind == Kind::Bool => (load_at::<AtomicU8>(p, o) != 0) as u128,
+                Width::W1 => load_at::<AtomicU8>(p, o),
+                Width::W2 if NATIVE >= 2 => load_at::<AtomicU16>(p, o),
+                Width::W4 if NATIVE >= 4 => load_at::<AtomicU32>(p, o),
+                Width::W8 if NATIVE >= 8 => load_at::<AtomicU64>(p, o),
+                _ => load_wide(self.cell, o),
+            }
+        };
         Ok(self.value(b))
     }
 

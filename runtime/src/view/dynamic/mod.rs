@@ -18,14 +18,16 @@
 //! By concern: `values` ([`AType`], [`DynValue`]), `operand` ([`Operand`] and whether it
 //! fits), `dispatch` (the list of typed cells and every operation's way to them),
 //! `methods` (the public methods both handles share), `owned` ([`DynAtomic`],
-//! [`atomic`]), `view` ([`DynAtomicView`], [`atomicview`]) and `wait` (blocking waits on
-//! 4-byte values, with `std`).
+//! [`atomic`]), `view` ([`DynAtomicView`], [`atomicview`]), `typed` (`as_atomic` and
+//! `as_readonly`: the typed cell, checked once, for hot loops) and `wait` (blocking waits
+//! on 4-byte values, with `std`).
 
 mod dispatch;
 #[macro_use]
 mod methods;
 mod operand;
 mod owned;
+mod typed;
 mod values;
 mod view;
 #[cfg(feature = "std")]
