@@ -122,7 +122,9 @@ macro_rules! row {
                     timed(n, || $dynamic)
                 }),
                 Box::new(move |n| {
-                    let $d = v;
+                    // A view is `Copy`: held by value, as a user holds the one
+                    // `RawSegment::field` returns.
+                    let $d = *v;
                     timed(n, || $dynamic)
                 }),
             ],

@@ -25,6 +25,12 @@ use crate::view::dynamic::view::DynAtomicView;
 /// 16-byte atomics are lock-free here, like an owned `Atomic<u128>`: it is not shared
 /// memory. `Display` reads like Python's `repr`.
 ///
+/// Each operation dispatches on the width, which an owned atomic keeps in its own memory:
+/// in a loop of loads alone that is 2-4x a typed load (about 0.5-1 ns). A hot loop takes
+/// [`view`](Self::view) (a `Copy` value the compiler keeps in registers and switches on
+/// once, outside the loop) or [`as_atomic`](Self::as_atomic) once before the loop, and
+/// runs at the typed speed.
+///
 /// ```
 /// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, OpType, atomic};

@@ -22,6 +22,10 @@ use crate::view::region::Region;
 /// [`UnsupportedOperation`](crate::UnsupportedOperation) with `readonly: true`. The view
 /// borrows the region's memory for `'a`, so it cannot outlive it.
 ///
+/// A view is `Copy`: held by value in a loop, its width is a loop invariant the compiler
+/// switches on once, outside the loop, so `view.load()` in a loop costs what a typed load
+/// does. [`as_atomic`](Self::as_atomic) hands out the typed cell itself.
+///
 /// ```
 /// # use shm_atomics_runtime as shm_atomics;
 /// use shm_atomics::{AType, Error, Region, atomicview};
