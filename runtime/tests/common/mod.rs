@@ -1,0 +1,96 @@
+//! Helpers shared by the dynamic API's test targets (`dynamic`, `dynamic_ops`,
+//! `dynamic_model`): the widths and atypes, an aligned buffer, error predicates, a call of
+//! any operation by its `OpType`, and an expected-value constructor.
+#![allow(dead_code)]
+
+use shm_atomics_runtime::{AType, DynAtomicView, DynValue, Error, Kind, OpType, Operand, atomic};
+
+pub const WIDTHS: [usize; 5] = [1, 2, 4, 8, 16];
+pub const ATYPES: [AType; 3] = [AType::Int, AType::Uint, AType::Bytes];
+
+#[repr(C, align(16))]
+pub struct Buf(pub [u8; 64]);
+
+pub fn is_operand_err(r: Result<impl core::fmt::Debug, Error>) -> bool {
+    matches!(r, Err(Error::Operand(_)))
+}
+
+pub fn unsupported(r: Result<impl core::fmt::Debug, Error>, op: OpType, readonly: bool) -> bool {
+    matches!(r, Err(Error::UnsupportedOperation(e)) if e.op == op && e.readonly == readonly)
+}
+
+pub fn order_err(r: Result<impl core::fmt::Debug, Error>) -> bool {
+    matches!(r, Err(Error::MemoryOrder(_)))
+}
+
+/// Calls `op` with operand `v` (both operands of a compare-exchange are `v`).
+pub fn call(a: &DynAtomicView<'_>, op: OpType, v: Operand) -> Result<(), Error> {
+    use OpType::*;
+    match op {
+        Load => a.load().map(drop),
+        Store => a.store(v),
+        Exchange => a.exchange(v).map(drop),
+        CmpxchgWeak => a.cmpxchg_weak(v, v).map(drop),
+        CmpxchgStrong => a.cmpxchg_strong(v, v).map(drop),
+        UpdateFetch => a.update_fetch(|x| x).and(a.fetch_update(|x| x)).map(drop),
+        UpdateVals => a.update_vals(|x| x).map(drop),
+        BitTest => a.bit_test(0).map(drop),
+        BitCompl => a.bit_compl(0).map(drop),
+        BitSet => a.bit_set(0).map(drop),
+        BitReset => a.bit_reset(0).map(drop),
+        BinOr => a.bin_or(v),
+        BinXor => a.bin_xor(v),
+        BinAnd => a.bin_and(v),
+        BinNot => a.bin_not(),
+        BinFetchOr => a.bin_fetch_or(v).map(drop),
+        BinFetchXor => a.bin_fetch_xor(v).map(drop),
+        BinFetchAnd => a.bin_fetch_and(v).map(drop),
+        BinFetchNot => a.bin_fetch_not().map(drop),
+        Add => a.add(v),
+        Sub => a.sub(v),
+        Inc => a.inc(),
+        Dec => a.dec(),
+        Neg => a.neg(),
+        FetchAdd => a.fetch_add(v).map(drop),
+        FetchSub => a.fetch_sub(v).map(drop),
+        FetchInc => a.fetch_inc().map(drop),
+        FetchDec => a.fetch_dec().map(drop),
+        FetchNeg => a.fetch_neg().map(drop),
+        other => panic!("operation {other} not covered by this test"),
+    }
+}
+
+/// An operand that fits every width of `kind`.
+pub fn operand_for(kind: Kind, width: usize) -> Operand {
+    match kind {
+        Kind::Int | Kind::Uint => Operand::from(1u8),
+        Kind::Bytes => Operand::from(&[0u8; 16][..width]),
+        Kind::Bool => Operand::from(true),
+        Kind::Float => Operand::from(1.0f32),
+    }
+}
+
+/// Every kind and width a dynamic atomic accepts.
+pub fn kinds_and_widths() -> Vec<(Kind, usize)> {
+    let mut v = Vec::new();
+    for kind in [Kind::Int, Kind::Uint, Kind::Bytes] {
+        for w in WIDTHS {
+            v.push((kind, w));
+        }
+    }
+    v.extend([(Kind::Bool, 1), (Kind::Float, 4), (Kind::Float, 8)]);
+    v
+}
+
+/// Test-only constructor of expected values.
+pub trait FromI {
+    fn from_i(v: i128, width: usize) -> DynValue;
+}
+
+impl FromI for DynValue {
+    fn from_i(v: i128, width: usize) -> DynValue {
+        let a = atomic(width, AType::Int).unwrap();
+        a.store(v).unwrap();
+        a.load().unwrap()
+    }
+}
