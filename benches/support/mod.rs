@@ -1,5 +1,5 @@
 //! Measurement helpers shared by the criterion suites (`benches/`) and the one-run report
-//! (`benches/report.rs`), so both measure the same way.
+//! (`benches/report/`), so both measure the same way.
 #![allow(dead_code)]
 
 use std::hint::black_box;
