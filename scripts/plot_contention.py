@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Plot the contention-scaling CSV of `benches/report.rs`.
+"""Plot the contention-scaling CSV of the bench report (`benches/report/`).
 
     cargo bench --bench report -- --csv target/contention.csv
     python3 scripts/plot_contention.py target/contention.csv docs/contention.png \
