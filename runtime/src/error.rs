@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::cell::ops::OpType;
 use crate::cell::order::MemoryOrder;
-use crate::cell::value::Kind;
+use crate::cell::value::{Kind, TypeName};
 
 /// Every error of this crate. Each variant wraps a struct with the details, so code can
 /// match on the variant and read the fields, and `Display` says what to do.
@@ -684,28 +684,6 @@ pub struct TypeMismatch {
     pub readonly: bool,
 }
 
-impl TypeMismatch {
-    /// The value type of the atomic's kind and width, as the fix to suggest.
-    fn fitting(&self) -> &'static str {
-        const BYTES: [&str; 5] = ["[u8; 1]", "[u8; 2]", "[u8; 4]", "[u8; 8]", "[u8; 16]"];
-        let i = match self.width {
-            1 => 0,
-            2 => 1,
-            4 => 2,
-            8 => 3,
-            _ => 4,
-        };
-        match self.kind {
-            Kind::Int => ["i8", "i16", "i32", "i64", "i128"][i],
-            Kind::Uint => ["u8", "u16", "u32", "u64", "u128"][i],
-            Kind::Bytes => BYTES[i],
-            Kind::Bool => "bool",
-            Kind::Float if self.width == 4 => "f32",
-            Kind::Float => "f64",
-        }
-    }
-}
-
 impl fmt::Display for TypeMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.readonly {
@@ -724,7 +702,7 @@ impl fmt::Display for TypeMismatch {
             self.requested,
             self.requested_width,
             self.requested_kind,
-            self.fitting()
+            TypeName(self.kind, self.width)
         )
     }
 }

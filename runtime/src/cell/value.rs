@@ -98,6 +98,24 @@ impl fmt::Display for Kind {
     }
 }
 
+/// The Rust value type of a kind and a width in bytes, displayed without allocating:
+/// `i32`, `u128`, `bool`, `f64`, `[u8; 16]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TypeName(pub(crate) Kind, pub(crate) usize);
+
+impl fmt::Display for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let TypeName(kind, width) = *self;
+        match kind {
+            Kind::Int => write!(f, "i{}", width * 8),
+            Kind::Uint => write!(f, "u{}", width * 8),
+            Kind::Float => write!(f, "f{}", width * 8),
+            Kind::Bool => f.write_str("bool"),
+            Kind::Bytes => write!(f, "[u8; {width}]"),
+        }
+    }
+}
+
 pub(crate) mod sealed {
     pub trait Sealed {}
 }

@@ -8,7 +8,7 @@ use std::format;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use crate::cell::value::Kind;
+use crate::cell::value::{Kind, TypeName};
 use crate::layout::fingerprint::fp;
 use crate::layout::{FieldType, LayoutDesc, MAX_ALIGN};
 
@@ -172,13 +172,7 @@ impl FieldDescBuf {
 
 /// The Rust type of a value: `i32`, `u128`, `bool`, `f64`, `[u8; 16]`.
 pub fn value_type_name(kind: Kind, width: usize) -> String {
-    match kind {
-        Kind::Int => format!("i{}", width * 8),
-        Kind::Uint => format!("u{}", width * 8),
-        Kind::Float => format!("f{}", width * 8),
-        Kind::Bool => "bool".to_string(),
-        Kind::Bytes => format!("[u8; {width}]"),
-    }
+    TypeName(kind, width).to_string()
 }
 
 /// Why a descriptor could not be decoded.

@@ -8,14 +8,13 @@
 //! traits' (`Bitwise`, `Arithmetic`, `Integer`), reached through [`Ops`].
 
 use core::fmt;
-
-use crate::cell::atomic::{Atomic, CmpxchgResult};
-use crate::cell::ops::{OpSet, OpType};
-use crate::cell::order::MemoryOrder;
 use core::sync::atomic::Ordering;
 
 use portable_atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64};
 
+use crate::cell::atomic::{Atomic, CmpxchgResult};
+use crate::cell::ops::{OpSet, OpType};
+use crate::cell::order::MemoryOrder;
 use crate::cell::value::{Arithmetic, Bitwise, Integer, Kind, RawInt, Storage, Value};
 use crate::cell::width::{Width, not_a_width};
 use crate::error::{Error, UnsupportedOperation};
