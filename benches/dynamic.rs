@@ -358,32 +358,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let (v4, v2, v1) = (raw.field("w4")?, raw.field("w2")?, raw.field("w1")?);
 
+    // A load at each width, its result used as `as_u128()`.
+    macro_rules! load_row {
+        ($name:literal, $t:expr, $d:expr, $v:expr) => {
+            row!($name, |a| a.load(), |a| ok(a.load()).as_u128(), $t, $d, $v)
+        };
+    }
     let mut rows = vec![
-        row!("load", |a| a.load(), |a| ok(a.load()).as_u128(), t, d, v),
-        row!(
-            "load_4",
-            |a| a.load(),
-            |a| ok(a.load()).as_u128(),
-            &t4,
-            &d4,
-            &v4
-        ),
-        row!(
-            "load_2",
-            |a| a.load(),
-            |a| ok(a.load()).as_u128(),
-            &t2,
-            &d2,
-            &v2
-        ),
-        row!(
-            "load_1",
-            |a| a.load(),
-            |a| ok(a.load()).as_u128(),
-            &t1,
-            &d1,
-            &v1
-        ),
+        load_row!("load", t, d, v),
+        load_row!("load_4", &t4, &d4, &v4),
+        load_row!("load_2", &t2, &d2, &v2),
+        load_row!("load_1", &t1, &d1, &v1),
         row!(
             "store",
             |a| a.store(bb(1)),
