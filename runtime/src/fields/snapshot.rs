@@ -11,7 +11,7 @@ use std::vec::Vec;
 use crate::cell::atomic::Atomic;
 use crate::cell::value::{Kind, write_free_load};
 use crate::error::{Error, SizeError, UnsupportedWidth, WidthReason};
-use crate::fields::copy::load_value;
+use crate::fields::copy::{for_each_value_buf, load_value};
 use crate::fields::protocol::{self, TORN};
 use crate::fields::seq_error::SeqError;
 use crate::fields::seq_raw::{RecordError, read_record};
@@ -326,12 +326,11 @@ fn copy_value(
 
 /// Normalizes the `bool` values of a record copied at `base` in `out`.
 fn normalize_bools(d: &LayoutDescBuf, base: usize, out: &mut [u8]) {
-    for leaf in d.leaves() {
-        if leaf.kind == Kind::Bool {
-            let b = &mut out[base + leaf.offset];
+    for_each_value_buf(d, base, &mut |offset, _, kind| {
+        if let Some(b) = out.get_mut(offset).filter(|_| kind == Kind::Bool) {
             *b = (*b != 0) as u8;
         }
-    }
+    });
 }
 
 impl LayoutDescBuf {
