@@ -61,7 +61,7 @@ fn repr(slf: &Bound<'_, PyAny>, value: Bound<'_, PyAny>) -> PyResult<String> {
 macro_rules! java_class {
     ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $cell:ty, $width:expr, $kind:expr, $typed:expr, $zero:expr, $dispatch:ident, numeric: $numeric:tt, on: $kinds:expr, $needs:literal, $on_typed:expr) => {
         $(#[doc = $doc])*
-        #[pyclass(frozen, name = $name, module = "shm_atomics.atomos.atomic")]
+        #[pyclass(frozen, subclass, name = $name, module = "shm_atomics.atomos.atomic")]
         pub struct $cls {
             core: Core<$cell>,
         }
@@ -122,6 +122,18 @@ macro_rules! java_class {
             #[getter]
             fn readonly(&self) -> bool {
                 matches!(self.core.cell, Cell::Ro(_))
+            }
+
+            /// Pickling raises: the object is this process's (over its own storage or a
+            /// buffer of this process); share a value between processes with
+            /// `shm_atomics.atomos.multiprocessing.atomic`.
+            fn __reduce__(&self) -> PyResult<()> {
+                Err(PyTypeError::new_err(concat!(
+                    $name, " of shm_atomics.atomos.atomic lives in this process only and ",
+                    "cannot be pickled or sent to another process: use ",
+                    "shm_atomics.atomos.multiprocessing.atomic.", $name,
+                    " (shared memory) instead"
+                )))
             }
 
             fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {

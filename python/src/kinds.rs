@@ -48,7 +48,7 @@ pub fn owned<C>(
 macro_rules! class {
     ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $module:literal, $cell:ty) => {
         $(#[doc = $doc])*
-        #[pyclass(frozen, name = $name, module = $module)]
+        #[pyclass(frozen, subclass, name = $name, module = $module)]
         pub struct $cls {
             /// The memory and its typed cell.
             pub core: Core<$cell>,
@@ -232,7 +232,7 @@ impl AtomicBool {
 macro_rules! any_class {
     ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $module:literal) => {
         $(#[doc = $doc])*
-        #[pyclass(frozen, name = $name, module = $module)]
+        #[pyclass(frozen, subclass, name = $name, module = $module)]
         pub struct $cls {
             /// The memory.
             pub core: Core<BytesCell>,

@@ -9,13 +9,13 @@ object unlinks the block when it is closed or collected. Subclasses may define t
 `__init__` and attributes (pickled along).
 
     >>> import ctypes
-import struct
     >>> from shm_atomics.atomos.multiprocessing.atomic import AtomicNumber
     >>> n = AtomicNumber(typecode_or_type=ctypes.c_int, value=1)
     >>> n.add_and_get(2)
     3
 """
 import ctypes
+import struct
 from multiprocessing import sharedctypes
 
 from ... import BOOL, BYTES, FLOAT, INT, UINT
