@@ -76,8 +76,8 @@ def leak_scenario():
     atom = Atom(0)
     ref = a.AtomicLong(0)
     for _ in range(100):
-        pool.apply(add_one, (ref,))
-        pool.apply(swap_many, (atom, 1))
+        pool.apply_async(add_one, (ref,)).get(60)
+        pool.apply_async(swap_many, (atom, 1)).get(60)
     assert ref.get() == 100 and atom.deref() == 100
     del n, p, atom, ref
     pool.close()

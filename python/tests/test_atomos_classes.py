@@ -103,7 +103,7 @@ def test_multiprocessing_numbers_take_a_ctypes_type_and_subclass():
     assert s.add_and_get(1) == -32768  # wraps at the C type's width
     s.set(0)
     with mp.get_context("spawn").Pool(2) as pool:
-        assert pool.map(_bump, [s] * 10) == ["shared"] * 10
+        assert pool.map_async(_bump, [s] * 10).get(120) == ["shared"] * 10
     assert s.get() == 10
     f = mp_atomic.AtomicNumber(typecode_or_type="f", value=1.5)
     assert f.add_and_get(0.25) == 1.75 and f.get() == 1.75

@@ -4,6 +4,7 @@ process-local objects that refuse to be pickled."""
 import os
 import pickle
 import signal
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from shm_atomics.atomos.multiprocessing import atomic as mp_atomic
 from shm_atomics.atomos.multiprocessing.atom import Atom as SharedAtom
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parents[1]
 DEADLINE = 300
 
 
@@ -53,7 +55,22 @@ def test_the_creator_owns_the_block_and_unpickled_copies_do_not():
         n.get()
 
 
-def test_blocks_of_a_sigkilled_creator_are_found_and_removed():
+def _shma_gc():
+    """Removes orphans with `shma gc` (built with cargo); the names it reports."""
+    cargo = shutil.which("cargo")
+    assert cargo, "cargo is needed to build shma (install Rust)"
+    subprocess.run([cargo, "build", "--quiet", "--all-features", "--bin", "shma"],
+                   cwd=ROOT, check=True, timeout=DEADLINE)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    shma = (target if target.is_absolute() else ROOT / target) / "debug" / "shma"
+    out = subprocess.run([str(shma), "gc"], capture_output=True, text=True,
+                         timeout=DEADLINE, check=True)
+    return [Path(line.split()[1]).name for line in out.stdout.splitlines()
+            if line.startswith("removed /dev/shm/")]
+
+
+@pytest.mark.parametrize("collect", [collect_orphans, _shma_gc])
+def test_blocks_of_a_sigkilled_creator_are_found_and_removed(collect):
     code = ("from shm_atomics.atomos.multiprocessing.atom import Atom\n"
             "from shm_atomics.atomos.multiprocessing.atomic import AtomicInteger\n"
             "a, n = Atom([1]), AtomicInteger(1)\n"
@@ -73,7 +90,7 @@ def test_blocks_of_a_sigkilled_creator_are_found_and_removed():
         p.stdout.close()
     assert all((Path("/dev/shm") / n).exists() for n in names)
     assert set(names) <= set(orphans())
-    removed = collect_orphans()
+    removed = collect()
     assert set(names) <= set(removed)
     assert not any((Path("/dev/shm") / n).exists() for n in names)
     live = SharedAtom(0)  # a live creator's block is left alone

@@ -48,7 +48,7 @@ def test_compare_and_set_by_equality_across_processes():
 def test_pool_workers_share_the_value():
     n = AtomicInteger(0)
     with mp.get_context("spawn").Pool(2) as pool:
-        pids = pool.map(w.add_one, [n] * 50, chunksize=1)
+        pids = pool.map_async(w.add_one, [n] * 50, chunksize=1).get(DEADLINE)
     assert n.get() == 50 and len(pids) == 50
 
 
@@ -110,3 +110,19 @@ def test_a_swap_function_that_uses_its_own_atom_raises():
     with pytest.raises(RuntimeError, match="must not use the same reference"):
         atom.swap(lambda v: atom.deref())
     assert atom.swap(w.inc) == 1  # the lock was released
+
+
+def test_threads_and_processes_swap_together():
+    import threading
+
+    atom = Atom(0)
+    ctx = mp.get_context("fork")
+    procs = [ctx.Process(target=w.swap_many, args=(atom, 5_000)) for _ in range(2)]
+    threads = [threading.Thread(target=w.swap_many, args=(atom, 2_500)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    _run_all(procs)
+    for t in threads:
+        t.join(DEADLINE)
+        assert not t.is_alive()
+    assert atom.deref() == 20_000

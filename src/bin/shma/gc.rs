@@ -1,7 +1,7 @@
 //! `shma gc [DIR] [--dead-creators]`: remove what killed creators left behind.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use shm_atomics::{RawSegment, remove_leftovers};
 
@@ -11,8 +11,13 @@ use crate::{Result, advice};
 
 /// `shma gc [DIR] [--dead-creators]`: removes this user's leftover temporary files in
 /// DIR (their creator is gone), and with `--dead-creators` also every segment (that
-/// the openers accept) whose creating process is gone; prints one line per removal.
+/// the openers accept) whose creating process is gone. Without DIR (or with DIR
+/// `/dev/shm`) also this user's Python shared-memory blocks (`/dev/shm/shma_py_<pid>_*`)
+/// whose creator is gone. Prints one line per removal.
 pub fn run(dir: Option<PathBuf>, dead_creators: bool) -> Result<()> {
+    let py_blocks = dir
+        .as_deref()
+        .is_none_or(|d| d == Path::new(crate::pyblocks::SHM_DIR));
     let dir = dir_or_default(dir)?;
     let mut s = String::new();
     for t in remove_leftovers(&dir).map_err(|e| advice::message(&e))? {
@@ -22,6 +27,14 @@ pub fn run(dir: Option<PathBuf>, dead_creators: bool) -> Result<()> {
             t.creator_pid,
             t.len
         ));
+    }
+    if py_blocks {
+        for (path, pid) in crate::pyblocks::remove_orphans(Path::new(crate::pyblocks::SHM_DIR))? {
+            s.push_str(&format!(
+                "removed {} (Python shared-memory block of pid {pid}, gone)\n",
+                path.display()
+            ));
+        }
     }
     if dead_creators {
         let entries = fs::read_dir(&dir)

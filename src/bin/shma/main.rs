@@ -21,6 +21,7 @@ mod inspect;
 mod json;
 mod list;
 mod out;
+mod pyblocks;
 mod records;
 mod rm;
 mod values;
@@ -105,7 +106,10 @@ enum Command {
     #[command(long_about = "Remove this user's leftover temporary files of segment \
         creation in DIR (default: this user's segment directory): files named \
         `.shm-atomics.<pid>.<nanos>.tmp` (or the older `.<name>.<pid>.<nanos>.tmp`) whose \
-        creating process is gone and whose lock is free. With --dead-creators, also remove \
+        creating process is gone and whose lock is free; without DIR (or with /dev/shm), \
+        also this user's Python shared-memory blocks `/dev/shm/shma_py_<pid>_*` \
+        (shm_atomics.atomos.multiprocessing) whose creating process is gone. With \
+        --dead-creators, also remove \
         every segment whose creating process is gone (a process id can be reused, and a \
         segment often outlives its creator on purpose: use it when the creators own their \
         segments). Prints one line per removed file.")]
