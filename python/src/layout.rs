@@ -3,7 +3,7 @@
 //! `LayoutDescBuf::build` with the rules of `#[atomic_layout]`, so its descriptor and
 //! fingerprint are the ones Rust computes for the same struct.
 
-use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDescBuf};
@@ -11,7 +11,8 @@ use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDes
 /// A layout: what a segment holds. `Layout(name, fields, align=None)` with fields as
 /// `(name, type)`, `(name, type, array_len)` or `(name, type, array_len, align)` tuples
 /// (or `shm_atomics.Field`s); types are `"u8"`..`"u128"`, `"i8"`..`"i128"`, `"f32"`,
-/// `"f64"`, `"bool"`, `"[u8; N]"` (or `"bytesN"`) and nested `Layout`s.
+/// `"f64"`, `"bool"`, `"[u8; N]"` (or `"bytesN"`), nested `Layout`s, and the format
+/// version 2 types `"Event"`, `"Striped<T, N>"` and `("Seq", Layout)` (see `layout_v2`).
 #[pyclass(frozen, eq, module = "shm_atomics", name = "Layout")]
 #[derive(PartialEq)]
 pub struct PyLayout {
@@ -20,7 +21,7 @@ pub struct PyLayout {
 }
 
 /// The value type a string names: `(kind, width)`.
-fn value_type(s: &str) -> Option<(Kind, usize)> {
+pub fn value_type(s: &str) -> Option<(Kind, usize)> {
     let s = s.trim();
     let bits = |rest: &str| {
         rest.parse::<usize>()
@@ -75,24 +76,24 @@ fn field_spec(item: &Bound<'_, PyAny>) -> PyResult<FieldSpec> {
     let (array_len, align) = (opt(2)?, opt(3)?);
     let mut spec = if let Ok(l) = ty.cast::<PyLayout>() {
         FieldSpec::layout(&name, l.get().desc.clone())
+    } else if let Some(seq) = crate::layout_v2::seq_type(&name, &ty)? {
+        FieldSpec::of(&name, seq)
     } else if let Ok(s) = ty.extract::<String>() {
-        let low = s.trim();
-        if low.starts_with("Seq") || low.starts_with("Striped") || low == "Event" {
-            return Err(PyNotImplementedError::new_err(format!(
-                "field `{name}` has type {s}: Seq, Striped and Event fields are not \
-                 available from Python yet"
-            )));
+        if let Some(v2) = crate::layout_v2::v2_type(&name, &s, value_type)? {
+            FieldSpec::of(&name, v2)
+        } else {
+            let (kind, width) = value_type(&s).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "field `{name}`: unknown type {s:?}; use u8..u128, i8..i128, f32, f64, bool, \
+                 \"[u8; N]\" (N = 1, 2, 4, 8, 16), \"Event\", \"Striped<T, N>\", \
+                 (\"Seq\", Layout) or a Layout"
+                ))
+            })?;
+            FieldSpec::value(&name, kind, width)
         }
-        let (kind, width) = value_type(&s).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "field `{name}`: unknown type {s:?}; use u8..u128, i8..i128, f32, f64, bool, \
-                 \"[u8; N]\" (N = 1, 2, 4, 8, 16) or a Layout"
-            ))
-        })?;
-        FieldSpec::value(&name, kind, width)
     } else {
         return Err(PyTypeError::new_err(format!(
-            "field `{name}`: the type is a string such as \"u64\" or a Layout"
+            "field `{name}`: the type is a string such as \"u64\", a Layout or (\"Seq\", Layout)"
         )));
     };
     spec.array_len = array_len;

@@ -17,6 +17,7 @@ mod context;
 mod helpers;
 mod kinds;
 mod layout;
+mod layout_v2;
 mod memory;
 mod methods;
 mod ops;
