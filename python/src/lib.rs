@@ -23,6 +23,7 @@ mod methods;
 mod ops;
 mod seed;
 mod segment;
+mod seq_write;
 mod v2;
 mod values;
 mod wait;

@@ -270,7 +270,7 @@ pub struct PySeq {
 }
 
 /// The record's values as a dict (nested layouts as dicts, arrays as lists).
-fn record_dict<'py>(
+pub(crate) fn record_dict<'py>(
     py: Python<'py>,
     copy: &RecordCopy,
     desc: &LayoutDescBuf,
