@@ -607,6 +607,7 @@ if __name__ == "__main__":
     # Run as the module `reader`, the one live.py imports (not a second copy whose
     # `Refused` would be another class).
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     import reader
 
     sys.exit(reader.main(sys.argv[1:]))
