@@ -363,3 +363,22 @@ def sum_cmd(path: str, field: str, any_owner: bool, shared_write: bool) -> dict:
     return {"ok": True, "path": field, "kind": kind, "width": width, "cells": t["cells"],
             "sum": str(total),
             "cell_values": [read_value(c, 0, kind, width)["value"] for c in cells]}
+
+
+def locate_cmd(path: str, fields: list[str], any_owner: bool, shared_write: bool) -> dict:
+    """Each path of `fields` resolved by §16: what it names, where, and in which record."""
+    f, _, desc, _, _ = open_segment(path, any_owner, shared_write)
+    f.close()
+    out = []
+    for p in fields:
+        try:
+            loc = locate(desc, p)
+        except PathError as e:
+            out.append({"path": p, "ok": False, "kind": e.kind, "at": e.at, "error": str(e)})
+            continue
+        t = {k: v for k, v in loc["target"].items() if k != "layout"}
+        rec = loc["record"]
+        out.append({"path": p, "ok": True, "offset": loc["offset"], "target": t,
+                    "record": None if rec is None else {"path": rec["path"],
+                                                        "offset": rec["offset"]}})
+    return {"ok": True, "located": out}

@@ -16,6 +16,7 @@ mod common;
 mod handbuilt;
 mod layouts;
 mod live;
+mod paths;
 mod refusals;
 
 use common::check_segment;

@@ -8,6 +8,7 @@ Python 3.11, standard library only. Usage:
     python3 tests/format/reader.py [trust options] --read-record PATH --reads N
                                    [--min-distinct K] [--deadline SECONDS] FILE
     python3 tests/format/reader.py [trust options] --sum PATH FILE
+    python3 tests/format/reader.py [trust options] --locate PATH [--locate PATH...] FILE
 
 Prints one JSON object on stdout. For a valid segment (exit status 0):
 
@@ -27,6 +28,10 @@ or, when the record's writer died mid-write (§13.4),
     {"ok": false, "kind": "DeadWriter", "pid": p, "word": w, "reads": [...]}.
 --sum PATH prints {"ok": true, "path", "kind", "width", "cells", "sum", "cell_values"}:
 the striped counter at PATH summed as §14 says.
+--locate PATH prints {"ok": true, "located": [{"path", "ok": true, "offset", "target":
+{"what", ...}, "record": {"path", "offset"} or null}, or {"path", "ok": false, "kind",
+"at", "error"}...]}: each path resolved by §16 ("kind" is the class of §16.4).
+A path §16 refuses elsewhere prints {"ok": false, "kind": "Path", "path_kind", "at", ...}.
 
 With several files, one such object per line (exit status 1 if any is refused).
 For a refused file (exit status 1): {"ok": false, "kind": "Malformed", "error": "..."}
@@ -552,6 +557,7 @@ def main(argv: list[str]) -> int:
     any_owner = shared_write = False
     max_leaves = 1_000_000
     record = striped = None
+    paths: list[str] = []
     reads, min_distinct, seconds, fence_mode = 1, 0, 10.0, "auto"
     args = []
     it = iter(argv)
@@ -574,13 +580,15 @@ def main(argv: list[str]) -> int:
             fence_mode = next(it)
         elif a == "--sum":
             striped = next(it)
+        elif a == "--locate":
+            paths.append(next(it))
         else:
             args.append(a)
-    if not args or (record is not None or striped is not None) and len(args) != 1:
+    if not args or (record is not None or striped is not None or paths) and len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
     # The live protocols (§13, §14, §16) sit in live.py, which imports this module.
-    from live import PathError, read_record_cmd, sum_cmd
+    from live import PathError, locate_cmd, read_record_cmd, sum_cmd
 
     status = 0
     for path in args:  # several files: one JSON object per line
@@ -590,6 +598,8 @@ def main(argv: list[str]) -> int:
                                       fence_mode, any_owner, shared_write)
             elif striped is not None:
                 out = sum_cmd(path, striped, any_owner, shared_write)
+            elif paths:
+                out = locate_cmd(path, paths, any_owner, shared_write)
             else:
                 out = read_segment(path, any_owner, shared_write, max_leaves)
         except Refused as e:

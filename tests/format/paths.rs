@@ -1,0 +1,169 @@
+//! The path grammar of FORMAT.md section 16, as `tests/format/reader.py --locate` reads
+//! it from the document, against the Rust implementation: every path the walk lists
+//! resolves to the same offset, the other ends (records, counters, arrays, nested
+//! layouts) to the descriptor's offsets, paths inside a record name their record, and
+//! bad paths are refused with the class section 16.4 gives (and by `leaf()` too).
+
+use serde_json::{Value, json};
+use shm_atomics::{
+    Event, FieldDescBuf, Layout, LayoutDescBuf, Segment, Seq, Striped, atomic_layout,
+};
+
+use crate::common::reader_path;
+
+#[atomic_layout]
+pub struct Pose {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[atomic_layout]
+pub struct Net {
+    pub rx: u64,
+    pub tx: u64,
+}
+
+#[atomic_layout]
+pub struct Robot {
+    pub id: u32,
+    pub pose: Seq<Pose>,
+}
+
+#[atomic_layout]
+pub struct Named {
+    pub hits: Striped<u64, 4>,
+    pub per_core: [Striped<u32, 2>; 3],
+    pub pose: Seq<Pose>,
+    pub robots: [Robot; 2],
+    pub net: Net,
+    pub hist: [u16; 4],
+    pub ready: Event,
+    pub evs: [Event; 3],
+    pub x_1: u8,
+}
+
+fn field<'a>(d: &'a LayoutDescBuf, name: &str) -> &'a FieldDescBuf {
+    d.fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+}
+
+fn locate(path: &std::path::Path, paths: &[&str]) -> Vec<Value> {
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(reader_path());
+    for p in paths {
+        cmd.args(["--locate", p]);
+    }
+    let out = cmd.arg(path).output().expect("python3 runs");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "reader.py --locate printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(v["ok"], json!(true), "{v}");
+    v["located"].as_array().expect("located").clone()
+}
+
+/// A path, what it names, its offset, and the record it is inside (path, offset).
+type Case = (
+    &'static str,
+    &'static str,
+    usize,
+    Option<(&'static str, usize)>,
+);
+
+#[test]
+fn reader_paths_agree_with_rust() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("named");
+    drop(Segment::<Named>::create(&file).expect("create"));
+    let d = LayoutDescBuf::from_desc(&Named::DESC);
+
+    // Every leaf the runtime's walk lists: a value, cell or event at the walk's offset.
+    let leaves: Vec<_> = d.leaves().collect();
+    let paths: Vec<&str> = leaves.iter().map(|l| l.path.as_str()).collect();
+    let got = locate(&file, &paths);
+    assert_eq!(got.len(), leaves.len());
+    for (g, l) in got.iter().zip(&leaves) {
+        assert_eq!(g["ok"], json!(true), "{g}");
+        assert_eq!(g["offset"], json!(l.offset), "{}", l.path);
+        assert_eq!(g["target"]["width"], json!(l.width), "{}", l.path);
+        assert_eq!(d.leaf(&l.path).map(|x| x.offset), Some(l.offset));
+    }
+
+    // The other ends of section 16.2, and the record a path is inside (16.3).
+    let pose = field(&d, "pose").offset;
+    let robots = field(&d, "robots").offset;
+    let robot = Robot::SIZE;
+    let robot_pose = LayoutDescBuf::from_desc(&Robot::DESC).fields[1].offset;
+    let per_core = field(&d, "per_core").offset;
+    let rec_at = 8; // max(8, Pose's alignment): the record after its sequence word
+    let cases: Vec<Case> = vec![
+        ("hits", "striped", field(&d, "hits").offset, None),
+        ("per_core", "array", per_core, None),
+        ("per_core[2]", "striped", per_core + 2 * 2 * 128, None),
+        ("per_core[2][1]", "cell", per_core + 2 * 2 * 128 + 128, None),
+        ("pose", "seq", pose, None),
+        ("pose.y", "value", pose + rec_at + 8, Some(("pose", pose))),
+        ("robots", "array", robots, None),
+        ("robots[1]", "layout", robots + robot, None),
+        ("robots[1].pose", "seq", robots + robot + robot_pose, None),
+        (
+            "robots[1].pose.x",
+            "value",
+            robots + robot + robot_pose + rec_at,
+            Some(("robots[1].pose", robots + robot + robot_pose)),
+        ),
+        ("net", "layout", field(&d, "net").offset, None),
+        ("hist", "array", field(&d, "hist").offset, None),
+        ("ready", "event", field(&d, "ready").offset, None),
+        ("evs[2]", "event", field(&d, "evs").offset + 8, None),
+    ];
+    let paths: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    for (g, (path, what, offset, record)) in locate(&file, &paths).iter().zip(&cases) {
+        assert_eq!(g["ok"], json!(true), "{g}");
+        assert_eq!(g["target"]["what"], json!(what), "{path}: {g}");
+        assert_eq!(g["offset"], json!(offset), "{path}: {g}");
+        let rec = record.map(|(p, o)| json!({"path": p, "offset": o}));
+        assert_eq!(g["record"], json!(rec), "{path}: {g}");
+    }
+
+    // Refusals, by class (section 16.4); `leaf()` finds no value at any of them.
+    let long = "a".repeat(4097);
+    let bad: Vec<(&str, &str)> = vec![
+        ("", "Empty"),
+        (&long, "TooLong"),
+        ("net..rx", "BadName"),
+        ("net.", "BadName"),
+        (".net", "BadName"),
+        ("9net", "BadName"),
+        ("nope", "UnknownField"),
+        ("pose.seq", "UnknownField"), // the sequence word has no path
+        ("net[0]", "NotIndexable"),
+        ("net.rx[0]", "NotIndexable"),
+        ("hits[1][0]", "NotIndexable"),
+        ("hits[+1]", "BadIndex"),
+        ("hits[01]", "BadIndex"),
+        ("hits[-1]", "BadIndex"),
+        ("hist[]", "BadIndex"),
+        ("hist[1", "BadIndex"),
+        ("hits[4]", "OutOfRange"),
+        ("hist[4]", "OutOfRange"),
+        ("per_core[3][0]", "OutOfRange"),
+        ("per_core[2][2]", "OutOfRange"),
+        ("hits.x", "NoFields"),
+        ("hist.x", "NoFields"),
+        ("ready.x", "NoFields"),
+        ("net.rx.y", "NoFields"),
+        ("net.rx]", "Unexpected"),
+        ("hist[1]x", "Unexpected"),
+    ];
+    let paths: Vec<&str> = bad.iter().map(|b| b.0).collect();
+    for (g, (path, kind)) in locate(&file, &paths).iter().zip(&bad) {
+        assert_eq!(g["ok"], json!(false), "{path}: {g}");
+        assert_eq!(g["kind"], json!(kind), "{path}: {g}");
+        assert!(d.leaf(path).is_none(), "{path}");
+    }
+}
