@@ -78,7 +78,7 @@ fn wait_with_deadline(child: &mut Child, what: &str) -> std::process::ExitStatus
 }
 
 /// Runs reader.py with `args` on `path` (under [`CHILD_DEADLINE`]): its JSON answer.
-fn reader(path: &Path, args: &[&str]) -> Value {
+pub fn reader(path: &Path, args: &[&str]) -> Value {
     let mut child = Command::new("python3")
         .arg(reader_path())
         .args(args)

@@ -9,7 +9,7 @@ use shm_atomics::{
     Event, FieldDescBuf, Layout, LayoutDescBuf, Segment, Seq, Striped, atomic_layout,
 };
 
-use crate::common::reader_path;
+use crate::live::reader;
 
 #[atomic_layout]
 pub struct Pose {
@@ -49,19 +49,10 @@ fn field<'a>(d: &'a LayoutDescBuf, name: &str) -> &'a FieldDescBuf {
         .unwrap_or_else(|| panic!("no field {name}"))
 }
 
+/// `reader.py --locate` for each of `paths` (under the live tests' deadline).
 fn locate(path: &std::path::Path, paths: &[&str]) -> Vec<Value> {
-    let mut cmd = std::process::Command::new("python3");
-    cmd.arg(reader_path());
-    for p in paths {
-        cmd.args(["--locate", p]);
-    }
-    let out = cmd.arg(path).output().expect("python3 runs");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "reader.py --locate printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let args: Vec<&str> = paths.iter().flat_map(|p| ["--locate", p]).collect();
+    let v = reader(path, &args);
     assert_eq!(v["ok"], json!(true), "{v}");
     v["located"].as_array().expect("located").clone()
 }
