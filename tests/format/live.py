@@ -7,6 +7,7 @@ file (§2 to §12) it builds on.
 from __future__ import annotations
 
 import ctypes
+import errno
 import mmap
 import os
 import sys
@@ -382,3 +383,81 @@ def locate_cmd(path: str, fields: list[str], any_owner: bool, shared_write: bool
                     "record": None if rec is None else {"path": rec["path"],
                                                         "offset": rec["offset"]}})
     return {"ok": True, "located": out}
+
+
+# ---------------------------------------------------------------- §15: waiting on an event
+
+# The shared futex of §15 (no FUTEX_PRIVATE_FLAG: the wait queue is the file page's, so a
+# notifier in another process wakes us). The word's address comes from a mapping made by
+# libc's mmap through ctypes (Python's mmap object gives no address of a read-only map).
+SYS_FUTEX = {"x86_64": 202, "aarch64": 98, "arm64": 98, "riscv64": 98}
+FUTEX_WAIT = 0
+PROT_READ, MAP_SHARED = 1, 1
+
+
+class Timespec(ctypes.Structure):
+    _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
+
+
+def wait_event_cmd(path: str, event: str, until: str, target: int, seconds: float,
+                   any_owner: bool, shared_write: bool) -> dict:
+    """Waits (§15) on the event at `event` until the uint value at `until` is at least
+    `target`, or `seconds` pass. Prints "waiting" on stderr before its first sleep."""
+    machine = os.uname().machine.lower()
+    nr = SYS_FUTEX.get(machine)
+    if nr is None:
+        raise Refused("NoFutex", f"no futex on {machine}")
+    deadline = time.monotonic() + seconds
+    f, h, desc, _, _ = open_segment(path, any_owner, shared_write)
+    with f:
+        ev, cond = locate(desc, event), locate(desc, until)
+        if ev["target"]["what"] != "event":
+            raise Refused("NotAnEvent", f"`{event}` names a {ev['target']['what']}")
+        t = cond["target"]
+        if t["what"] != "value" or t["kind"] != "uint" or t["width"] not in LOAD_FORMAT:
+            raise Refused("NotAValue", f"`{until}` is not an unsigned value of 1 to 8 bytes")
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                              ctypes.c_int, ctypes.c_long]
+        libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+        libc.syscall.restype = ctypes.c_long
+        size = h["payload_offset"] + h["payload_size"]
+        base = libc.mmap(None, size, PROT_READ, MAP_SHARED, f.fileno(), 0)
+        if base is None or base == ctypes.c_void_p(-1).value:
+            raise Refused("Io", f"mmap: {os.strerror(ctypes.get_errno())}")
+    try:
+        word_at = base + h["payload_offset"] + ev["offset"]
+        word = ctypes.c_uint32.from_address(word_at)  # `.value`: one aligned 4-byte load
+        value_type = {1: ctypes.c_uint8, 2: ctypes.c_uint16, 4: ctypes.c_uint32,
+                      8: ctypes.c_uint64}[t["width"]]
+        value = value_type.from_address(base + h["payload_offset"] + cond["offset"])
+        fence = make_fence("auto")
+        sleeps = 0
+        returns = {"woken": 0, "changed": 0, "timed_out": 0, "other": 0}
+        while True:
+            g = word.value
+            fence()  # the acquire of `g`: the value below is read after it
+            if value.value >= target:
+                return {"ok": True, "generation": g, "value": value.value, "sleeps": sleeps,
+                        "futex": returns}
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return {"ok": False, "kind": "TimedOut", "generation": g,
+                        "value": value.value, "sleeps": sleeps, "futex": returns,
+                        "error": f"{until} stayed below {target} for {seconds} s"}
+            if sleeps == 0:
+                print("waiting", file=sys.stderr, flush=True)
+            ts = Timespec(int(left), int((left % 1) * 1e9))
+            # Sleeps only while the word still equals g (the kernel compares).
+            r = libc.syscall(ctypes.c_long(nr), ctypes.c_void_p(word_at),
+                             ctypes.c_int(FUTEX_WAIT), ctypes.c_uint32(g), ctypes.byref(ts),
+                             None, ctypes.c_int(0))
+            err = ctypes.get_errno()
+            sleeps += 1
+            # 0: woken by a FUTEX_WAKE; EAGAIN: the word was no longer g (not asleep yet).
+            key = ("woken" if r == 0 else "changed" if err == errno.EAGAIN
+                   else "timed_out" if err == errno.ETIMEDOUT else "other")
+            returns[key] += 1
+    finally:
+        libc.munmap(ctypes.c_void_p(base), size)

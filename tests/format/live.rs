@@ -1,19 +1,21 @@
 //! The reader on live segments: `tests/format/reader.py --read-record` and `--sum`
 //! (written from FORMAT.md sections 13, 14 and 16 alone) against Rust processes that
 //! write the segment while it reads: whole records only, a writer killed mid-write
-//! reported with its pid (then torn, then whole again), and striped sums equal to Rust's.
+//! reported with its pid (then torn, then whole again), striped sums equal to Rust's; and
+//! `--wait-event` (section 15) asleep on the shared futex until Rust notifies.
 //!
 //! Every process has a deadline: the workers stop by themselves after
 //! [`WORKER_DEADLINE`], the reader after its `--deadline`, and the test kills either if
 //! it outlives [`CHILD_DEADLINE`].
 
-use std::io::Read as _;
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use shm_atomics::{Segment, Seq, SeqError, Striped, atomic_layout};
+use shm_atomics::{Event, Segment, Seq, SeqError, Striped, atomic_layout};
 
 use crate::common::reader_path;
 
@@ -35,6 +37,8 @@ pub struct Live {
     pub hits: Striped<u64, 8>,
     pub delta: Striped<i32, 4>,
     pub wrap: Striped<u32, 2>,
+    pub ready: Event,
+    pub count: u64,
 }
 
 fn rec(v: u64) -> RecSnapshot {
@@ -423,4 +427,75 @@ fn reader_sums_striped_counters_like_rust() {
         (&out["kind"], &out["path_kind"]),
         (&"Path".into(), &"BadIndex".into())
     );
+}
+
+/// (d) reader.py waits on an event by FORMAT.md section 15 (the shared futex, from
+/// another process) until a value reaches 1; Rust stores the value and notifies: the
+/// reader wakes and sees the value, after sleeping at least once, without reaching its
+/// time-out (a private futex would sleep through the notification).
+#[test]
+fn reader_waits_on_an_event_until_rust_notifies() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("event");
+    let seg = Segment::<Live>::create(&path).expect("create");
+    let mut child = Command::new("python3")
+        .arg(reader_path())
+        .args([
+            "--wait-event",
+            "ready",
+            "--until",
+            "count>=1",
+            "--deadline",
+            "20",
+        ])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    let err = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line == "waiting" {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    if rx.recv_timeout(CHILD_DEADLINE).is_err() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("reader.py never waited: {}", err.join().expect("stderr"));
+    }
+    // Most likely asleep in the kernel by now; if not, the kernel's comparison of the
+    // word with the generation it read returns at once (no notification is lost).
+    std::thread::sleep(Duration::from_millis(100));
+    seg.count().store(1);
+    seg.ready().notify_all();
+    let status = wait_with_deadline(&mut child, "reader.py --wait-event");
+    let text = out.join().expect("stdout");
+    let v: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("no JSON ({e}): {text}\n{}", err.join().expect("stderr")));
+    assert!(status.success(), "{v}");
+    assert_eq!(v["ok"], Value::Bool(true), "{v}");
+    assert_eq!(v["value"], 1);
+    assert_eq!(v["generation"], 1, "the notification's increment");
+    assert!(v["sleeps"].as_u64().expect("sleeps") >= 1, "{v}");
+    // Woken by the notification (or, had it not been asleep yet, by the word's change),
+    // never by its 20-second time-out: the wait queue is shared across processes.
+    assert_eq!(v["futex"]["timed_out"], 0, "{v}");
+    let by_notify = &v["futex"]["woken"].as_u64().expect("count");
+    let by_change = &v["futex"]["changed"].as_u64().expect("count");
+    assert!(by_notify + by_change >= 1, "{v}");
+    eprintln!("reader.py --wait-event: {}", v["futex"]);
 }

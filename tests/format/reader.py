@@ -9,6 +9,8 @@ Python 3.11, standard library only. Usage:
                                    [--min-distinct K] [--deadline SECONDS] FILE
     python3 tests/format/reader.py [trust options] --sum PATH FILE
     python3 tests/format/reader.py [trust options] --locate PATH [--locate PATH...] FILE
+    python3 tests/format/reader.py [trust options] --wait-event PATH --until PATH>=N
+                                   [--deadline SECONDS] FILE
 
 Prints one JSON object on stdout. For a valid segment (exit status 0):
 
@@ -31,6 +33,9 @@ the striped counter at PATH summed as §14 says.
 --locate PATH prints {"ok": true, "located": [{"path", "ok": true, "offset", "target":
 {"what", ...}, "record": {"path", "offset"} or null}, or {"path", "ok": false, "kind",
 "at", "error"}...]}: each path resolved by §16 ("kind" is the class of §16.4).
+--wait-event PATH --until VALUE>=N waits on the event at PATH by §15 (the shared futex)
+until the unsigned value at VALUE is at least N: {"ok": true, "generation", "value",
+"sleeps"}, or {"ok": false, "kind": "TimedOut", ...} at the deadline.
 A path §16 refuses elsewhere prints {"ok": false, "kind": "Path", "path_kind", "at", ...}.
 
 With several files, one such object per line (exit status 1 if any is refused).
@@ -558,6 +563,8 @@ def main(argv: list[str]) -> int:
     max_leaves = 1_000_000
     record = striped = None
     paths: list[str] = []
+    event = until = None
+    target = 1
     reads, min_distinct, seconds, fence_mode = 1, 0, 10.0, "auto"
     args = []
     it = iter(argv)
@@ -582,13 +589,19 @@ def main(argv: list[str]) -> int:
             striped = next(it)
         elif a == "--locate":
             paths.append(next(it))
+        elif a == "--wait-event":
+            event = next(it)
+        elif a == "--until":
+            until, _, t = next(it).partition(">=")
+            target = int(t)
         else:
             args.append(a)
-    if not args or (record is not None or striped is not None or paths) and len(args) != 1:
+    one_file = record is not None or striped is not None or paths or event is not None
+    if not args or one_file and len(args) != 1 or (event is None) != (until is None):
         print(__doc__, file=sys.stderr)
         return 2
     # The live protocols (§13, §14, §16) sit in live.py, which imports this module.
-    from live import PathError, locate_cmd, read_record_cmd, sum_cmd
+    from live import PathError, locate_cmd, read_record_cmd, sum_cmd, wait_event_cmd
 
     status = 0
     for path in args:  # several files: one JSON object per line
@@ -600,6 +613,9 @@ def main(argv: list[str]) -> int:
                 out = sum_cmd(path, striped, any_owner, shared_write)
             elif paths:
                 out = locate_cmd(path, paths, any_owner, shared_write)
+            elif event is not None:
+                out = wait_event_cmd(path, event, until, target, seconds, any_owner,
+                                     shared_write)
             else:
                 out = read_segment(path, any_owner, shared_write, max_leaves)
         except Refused as e:
