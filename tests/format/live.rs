@@ -210,7 +210,7 @@ fn word(v: &Value) -> u64 {
 }
 
 const READS: usize = 20_000;
-const MIN_DISTINCT: usize = 100;
+const MIN_DISTINCT: usize = 50;
 
 /// (a) One Rust process publishes whole records as fast as it can while reader.py copies
 /// the record 20,000 times by FORMAT.md section 13.3: every copy is whole (0 mixed), the
