@@ -46,11 +46,11 @@ def path_index(path: str, at: int, n: int, unit: str) -> tuple[int, int]:
     canonical = text == "0" or (text[:1] in "123456789" and text != ""
                                 and all("0" <= c <= "9" for c in text))
     if not canonical:
-        raise PathError("BadIndex", at + 1, f"index `{text}` is not decimal without a "
+        raise PathError("BadIndex", at, f"index `{text}` is not decimal without a "
                         "sign or a leading zero")
     i = int(text)
     if i >= n:
-        raise PathError("OutOfRange", at + 1, f"index {i} is out of range ({n} {unit})")
+        raise PathError("OutOfRange", at, f"index {i} is out of range ({n} {unit})")
     return i, close + 1
 
 

@@ -145,11 +145,10 @@ fn run_worker(spec: &str) {
                 v += 1;
                 seg.rec().write(&rec(v));
                 // A breath between writes, so that the word is odd only a small part of
-                // the time: a writer preempted mid-write (this machine may run more
-                // processes than it has cores) would make the reader wait for its turn.
-                for _ in 0..64 {
-                    std::hint::spin_loop();
-                }
+                // the time (a writer preempted mid-write, on a machine running more
+                // processes than it has cores, makes the reader wait for its turn), and
+                // so that the writer leaves its core to others that want it.
+                std::thread::yield_now();
             }
         }
         // Begins a write (the word odd, naming this process) and never ends it: the test

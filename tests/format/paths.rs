@@ -2,11 +2,13 @@
 //! it from the document, against the Rust implementation: every path the walk lists
 //! resolves to the same offset, the other ends (records, counters, arrays, nested
 //! layouts) to the descriptor's offsets, paths inside a record name their record, and
-//! bad paths are refused with the class section 16.4 gives (and by `leaf()` too).
+//! bad paths are refused with the class section 16.4 gives; and the runtime's resolver,
+//! `LayoutDescBuf::locate`, gives the same answer, or the same error class at the same
+//! byte, for each.
 
 use serde_json::{Value, json};
 use shm_atomics::{
-    Event, FieldDescBuf, Layout, LayoutDescBuf, Segment, Seq, Striped, atomic_layout,
+    Event, FieldDescBuf, Layout, LayoutDescBuf, Segment, Seq, Striped, Target, atomic_layout,
 };
 
 use crate::live::reader;
@@ -57,6 +59,47 @@ fn locate(path: &std::path::Path, paths: &[&str]) -> Vec<Value> {
     v["located"].as_array().expect("located").clone()
 }
 
+/// What Rust's `locate` says of `path`, in the reader's terms: `{"ok", "offset", "what",
+/// "record"}` or `{"ok": false, "kind", "at"}` (the `PathErrorKind` variant's name and
+/// the byte where the path goes wrong).
+fn rust_locate(d: &LayoutDescBuf, path: &str) -> Value {
+    match d.locate(path) {
+        Ok(loc) => {
+            let what = match loc.target {
+                Target::Value { .. } => "value",
+                Target::Event => "event",
+                Target::Striped { .. } => "striped",
+                Target::Seq(_) => "seq",
+                Target::Layout(_) => "layout",
+                Target::Array { .. } => "array",
+                other => panic!("a target this test does not know: {other:?}"),
+            };
+            let record = loc
+                .record
+                .map(|r| json!({"path": r.path, "offset": r.offset}));
+            json!({"ok": true, "offset": loc.offset, "what": what, "record": record})
+        }
+        Err(e) => {
+            let kind = format!("{:?}", e.kind);
+            let name = kind.split([' ', '{', '(']).next().unwrap_or("").to_string();
+            json!({"ok": false, "kind": name, "at": e.at})
+        }
+    }
+}
+
+/// The reader's answer in the same terms (a striped cell is a value to Rust).
+fn reader_terms(g: &Value) -> Value {
+    if g["ok"] == json!(false) {
+        return json!({"ok": false, "kind": g["kind"], "at": g["at"]});
+    }
+    let what = match g["target"]["what"].as_str() {
+        Some("cell") => "value",
+        Some(w) => w,
+        None => panic!("no target: {g}"),
+    };
+    json!({"ok": true, "offset": g["offset"], "what": what, "record": g["record"]})
+}
+
 /// A path, what it names, its offset, and the record it is inside (path, offset).
 type Case = (
     &'static str,
@@ -82,6 +125,7 @@ fn reader_paths_agree_with_rust() {
         assert_eq!(g["offset"], json!(l.offset), "{}", l.path);
         assert_eq!(g["target"]["width"], json!(l.width), "{}", l.path);
         assert_eq!(d.leaf(&l.path).map(|x| x.offset), Some(l.offset));
+        assert_eq!(rust_locate(&d, &l.path), reader_terms(g), "{}", l.path);
     }
 
     // The other ends of section 16.2, and the record a path is inside (16.3).
@@ -119,6 +163,7 @@ fn reader_paths_agree_with_rust() {
         assert_eq!(g["offset"], json!(offset), "{path}: {g}");
         let rec = record.map(|(p, o)| json!({"path": p, "offset": o}));
         assert_eq!(g["record"], json!(rec), "{path}: {g}");
+        assert_eq!(rust_locate(&d, path), reader_terms(g), "{path}");
     }
 
     // Refusals, by class (section 16.4); `leaf()` finds no value at any of them.
@@ -156,5 +201,6 @@ fn reader_paths_agree_with_rust() {
         assert_eq!(g["ok"], json!(false), "{path}: {g}");
         assert_eq!(g["kind"], json!(kind), "{path}: {g}");
         assert!(d.leaf(path).is_none(), "{path}");
+        assert_eq!(rust_locate(&d, path), reader_terms(g), "{path}");
     }
 }
