@@ -46,10 +46,10 @@ shma_web_stats_delta{segment="web",path="delta"} -3
 # HELP shma_web_stats_big Field big of layout WebStats (u128; 128-bit: written exactly, held by Prometheus as a 64-bit float (exact up to 2^53))
 # TYPE shma_web_stats_big gauge
 shma_web_stats_big{segment="web",path="big"} 340282366920938463463374607431768211455
-# HELP shma_web_stats_pose_x Field pose.x of layout WebStats (f64)
+# HELP shma_web_stats_pose_x Field pose.x of layout WebStats (f64, from one consistent read of its Seq record)
 # TYPE shma_web_stats_pose_x gauge
 shma_web_stats_pose_x{segment="web",path="pose.x"} 1.5
-# HELP shma_web_stats_pose_y Field pose.y of layout WebStats (f64)
+# HELP shma_web_stats_pose_y Field pose.y of layout WebStats (f64, from one consistent read of its Seq record)
 # TYPE shma_web_stats_pose_y gauge
 shma_web_stats_pose_y{segment="web",path="pose.y"} -0.25
 # HELP shma_web_stats_latency Field latency[*] of layout WebStats (u32)
@@ -88,10 +88,10 @@ shma_web_stats_delta{segment="web",path="delta"} -3
 # HELP shma_web_stats_big Field big of layout WebStats (u128; 128-bit: written exactly, held by Prometheus as a 64-bit float (exact up to 2^53))
 # TYPE shma_web_stats_big gauge
 shma_web_stats_big{segment="web",path="big"} 340282366920938463463374607431768211455
-# HELP shma_web_stats_pose_x Field pose.x of layout WebStats (f64)
+# HELP shma_web_stats_pose_x Field pose.x of layout WebStats (f64, from one consistent read of its Seq record)
 # TYPE shma_web_stats_pose_x gauge
 shma_web_stats_pose_x{segment="web",path="pose.x"} 1.5
-# HELP shma_web_stats_pose_y Field pose.y of layout WebStats (f64)
+# HELP shma_web_stats_pose_y Field pose.y of layout WebStats (f64, from one consistent read of its Seq record)
 # TYPE shma_web_stats_pose_y gauge
 shma_web_stats_pose_y{segment="web",path="pose.y"} -0.25
 # HELP shma_web_stats_latency Field latency[*] of layout WebStats (u32)

@@ -51,12 +51,21 @@ pub struct Family {
     pub help: String,
     /// The sample lines, each ending in `\n`.
     pub samples: String,
+    /// How many sample lines.
+    pub count: usize,
 }
 
 /// Appends `s` escaped: `\` as `\\` and a line feed as `\n` always, and `"` as `\"` when
 /// `quote` (label values in both formats, help text in OpenMetrics). The one escaping
 /// function of both formats.
 pub fn escape(out: &mut String, s: &str, quote: bool) {
+    if !s
+        .bytes()
+        .any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+    {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -100,22 +109,27 @@ pub fn value(out: &mut String, v: &DynValue) -> Option<()> {
 
 /// Appends one sample line of `family`: its name (`_total` added for a counter), the
 /// labels (names already valid, values escaped here) and the rendered `value`.
-pub fn sample(out: &mut String, family: &str, ty: MetricType, labels: &[(&str, &str)], v: &str) {
+pub fn sample<'a>(
+    out: &mut String,
+    family: &str,
+    ty: MetricType,
+    labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+    v: &str,
+) {
     out.push_str(family);
     if ty == MetricType::Counter {
         out.push_str("_total");
     }
-    if !labels.is_empty() {
-        out.push('{');
-        for (i, (name, value)) in labels.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(name);
-            out.push_str("=\"");
-            escape(out, value, true);
-            out.push('"');
-        }
+    let mut first = true;
+    for (name, value) in labels {
+        out.push(if first { '{' } else { ',' });
+        first = false;
+        out.push_str(name);
+        out.push_str("=\"");
+        escape(out, value, true);
+        out.push('"');
+    }
+    if !first {
         out.push('}');
     }
     out.push(' ');
@@ -176,7 +190,7 @@ mod tests {
             &mut samples,
             "shma_w_wait_seconds",
             ty,
-            &[("segment", "a\"b\\c\nd")],
+            [("segment", "a\"b\\c\nd")],
             "3",
         );
         Family {
@@ -185,6 +199,7 @@ mod tests {
             unit,
             help: "say \"hi\" \\ \n".into(),
             samples,
+            count: 1,
         }
     }
 

@@ -148,23 +148,24 @@ pub fn run(paths: &[PathBuf], format: Format, output: Option<&Path>, prefix: &st
     };
     notes.into_iter().for_each(&mut log);
     let m = gather(&segments, prefix, &mut log);
-    let text = render(&m, format);
     match output {
-        Some(path) => write_atomically(path, &text),
+        Some(path) => write_atomically(path, |f| encode::write(f, m.families(), format)),
         None => {
-            let mut stdout = io::stdout().lock();
-            stdout
-                .write_all(&text)
+            let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            encode::write(&mut stdout, m.families(), format)
                 .and_then(|()| stdout.flush())
                 .map_err(crate::out::stdout_error)
         }
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path` (same directory, so the same file
-/// system) and renames it to `path`: a reader sees the old file or the new one, never
-/// a part. The temporary file is removed on failure.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes through `fill` to a temporary file beside `path` (same directory, so the same
+/// file system) and renames it to `path`: a reader sees the old file or the new one,
+/// never a part. The temporary file is removed on failure.
+pub fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -183,9 +184,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id()
     ));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
+        fill(&mut f)?;
+        f.flush()?;
+        // No fsync: the rename alone makes readers see a whole file; after a crash
+        // the next export writes it again (fsync would cost more than the export).
         fs::rename(&tmp, path)
     })();
     result.map_err(|e| {

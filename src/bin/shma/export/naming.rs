@@ -72,9 +72,14 @@ pub fn snake(s: &str) -> String {
 
 /// The indexes of a path, outermost first: `slots[3].hist[1]` -> `["3", "1"]`.
 pub fn indexes(path: &str) -> impl Iterator<Item = &str> {
-    path.split('[')
-        .skip(1)
-        .filter_map(|rest| rest.split_once(']').map(|(i, _)| i))
+    let mut rest = path;
+    std::iter::from_fn(move || {
+        let open = rest.find('[')?;
+        let len = rest[open..].find(']')?;
+        let index = &rest[open + 1..open + len];
+        rest = &rest[open + len..];
+        Some(index)
+    })
 }
 
 /// The path with every index written `[*]`: `slots[3].rx` -> `slots[*].rx`.
