@@ -132,3 +132,13 @@ def test_unopenable_files_are_left_out_and_logged_once(tmp_path, caplog):
             assert "shma_app_stats_requests_total{" in text
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1 and "junk" in lines[0], lines
+
+
+def test_prefork_example_serves_exact_totals():
+    """python/examples/prometheus_workers.py: 4 worker processes count into one segment,
+    and its /metrics shows the exact totals (the example asserts them)."""
+    example = ROOT / "python" / "examples" / "prometheus_workers.py"
+    r = subprocess.run([sys.executable, str(example)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert 'shma_web_requests_total{path="requests_total",segment="web"} 40000.0' in r.stdout
