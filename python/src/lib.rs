@@ -23,7 +23,6 @@ mod methods;
 mod ops;
 mod seed;
 mod segment;
-mod seq_write;
 mod v2;
 mod values;
 mod wait;

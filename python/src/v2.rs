@@ -270,7 +270,7 @@ pub struct PySeq {
 }
 
 /// The record's values as a dict (nested layouts as dicts, arrays as lists).
-pub(crate) fn record_dict<'py>(
+fn record_dict<'py>(
     py: Python<'py>,
     copy: &RecordCopy,
     desc: &LayoutDescBuf,
