@@ -26,14 +26,15 @@ _SHM_DIR = "/dev/shm"
 
 def alive(pid: int) -> bool:
     """Whether process `pid` may still be running (the runtime's rule: dead only when
-    `kill(pid, 0)` fails with ESRCH; 0 and negative ids count as alive)."""
-    if pid <= 0:
+    `kill(pid, 0)` fails with ESRCH; ids that kill() cannot check, 0 and above
+    i32::MAX, count as alive)."""
+    if pid <= 0 or pid > 0x7FFF_FFFF:  # not a process id kill() can check: alive
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except OSError:  # EPERM: someone else's live process
         return True
     return True
 
