@@ -111,6 +111,20 @@ pub enum SegmentErrorKind {
         /// pages (then the loss stays even if the file grows back).
         faulted: bool,
     },
+    /// The path no longer names the file this handle maps: another file was renamed or
+    /// linked over it (`found` is `Some`), or it was removed (`None`). Reported by
+    /// `check()` on [`Segment`](crate::Segment),
+    /// [`ReadOnlySegment`](crate::ReadOnlySegment) and [`RawSegment`](crate::RawSegment).
+    /// The handle still works, on the old file: its stores reach only processes that
+    /// mapped that file, and every new opener of the path gets the other file (or none).
+    /// Drop the handle and open the path again.
+    Replaced {
+        /// The mapped file's device and inode.
+        mapped: (u64, u64),
+        /// The device and inode of the file at the path now (not following a final
+        /// link); `None` when the path names nothing.
+        found: Option<(u64, u64)>,
+    },
     /// This process already has as many segments mapped as the truncation guard can
     /// watch; the segment was not opened rather than left unguarded.
     TooManyMappings {
@@ -335,6 +349,27 @@ impl core::fmt::Display for SegmentError {
                     f,
                     "; since then, values beyond the end read as zero and stores to them \
                      are lost: drop this handle and reopen or recreate the segment"
+                )
+            }
+            SegmentErrorKind::Replaced { mapped, found } => {
+                let (dev, ino) = mapped;
+                match found {
+                    Some((d, i)) => write!(
+                        f,
+                        "segment {p} was replaced while mapped: the path now names another \
+                         file (device {d}, inode {i}), not the mapped one (device {dev}, \
+                         inode {ino})"
+                    )?,
+                    None => write!(
+                        f,
+                        "segment {p} was removed while mapped: the path names no file; this \
+                         handle maps the unlinked file (device {dev}, inode {ino})"
+                    )?,
+                }
+                write!(
+                    f,
+                    "; this handle's loads and stores reach only that file, which new openers \
+                     of the path do not see: drop this handle and open the path again"
                 )
             }
             SegmentErrorKind::TooManyMappings { limit } => write!(
