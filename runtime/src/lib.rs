@@ -88,6 +88,7 @@ pub use error::{
     UnsupportedWidth, WidthReason,
 };
 pub use fields::event::Event;
+pub use fields::process::process_alive;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use fields::{Enclosing, RecordCopy, RecordError, read_record};
@@ -111,9 +112,10 @@ pub use layout::{Field, FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN, Pla
 #[cfg(all(feature = "shm", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{
-    FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
-    Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo, SegmentOptions, TempFile,
-    Trust, checked_default_dir, default_dir, remove_leftovers, resolve_path, temporary_files,
+    FIXED_HEADER, FORMAT_VERSION, ListedSegment, MAGIC, PAYLOAD_ALIGN, READY, RawSegment,
+    ReadOnlySegment, Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo,
+    SegmentOptions, TempFile, Trust, TrustOption, checked_default_dir, default_dir, list_segments,
+    remove_leftovers, resolve_path, temporary_files,
 };
 pub use view::dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
 pub use view::region::{ReadOnly, Region};
