@@ -2,10 +2,11 @@
 //! `O_EXCL`, mode 0600 unless asked otherwise, named and swept as `tmp.rs` says), fully initialized, its ready word stored
 //! with release order, and then hard-linked to its name, which fails if the name exists.
 //! So no process ever sees a half-written segment, and of many processes racing
-//! [`Segment::open_or_create`] exactly one creates it.
+//! [`Segment::open_or_create`](crate::Segment::open_or_create) exactly one creates it
+//! (the race's loop is in `typed.rs`).
 //!
 //! Every check that can refuse the new segment runs before the link: the layout's own
-//! ([`check_new`]: lock-free widths, alignment at most [`MAX_ALIGN`], a descriptor that
+//! ([`check_new`]: lock-free widths, alignment at most [`MAX_ALIGN`](crate::MAX_ALIGN), a descriptor that
 //! encodes and decodes back, sizes) before any file is made, and every check of `open`
 //! on the written, mapped temporary file. A refused creation leaves nothing at the path,
 //! so retrying it gives the same error, never `AlreadyExists`.
