@@ -95,3 +95,32 @@ pub(crate) fn relax(spins: u32) {
     #[cfg(not(feature = "std"))]
     let _ = spins;
 }
+
+#[cfg(all(test, feature = "std", unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_liveness_rule() {
+        assert_eq!(process_alive(std::process::id()), Some(true));
+        // A reaped child: no process has its id (until the id is reused, which needs the
+        // pid space to wrap around while this test runs).
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("run true");
+        let pid = child.id();
+        child.wait().expect("reap true");
+        assert_eq!(process_alive(pid), Some(false));
+        assert!(!alive(pid));
+        // 0 names no process: unknown, so a writer recorded as 0 is never dead.
+        assert_eq!(process_alive(0), None);
+        assert!(alive(0));
+        // Ids that do not fit a positive pid_t: no process can have them.
+        for pid in [1 << 31, u32::MAX] {
+            assert_eq!(process_alive(pid), Some(false));
+            assert!(!alive(pid));
+        }
+        // pid 1 exists in every pid namespace (init), whoever owns it.
+        assert_eq!(process_alive(1), Some(true));
+    }
+}
