@@ -141,3 +141,28 @@ fn the_same_file_under_its_name_checks_ok() {
         Segment::<Swapped>::from_file(tempfile::tempfile().expect("tempfile")).expect("from_file");
     fd.check().expect("no path to compare");
 }
+
+/// A file both truncated and then replaced reports the shrink first (the mapping is
+/// lost either way; the shrink says more about what this handle's loads see).
+#[test]
+fn a_shrink_is_reported_before_a_replacement() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("seg");
+    let seg = Segment::<Swapped>::create(&path).expect("create");
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open for truncation")
+        .set_len(100)
+        .expect("truncate");
+    let other = dir.path().join("other");
+    Segment::<Swapped>::create(&other).expect("create the other");
+    fs::rename(&other, &path).expect("rename over");
+    match seg.check() {
+        Err(Error::Segment(e)) => assert!(
+            matches!(e.kind, SegmentErrorKind::Shrunk { len_now: 100, .. }),
+            "{e}"
+        ),
+        other => panic!("expected Shrunk, got {other:?}"),
+    }
+}

@@ -25,12 +25,13 @@ macro_rules! mapped_handle_methods {
         /// Operations never fail or crash because of a shrink: the truncation guard (see
         /// [`Segment`](crate::Segment#truncation-while-mapped)) keeps the process alive,
         /// and this is where the loss is reported. Call it after a batch of operations
-        /// (the CLI calls it after every refresh). It costs two system calls: an `fstat`
-        /// of the descriptor the handle keeps (the length) and an `lstat` of the path,
-        /// made absolute at open (its device and inode, compared with those recorded at
-        /// open; not following a final link, as opening does not). A handle made by
-        /// [`Segment::from_file`](crate::Segment::from_file) has no path: only the
-        /// length is checked.
+        /// (the CLI calls it after every refresh). It costs one system call while all is
+        /// well: an `lstat` of the path (made absolute at open; not following a final
+        /// link, as opening does not), whose device and inode are compared with those
+        /// recorded at open and whose length is the mapped file's; only when the path
+        /// names another file or none is the descriptor the handle keeps `fstat`ed too. A
+        /// handle made by [`Segment::from_file`](crate::Segment::from_file) has no path:
+        /// one `fstat` checks its length.
         ///
         /// ```rust,standalone_crate
         /// # extern crate shm_atomics_runtime as shm_atomics;

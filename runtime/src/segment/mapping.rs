@@ -178,47 +178,58 @@ impl Mapping {
     /// file is still as long as the mapping, no access faulted beyond its end, and the
     /// path (not following a final link, as opening does not) still names the mapped
     /// device and inode; else [`SegmentErrorKind::Shrunk`] or
-    /// [`SegmentErrorKind::Replaced`] (or an I/O error from `fstat`/`lstat`). Two system
-    /// calls: `fstat` on the kept descriptor and `lstat` of the path.
+    /// [`SegmentErrorKind::Replaced`] (or an I/O error from `lstat`/`fstat`).
+    ///
+    /// One system call when all is well: `lstat` of the path gives both the file there
+    /// and, when it is the mapped one, its length. Only when the path names another file
+    /// or none (or the handle has no path) is the kept descriptor `fstat`ed for the
+    /// length, so that a shrink is still reported first.
     pub(super) fn check_file(&self) -> Result<(), Error> {
         let mapped = self.info.payload_offset + self.info.payload_size;
-        let now = self
-            .file
-            .metadata()
-            .map_err(|e| SegmentError::io(&self.path, "stat", e))?
-            .len();
+        // `None`: no path to compare; `Some(None)`: the path names nothing.
+        let at_path = match &self.watched {
+            None => None,
+            Some(watched) => Some(match std::fs::symlink_metadata(watched) {
+                Ok(meta) => Some(meta),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound
+                        || e.raw_os_error() == Some(libc::ENOTDIR) =>
+                {
+                    None
+                }
+                Err(e) => return Err(SegmentError::io(&self.path, "stat path", e)),
+            }),
+        };
+        let len_now = match &at_path {
+            Some(Some(meta)) if (meta.dev(), meta.ino()) == self.id => meta.len(),
+            _ => self
+                .file
+                .metadata()
+                .map_err(|e| SegmentError::io(&self.path, "stat", e))?
+                .len(),
+        };
         let faulted = guard::is_lost(&self.guard);
-        if faulted || now < mapped {
+        if faulted || len_now < mapped {
             return Err(SegmentError::make(
                 &self.path,
                 SegmentErrorKind::Shrunk {
-                    len_now: now,
+                    len_now,
                     len_mapped: mapped,
                     faulted,
                 },
             ));
         }
-        let Some(watched) = &self.watched else {
-            return Ok(());
-        };
-        let found = match std::fs::symlink_metadata(watched) {
-            Ok(meta) => Some((meta.dev(), meta.ino())),
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
-                    || e.raw_os_error() == Some(libc::ENOTDIR) =>
-            {
-                None
+        if let Some(at_path) = at_path {
+            let found = at_path.map(|meta| (meta.dev(), meta.ino()));
+            if found != Some(self.id) {
+                return Err(SegmentError::make(
+                    &self.path,
+                    SegmentErrorKind::Replaced {
+                        mapped: self.id,
+                        found,
+                    },
+                ));
             }
-            Err(e) => return Err(SegmentError::io(&self.path, "stat path", e)),
-        };
-        if found != Some(self.id) {
-            return Err(SegmentError::make(
-                &self.path,
-                SegmentErrorKind::Replaced {
-                    mapped: self.id,
-                    found,
-                },
-            ));
         }
         Ok(())
     }

@@ -92,8 +92,9 @@
 //!   infallible: loads of the lost part see zeros, stores to it reach no other process.
 //! - `check()` on [`Segment`], [`ReadOnlySegment`] and [`RawSegment`] reports the loss as
 //!   [`SegmentErrorKind::Shrunk`]: it returns the handler's mark, and also compares the
-//!   file's length now (`fstat` on the descriptor each handle keeps) with the mapping, which
-//!   catches a shrink inside the last page. It also reports another file renamed over the
+//!   file's length now (`lstat` of the path while it names the mapped file, else `fstat`
+//!   on the descriptor each handle keeps) with the mapping, which catches a shrink inside
+//!   the last page. It also reports another file renamed over the
 //!   path, or the path removed, as [`SegmentErrorKind::Replaced`] (`lstat` of the path,
 //!   compared with the device and inode recorded at open). Every later `open` refuses the short file
 //!   (`TooShort` or `Truncated`). The `shma` tool checks after every read or write.
@@ -101,8 +102,9 @@
 //!   `kill`) goes to the previous action: its handler is called (Rust std installs one,
 //!   which restores the default action so the access faults again and the process dies
 //!   by `SIGBUS` as before), or the default action is restored and the signal delivered.
-//! - Cost: nothing on the operation path; one table write per open and drop, one `fstat`
-//!   and one `lstat` per `check()`, one file descriptor per handle.
+//! - Cost: nothing on the operation path; one table write per open and drop, one `lstat`
+//!   of the path per `check()` (plus an `fstat` when the path no longer names the mapped
+//!   file), one file descriptor per handle.
 //!
 //! What is not guarded: a program that blocks `SIGBUS` in a thread (the kernel then
 //! kills on a fault) or installs its own `SIGBUS` handler after the first segment was

@@ -97,7 +97,7 @@ impl<'a, L: Layout> SegmentOptions<'a, L> {
     /// Opens an existing segment read-write, accepting the owners and modes allowed
     /// here (mode and initial contents do not apply).
     pub fn open(self, path: impl AsRef<Path>) -> Result<Segment<L>, Error> {
-        Segment::open_impl(&resolve_checked(path.as_ref())?, &self.trust)
+        Segment::open_impl(path.as_ref(), &self.trust)
     }
 
     /// Opens an existing segment read-only, accepting the owners and modes allowed here.

@@ -30,8 +30,9 @@ use crate::view::region::Region;
 /// reports [`SegmentErrorKind::Shrunk`]: since then,
 /// values beyond the end read as zero and stores to them reach no other process; reopen
 /// (which refuses the short file) or recreate the segment. Operations never fail because
-/// of it, and cost nothing more: `check()` is the reporting point (one `fstat`, which also
-/// catches a shrink inside the last page that raises no signal). A `SIGBUS` outside every
+/// of it, and cost nothing more: `check()` is the reporting point (one `lstat` of the path,
+/// which also catches a shrink inside the last page that raises no signal, and a file
+/// renamed over the path: [`SegmentErrorKind::Replaced`]). A `SIGBUS` outside every
 /// segment goes to the handler that was installed before (Rust std's, which lets the
 /// process die by it as before). Not guarded: threads that block `SIGBUS`, a `SIGBUS`
 /// handler installed later that does not chain to the previous one, and mappings beyond
