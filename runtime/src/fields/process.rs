@@ -77,8 +77,8 @@ pub(crate) fn alive(pid: u32) -> bool {
     process_alive(pid) != Some(false)
 }
 
-/// This process's effective user id.
-#[cfg(all(feature = "std", unix))]
+/// This process's effective user id (for segments' owner checks).
+#[cfg(all(feature = "shm", unix))]
 pub(crate) fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
