@@ -63,9 +63,9 @@ pub fn segment_error(e: Error) -> PyErr {
             | SegmentErrorKind::UntrustedOwner { .. }
             | SegmentErrorKind::SharedWrite { .. }
             | SegmentErrorKind::UnsafeDirectory { .. } => PyPermissionError::new_err(msg),
-            SegmentErrorKind::UnknownField(_) => PyKeyError::new_err(msg),
             _ => SegmentError::new_err(msg),
         },
+        Error::Path(_) => PyKeyError::new_err(msg),
         _ => SegmentError::new_err(msg),
     }
 }

@@ -91,7 +91,10 @@ pub use fields::event::Event;
 pub use fields::process::process_alive;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use fields::{Enclosing, RecordCopy, RecordError, read_record};
+pub use fields::{
+    Enclosing, LayoutCopy, RecordCopy, RecordError, read_record, snapshot_layout, update_record,
+    write_record,
+};
 pub use fields::{
     STRIPE, Seq, SeqError, SeqSnapshot, Striped, StripedCell, StripedCellSnapshot, StripedI32,
     StripedI64, StripedSnapshot, StripedU32, StripedU64, StripedValue,
@@ -104,6 +107,9 @@ pub use layout::build::{FieldSpec, LayoutBuildError};
 pub use layout::descriptor::{
     DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, value_type_name,
 };
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use layout::path::{Location, MAX_PATH, PathError, PathErrorKind, RecordAt, Target};
 pub use layout::private::__private;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]

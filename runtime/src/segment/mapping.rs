@@ -20,7 +20,6 @@ use super::open::{check_fits, check_layout, open_file, read_info};
 use super::owner::Trust;
 use super::paths::resolve_checked;
 use crate::error::Error;
-use crate::layout::walk::Leaf;
 use crate::layout::{Layout, check_layout_aligned, check_layout_lock_free};
 use crate::view::region::Region;
 
@@ -270,13 +269,5 @@ impl Mapping {
             // others write it only atomically.
             unsafe { Region::from_raw_parts_readonly(self.payload(), len) }
         }
-    }
-
-    /// The leaf value at a field path, found by walking the descriptor (never by
-    /// listing its leaves: a small descriptor may declare a billion of them).
-    pub(super) fn leaf(&self, field: &str) -> Result<Leaf, Error> {
-        self.info.descriptor.leaf(field).ok_or_else(|| {
-            SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
-        })
     }
 }
