@@ -10,8 +10,8 @@
 //! writes a record must share one pid namespace (a writer in another container's
 //! namespace is named by an id that means another process, or none, here: do not share
 //! records written across pid namespaces). Without `std`, or on other systems, writers
-//! record 0 ("unknown") and are never considered dead. An id above `i32::MAX`, which no
-//! writer records, counts as dead (no process can have it).
+//! record 0 ("unknown") and are never considered dead; nor is a writer recorded with an id
+//! above `i32::MAX` (which `kill` cannot be asked about).
 
 /// The id this process records in a sequence word (0 where it cannot be told).
 #[inline]
@@ -32,12 +32,12 @@ pub(crate) fn me() -> u32 {
 ///
 /// - `Some(true)`: a process has this id (`kill` succeeds, or is refused for permission:
 ///   the process exists but belongs to another user).
-/// - `Some(false)`: no process has it (`kill` fails with `ESRCH`), or no process can: an
-///   id above `i32::MAX` does not fit `pid_t` as a positive number, and `kill` would read
-///   it as a negative one, which addresses a process group.
-/// - `None`: it cannot be told: `pid` is 0, which names no process (sequence words and
-///   creator pids record 0 for "unknown", and `kill(0, ..)` would address this process's
-///   group), or the build has no `std` or is not unix.
+/// - `Some(false)`: no process has it (`kill` fails with `ESRCH`).
+/// - `None`: it cannot be told. `pid` is 0, which names no process (sequence words and
+///   creator pids record 0 for "unknown"), or above `i32::MAX`, which does not fit
+///   `pid_t` as a positive number (`kill` with 0 or a negative number would address a
+///   process group, so it is not asked); or the build has no `std` or is not unix. A
+///   writer so recorded is never declared dead (docs/FORMAT.md, section 13).
 ///
 /// Process ids are reused: `Some(true)` says only that *some* process has the id now, not
 /// that it is the one that recorded it; and the answer is for this process's pid
@@ -49,17 +49,12 @@ pub(crate) fn me() -> u32 {
 ///
 /// assert_eq!(process_alive(std::process::id()), Some(true));
 /// assert_eq!(process_alive(0), None);
-/// assert_eq!(process_alive(u32::MAX), Some(false));
+/// assert_eq!(process_alive(u32::MAX), None);
 /// ```
 pub fn process_alive(pid: u32) -> Option<bool> {
-    if pid == 0 {
-        return None;
-    }
     #[cfg(all(feature = "std", unix))]
     {
-        let Ok(p) = libc::pid_t::try_from(pid) else {
-            return Some(false);
-        };
+        let p = libc::pid_t::try_from(pid).ok().filter(|&p| p > 0)?;
         // SAFETY: signal 0 sends nothing; kill only checks that the process exists and
         // may be signalled. `p` is positive, so it names one process, not a group.
         let r = unsafe { libc::kill(p, 0) };
@@ -67,6 +62,7 @@ pub fn process_alive(pid: u32) -> Option<bool> {
     }
     #[cfg(not(all(feature = "std", unix)))]
     {
+        let _ = pid;
         None
     }
 }
@@ -115,10 +111,11 @@ mod tests {
         // 0 names no process: unknown, so a writer recorded as 0 is never dead.
         assert_eq!(process_alive(0), None);
         assert!(alive(0));
-        // Ids that do not fit a positive pid_t: no process can have them.
+        // Ids that do not fit a positive pid_t: kill is not asked (it would address a
+        // process group), so they cannot be told, and a writer so recorded is not dead.
         for pid in [1 << 31, u32::MAX] {
-            assert_eq!(process_alive(pid), Some(false));
-            assert!(!alive(pid));
+            assert_eq!(process_alive(pid), None);
+            assert!(alive(pid));
         }
         // pid 1 exists in every pid namespace (init), whoever owns it.
         assert_eq!(process_alive(1), Some(true));

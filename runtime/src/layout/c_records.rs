@@ -232,12 +232,10 @@ static inline void shm_atomics_seq_store(unsigned char *dst, const unsigned char
         }
     }
 }
-/* Whether process `pid` may be running: the rule of Rust's `process_alive` (0: unknown,
- * always; above INT_MAX: no process can have it). Same limits as Rust: pids are
- * reused, and every writer must share this process's pid namespace. */
+/* Whether process `pid` may be running (0: unknown, always). Same limits as Rust: pids
+ * are reused, and every writer must share this process's pid namespace. */
 static inline int shm_atomics_pid_alive(uint32_t pid) {
-    if (pid == 0) return 1;
-    if (pid > (uint32_t)INT_MAX) return 0;
+    if (pid == 0 || pid > (uint32_t)INT_MAX) return 1;
     return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
 }
 static inline void shm_atomics_relax(unsigned spins) {
