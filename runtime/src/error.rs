@@ -4,7 +4,7 @@
 use core::fmt;
 
 use crate::cell::ops::OpType;
-use crate::cell::order::MemoryOrder;
+use crate::cell::order::MemoryOrderError;
 use crate::cell::value::{Kind, TypeName};
 
 /// Every error of this crate. Each variant wraps a struct with the details, so code can
@@ -298,62 +298,6 @@ impl fmt::Display for ReadOnlyRegionError {
 }
 
 impl core::error::Error for ReadOnlyRegionError {}
-
-/// A memory order that the operation cannot take.
-///
-/// ```
-/// # use shm_atomics_runtime as shm_atomics;
-/// use shm_atomics::{Atomic, Error, MemoryOrder, OpType};
-///
-/// let a = Atomic::<u8>::new(0);
-/// let err = a
-///     .cmpxchg_strong_explicit(0, 1, MemoryOrder::SeqCst, MemoryOrder::Release)
-///     .unwrap_err();
-/// assert!(matches!(err, Error::MemoryOrder(e) if e.is_fail && e.op == OpType::CmpxchgStrong));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryOrderError {
-    /// The operation.
-    pub op: OpType,
-    /// The order that was refused.
-    pub order: MemoryOrder,
-    /// Whether the refused order is a compare-exchange failure order.
-    pub is_fail: bool,
-}
-
-impl MemoryOrderError {
-    pub(crate) const fn new(op: OpType, order: MemoryOrder, is_fail: bool) -> Self {
-        Self { op, order, is_fail }
-    }
-}
-
-impl fmt::Display for MemoryOrderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_fail {
-            write!(
-                f,
-                "memory order {} is not a valid failure order for {}: use relaxed, acquire or \
-                 seq_cst (a failed compare-exchange only loads; any success order goes with \
-                 any of them)",
-                self.order, self.op
-            )
-        } else if self.op == OpType::Store {
-            write!(
-                f,
-                "memory order {} is not valid for store: use relaxed, release or seq_cst",
-                self.order
-            )
-        } else {
-            write!(
-                f,
-                "memory order {} is not valid for {}: use relaxed, acquire or seq_cst",
-                self.order, self.op
-            )
-        }
-    }
-}
-
-impl core::error::Error for MemoryOrderError {}
 
 /// Why a width is not supported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
