@@ -77,7 +77,7 @@ impl<L: Layout> ReadOnlySegment<L> {
 
     /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`). The type must be
     /// the field's: another is refused with [`SegmentErrorKind::FieldType`], naming both;
-    /// a path that names no single value, with [`Error::Path`](crate::Error::Path).
+    /// a path that names no single value, with [`Error::Path`].
     ///
     /// ```rust,standalone_crate
     /// # extern crate shm_atomics_runtime as shm_atomics;

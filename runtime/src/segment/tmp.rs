@@ -7,7 +7,7 @@
 //! while it lives. A file of that form (or the older `.<name>.<pid>.<nanos>.tmp`) is a
 //! *leftover* when all of these hold: it is a regular file owned by this user; it starts
 //! with the segment magic or is shorter than it; no process has its pid
-//! ([`process_alive`](crate::process_alive) says so: `kill(pid, 0)` fails with `ESRCH`;
+//! ([`process_alive`] says so: `kill(pid, 0)` fails with `ESRCH`;
 //! a name with pid 0 or a pid above `i32::MAX`, which no creator writes, is never a
 //! leftover); and its lock is free. The lock covers what the pid cannot: a
 //! reused pid keeps a leftover alive (it is not removed until that process exits, which
