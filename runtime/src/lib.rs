@@ -82,6 +82,9 @@ pub use cell::value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use cell::wait::WaitOutcome;
 pub use cell::width::Width;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use error::path::{MAX_PATH, PathError, PathErrorKind};
 pub use error::{
     AlignmentError, BitIndexError, Error, LayoutAlignmentError, OperandError, OperandValue,
     ReadOnlyRegionError, SizeError, TypeMismatch, UnsupportedOperation, UnsupportedWidth,
@@ -109,7 +112,7 @@ pub use layout::descriptor::{
 };
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use layout::path::{Location, MAX_PATH, PathError, PathErrorKind, RecordAt, Target};
+pub use layout::path::{Location, RecordAt, Target};
 pub use layout::private::__private;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]

@@ -8,9 +8,10 @@ use std::vec::Vec;
 
 use crate::cell::value::Kind;
 use crate::error::Error;
+use crate::error::path::{PathError, PathErrorKind};
 use crate::fields::protocol::{self, TORN};
 use crate::layout::descriptor::LayoutDescBuf;
-use crate::layout::path::{PathError, PathErrorKind, Target};
+use crate::layout::path::Target;
 use crate::view::dynamic::{DynAtomicView, DynValue, Operand};
 use crate::view::region::Region;
 

@@ -8,11 +8,12 @@ use super::handle::mapped_handle_methods;
 use super::mapping::{Access, Mapping};
 use super::owner::Trust;
 use crate::error::Error;
+use crate::error::path::{PathError, PathErrorKind};
 use crate::fields::{
     LayoutCopy, RecordCopy, RecordError, read_record, snapshot_layout, update_record, write_record,
 };
 use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
-use crate::layout::path::{PathError, PathErrorKind, Target};
+use crate::layout::path::Target;
 use crate::layout::walk::Leaf;
 use crate::view::dynamic::{DynAtomicView, DynValue};
 use crate::view::region::Region;

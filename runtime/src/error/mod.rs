@@ -1,6 +1,9 @@
 //! Errors as values: every way an operation can be refused, with a message that says
 //! what was wrong and what is allowed.
 
+#[cfg(feature = "std")]
+pub(crate) mod path;
+
 use core::fmt;
 
 use crate::cell::ops::OpType;
@@ -47,7 +50,7 @@ pub enum Error {
     /// [`PathError`](crate::PathError).
     /// Boxed: its details (the layout's field names) would make every `Error` large.
     #[cfg(feature = "std")]
-    Path(std::boxed::Box<crate::layout::path::PathError>),
+    Path(std::boxed::Box<crate::error::path::PathError>),
     /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
     #[cfg(all(feature = "shm", unix))]
     Segment(crate::segment::SegmentError),
@@ -97,8 +100,8 @@ impl core::error::Error for Error {
 }
 
 #[cfg(feature = "std")]
-impl From<crate::layout::path::PathError> for Error {
-    fn from(e: crate::layout::path::PathError) -> Self {
+impl From<crate::error::path::PathError> for Error {
+    fn from(e: crate::error::path::PathError) -> Self {
         Error::Path(std::boxed::Box::new(e))
     }
 }
