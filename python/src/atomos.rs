@@ -12,8 +12,8 @@ use pyo3::prelude::*;
 use shm_atomics_runtime::{Error, Kind, Region};
 
 use crate::cells::{
-    BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, float_cell, float_dispatch, int_cell,
-    int_dispatch, make,
+    BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, bool_dispatch, float_cell, float_dispatch,
+    int_cell, int_dispatch, make,
 };
 use crate::kinds::owned;
 use crate::memory::{BufferHold, Keep};
@@ -196,14 +196,6 @@ fn float_zero(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 
 fn false_(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     false.to_py(py)
-}
-
-/// Runs `$body` with `$a` bound to the [`BoolCell`]'s atomic.
-macro_rules! bool_dispatch {
-    ($cell:expr, $a:ident => $body:expr) => {{
-        let BoolCell($a) = $cell;
-        $body
-    }};
 }
 
 java_class!(

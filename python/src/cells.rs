@@ -234,3 +234,12 @@ macro_rules! float_dispatch {
     };
 }
 pub(crate) use float_dispatch;
+
+/// Runs `$body` with `$a` bound to the [`BoolCell`]'s atomic.
+macro_rules! bool_dispatch {
+    ($cell:expr, $a:ident => $body:expr) => {{
+        let $crate::cells::BoolCell($a) = $cell;
+        $body
+    }};
+}
+pub(crate) use bool_dispatch;

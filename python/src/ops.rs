@@ -11,8 +11,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::cells::{
-    BoolCell, BytesCell, Cell, Core, FloatCell, IntCell, bytes_dispatch, float_dispatch,
-    int_dispatch,
+    BoolCell, BytesCell, Cell, Core, FloatCell, IntCell, bool_dispatch, bytes_dispatch,
+    float_dispatch, int_dispatch,
 };
 use crate::cmpxchg::CmpxchgResult;
 use crate::seed::{SeedOp, memory_order_error, parse_order};
@@ -20,14 +20,6 @@ use crate::values::{PyValue, dyn_to_py};
 
 /// An optional argument.
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
-
-/// Runs `$body` with `$a` bound to the [`BoolCell`]'s atomic.
-macro_rules! bool_dispatch {
-    ($cell:expr, $a:ident => $body:expr) => {{
-        let BoolCell($a) = $cell;
-        $body
-    }};
-}
 
 /// A bit index in range for `width` bytes, or the seed's `ValueError`.
 fn bit_index(index: &Bound<'_, PyAny>, width: usize) -> PyResult<u32> {

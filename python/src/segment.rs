@@ -16,7 +16,8 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use shm_atomics_runtime::{
     Error, FieldType, FieldTypeBuf, Kind, LayoutDescBuf, Leaf, RawSegment, Region,
-    SegmentErrorKind, Trust, checked_default_dir, value_type_name,
+    SegmentErrorKind, Trust, TrustOption, checked_default_dir, list_segments as listed,
+    value_type_name,
 };
 
 use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
@@ -39,7 +40,21 @@ create_exception!(
 /// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `KeyError`
 /// (unknown field), else `SegmentError`.
 pub fn segment_error(e: Error) -> PyErr {
-    let msg = e.to_string();
+    let msg = match &e {
+        // Trust refusals name every keyword argument that admits the file.
+        Error::Segment(s) => s.message_with(&|options: &[TrustOption]| {
+            options
+                .iter()
+                .map(|o| match o {
+                    TrustOption::Owner(uid) => format!("allow_owner={uid}"),
+                    TrustOption::GroupWrite => "allow_group_write=True".to_string(),
+                    TrustOption::OtherWrite => "allow_other_write=True".to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        _ => e.to_string(),
+    };
     match &e {
         Error::Segment(s) => match &s.kind {
             SegmentErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
@@ -451,20 +466,8 @@ pub fn list_segments(py: Python<'_>, dir: Option<PathBuf>) -> PyResult<Vec<PathB
         None => checked_default_dir().map_err(segment_error)?,
     };
     py.detach(|| {
-        let entries = std::fs::read_dir(&dir)
+        let found = listed(&dir, &Trust::new())
             .map_err(|e| PyOSError::new_err(format!("cannot list {}: {e}", dir.display())))?;
-        let mut out: Vec<PathBuf> = entries
-            .filter_map(|e| {
-                let e = e.ok()?;
-                let meta = e.metadata().ok()?;
-                if !meta.file_type().is_file() {
-                    return None;
-                }
-                let p = e.path();
-                RawSegment::open_readonly(&p).ok().map(|_| p)
-            })
-            .collect();
-        out.sort();
-        Ok(out)
+        Ok(found.into_iter().map(|s| s.path).collect())
     })
 }

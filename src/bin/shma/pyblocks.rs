@@ -7,7 +7,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::out;
+use shm_atomics::process_alive;
 
 /// Where POSIX shared memory lives on Linux.
 pub const SHM_DIR: &str = "/dev/shm";
@@ -40,7 +40,8 @@ pub fn remove_orphans(dir: &Path) -> Result<Vec<(PathBuf, u32)>, String> {
             continue;
         };
         let Ok(meta) = entry.metadata() else { continue };
-        if !meta.is_file() || meta.uid() != me || out::pid_alive(pid) {
+        // Only a creator known to be dead (the runtime's liveness rule).
+        if !meta.is_file() || meta.uid() != me || process_alive(pid) != Some(false) {
             continue;
         }
         let path = entry.path();
