@@ -105,3 +105,11 @@ def test_blocks_of_a_sigkilled_creator_are_found_and_removed(collect):
 def test_process_local_objects_refuse_to_be_pickled_and_name_the_shared_class(make, instead):
     with pytest.raises(TypeError, match=instead.replace(".", r"\.")):
         pickle.dumps(make())
+
+
+def test_the_liveness_rule_is_the_runtimes():
+    from shm_atomics.atomos.multiprocessing._block import alive
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert p.wait(timeout=DEADLINE) == 0  # reaped: its pid names no process now
+    assert alive(os.getpid()) and not alive(p.pid)
+    assert alive(0) and alive(1 << 31) and alive((1 << 32) - 1)  # cannot be told
