@@ -12,12 +12,12 @@ use pyo3::prelude::*;
 use shm_atomics_runtime::{Error, Kind, Region};
 
 use crate::cells::{
-    BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, float_cell, float_dispatch, int_cell,
-    int_dispatch, make,
+    BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, bool_dispatch, float_cell, float_dispatch,
+    int_cell, int_dispatch, make,
 };
+use crate::codes::OpCode;
 use crate::kinds::owned;
 use crate::memory::{BufferHold, Keep};
-use crate::seed::SeedOp;
 use crate::segment::PySegment;
 use crate::values::PyValue;
 
@@ -114,7 +114,7 @@ macro_rules! java_class {
 
             /// Sets the value to `update` if it equals `expect`; returns whether it did.
             fn compare_and_set<'py>(&self, py: Python<'py>, expect: &Bound<'py, PyAny>, update: &Bound<'py, PyAny>) -> PyResult<bool> {
-                let c = self.core.rw(py, SeedOp::CmpxchgStrong)?;
+                let c = self.core.rw(py, OpCode::CmpxchgStrong)?;
                 $dispatch!(c, a => Ok(a.compare_and_set(PyValue::from_py(expect, "expect")?, PyValue::from_py(update, "update")?)))
             }
 
@@ -138,25 +138,25 @@ macro_rules! java_class {
         impl $cls {
             /// Adds `delta`; returns the new value.
             fn add_and_get<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchAdd)?;
+                let c = self.core.rw(py, OpCode::FetchAdd)?;
                 $dispatch!(c, a => a.add_and_get(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Adds `delta`; returns the previous value.
             fn get_and_add<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchAdd)?;
+                let c = self.core.rw(py, OpCode::FetchAdd)?;
                 $dispatch!(c, a => a.get_and_add(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Subtracts `delta`; returns the new value.
             fn subtract_and_get<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchSub)?;
+                let c = self.core.rw(py, OpCode::FetchSub)?;
                 $dispatch!(c, a => a.subtract_and_get(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Subtracts `delta`; returns the previous value.
             fn get_and_subtract<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchSub)?;
+                let c = self.core.rw(py, OpCode::FetchSub)?;
                 $dispatch!(c, a => a.get_and_subtract(PyValue::from_py(delta, "delta")?).to_py(py))
             }
         }
@@ -184,14 +184,6 @@ fn float_zero(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 
 fn false_(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     false.to_py(py)
-}
-
-/// Runs `$body` with `$a` bound to the [`BoolCell`]'s atomic.
-macro_rules! bool_dispatch {
-    ($cell:expr, $a:ident => $body:expr) => {{
-        let BoolCell($a) = $cell;
-        $body
-    }};
 }
 
 java_class!(

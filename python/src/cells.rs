@@ -10,8 +10,9 @@
 use pyo3::prelude::*;
 use shm_atomics_runtime::{Atomic, DynAtomicView, Error, Kind, Region, Width};
 
+use crate::codes::OpCode;
+use crate::errors::{object_error, unsupported_operation, unsupported_width};
 use crate::memory::Keep;
-use crate::seed::{SeedOp, runtime_error, unsupported_operation, unsupported_width};
 
 /// Signed or unsigned integers of 1 to 16 bytes.
 #[derive(Clone, Copy)]
@@ -78,7 +79,7 @@ impl<C: Copy> Core<C> {
     /// The writable cell, or the seed's `UnsupportedOperationException` on read-only
     /// memory; a `ValueError` once a view's context was released.
     #[inline]
-    pub fn rw(&self, py: Python<'_>, op: SeedOp) -> PyResult<C> {
+    pub fn rw(&self, py: Python<'_>, op: OpCode) -> PyResult<C> {
         self.keep.check()?;
         match &self.cell {
             Cell::Rw(c) => Ok(*c),
@@ -100,7 +101,7 @@ impl<C: Copy> Core<C> {
 
     /// Maps a runtime error to the seed's exception for this object.
     pub fn err(&self, py: Python<'_>, e: Error) -> PyErr {
-        runtime_error(py, e, self.width, self.readonly())
+        object_error(py, e, self.width, self.readonly())
     }
 }
 
@@ -133,13 +134,13 @@ pub unsafe fn make<C>(
         // operation does first.
         let region = unsafe { Region::from_raw_parts_readonly(ptr, len) };
         Cell::Ro(
-            DynAtomicView::with_kind(region, kind).map_err(|e| runtime_error(py, e, len, true))?,
+            DynAtomicView::with_kind(region, kind).map_err(|e| object_error(py, e, len, true))?,
         )
     } else {
         // SAFETY: as above, plus writable (contract 1) and accessed only atomically
         // (contract 2).
         let region = unsafe { Region::from_raw_parts(ptr, len) };
-        Cell::Rw(typed(region).map_err(|e| runtime_error(py, e, len, false))?)
+        Cell::Rw(typed(region).map_err(|e| object_error(py, e, len, false))?)
     };
     Ok(Core {
         cell,
@@ -234,3 +235,13 @@ macro_rules! float_dispatch {
     };
 }
 pub(crate) use float_dispatch;
+
+/// Runs `$body` with `$a` bound to the typed atomic of a [`BoolCell`] (one width: the
+/// same shape as the other dispatch macros, so code generic over them takes it too).
+macro_rules! bool_dispatch {
+    ($cell:expr, $a:ident => $body:expr) => {{
+        let $crate::cells::BoolCell($a) = $cell;
+        $body
+    }};
+}
+pub(crate) use bool_dispatch;

@@ -8,6 +8,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDescBuf};
 
+use crate::registry::registered;
+
 /// A layout: what a segment holds. `Layout(name, fields, align=None)` with fields as
 /// `(name, type)`, `(name, type, array_len)` or `(name, type, array_len, align)` tuples
 /// (or `shm_atomics.Field`s); types are `"u8"`..`"u128"`, `"i8"`..`"i128"`, `"f32"`,
@@ -119,7 +121,7 @@ pub fn kind_name(ty: &FieldTypeBuf) -> &'static str {
     }
 }
 
-/// A `shm_atomics.FieldInfo` for one field.
+/// A `shm_atomics.FieldInfo` (the class the package registered) for one field.
 fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyAny>> {
     let nested = match &f.ty {
         FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => Some(Py::new(
@@ -130,9 +132,7 @@ fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyA
         )?),
         _ => None,
     };
-    let cls = py
-        .import("shm_atomics._impl.segment")?
-        .getattr("FieldInfo")?;
+    let cls = registered(py)?.field_info.bind(py);
     cls.call1((
         f.name.as_str(),
         f.type_name(),

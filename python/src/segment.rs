@@ -9,51 +9,21 @@ use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use pyo3::IntoPyObjectExt;
-use pyo3::create_exception;
-use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyTypeError,
-};
+use pyo3::exceptions::{PyKeyError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use shm_atomics_runtime::{
-    Error, FieldType, FieldTypeBuf, Kind, LayoutDescBuf, Leaf, RawSegment, Region,
-    SegmentErrorKind, Trust, checked_default_dir, value_type_name,
+    Error, FieldType, FieldTypeBuf, Kind, LayoutDescBuf, Leaf, RawSegment, Region, Trust,
+    checked_default_dir, value_type_name,
 };
 
 use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
+use crate::errors::segment_error;
+use crate::fields::{PyEvent, PySeq, PyStriped};
 use crate::kinds::{
     AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView,
 };
 use crate::layout::PyLayout;
 use crate::memory::{Keep, MapLease};
-use crate::v2::{PyEvent, PySeq, PyStriped};
-
-create_exception!(
-    shm_atomics,
-    SegmentError,
-    PyOSError,
-    "A segment could not be opened, created or used: the message names the file, what is \
-     wrong and what to do."
-);
-
-/// The Python exception for a runtime error about a segment: `FileNotFoundError`,
-/// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `KeyError`
-/// (unknown field), else `SegmentError`.
-pub fn segment_error(e: Error) -> PyErr {
-    let msg = e.to_string();
-    match &e {
-        Error::Segment(s) => match &s.kind {
-            SegmentErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
-            SegmentErrorKind::AlreadyExists => PyFileExistsError::new_err(msg),
-            SegmentErrorKind::PermissionDenied
-            | SegmentErrorKind::UntrustedOwner { .. }
-            | SegmentErrorKind::SharedWrite { .. }
-            | SegmentErrorKind::UnsafeDirectory { .. } => PyPermissionError::new_err(msg),
-            SegmentErrorKind::UnknownField(_) => PyKeyError::new_err(msg),
-            _ => SegmentError::new_err(msg),
-        },
-        _ => SegmentError::new_err(msg),
-    }
-}
 
 /// Which owners and modes to accept, from the keyword arguments.
 fn trust(

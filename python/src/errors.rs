@@ -1,0 +1,160 @@
+//! Every runtime error as a Python exception, in one place: the runtime's [`Error`]
+//! (operations on an atomic object, segments), a `Seq` record's [`RecordError`] and
+//! [`SeqError`], and the refusals of a segment's fields (read-only, inside a record).
+//!
+//! Two families, one table each:
+//! - an operation on an atomic object ([`object_error`]) raises the `atomics` package's
+//!   exceptions (`MemoryOrderError`, `UnsupportedOperationException`,
+//!   `UnsupportedWidthException`, `AlignmentError`; classes the Python package
+//!   registers, see `registry.rs`) or `ValueError`;
+//! - a segment ([`segment_error`]) raises `FileNotFoundError`, `FileExistsError`,
+//!   `PermissionError`, `KeyError` or [`SegmentError`] (an `OSError`).
+//!
+//! Messages are the runtime's `Display` text, which says what went wrong and what to do.
+
+use pyo3::create_exception;
+use pyo3::exceptions::{
+    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyValueError,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use shm_atomics_runtime::{Error, MemoryOrder, RecordError, SegmentErrorKind, SeqError};
+
+use crate::codes::OpCode;
+use crate::registry::{Registered, registered};
+
+create_exception!(
+    shm_atomics,
+    SegmentError,
+    PyOSError,
+    "A segment could not be opened, created or used: the message names the file, what is \
+     wrong and what to do."
+);
+
+/// The Python exception for a runtime error about a segment: `FileNotFoundError`,
+/// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `KeyError`
+/// (unknown field), else `SegmentError`.
+pub fn segment_error(e: Error) -> PyErr {
+    let msg = e.to_string();
+    match &e {
+        Error::Segment(s) => match &s.kind {
+            SegmentErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
+            SegmentErrorKind::AlreadyExists => PyFileExistsError::new_err(msg),
+            SegmentErrorKind::PermissionDenied
+            | SegmentErrorKind::UntrustedOwner { .. }
+            | SegmentErrorKind::SharedWrite { .. }
+            | SegmentErrorKind::UnsafeDirectory { .. } => PyPermissionError::new_err(msg),
+            SegmentErrorKind::UnknownField(_) => PyKeyError::new_err(msg),
+            _ => SegmentError::new_err(msg),
+        },
+        _ => SegmentError::new_err(msg),
+    }
+}
+
+/// The `atomics` package's exception for a runtime error of an operation on an object
+/// of `width` bytes (`readonly`: the object is read-only); `ValueError` for the rest.
+pub fn object_error(py: Python<'_>, e: Error, width: usize, readonly: bool) -> PyErr {
+    match e {
+        Error::MemoryOrder(e) => match OpCode::of(e.op) {
+            Some(op) => memory_order_error(py, op, e.order, e.is_fail),
+            None => PyValueError::new_err(e.to_string()),
+        },
+        Error::UnsupportedOperation(e) => match OpCode::of(e.op) {
+            Some(op) => unsupported_operation(py, op, width, e.readonly || readonly),
+            None => PyValueError::new_err(e.to_string()),
+        },
+        Error::UnsupportedWidth(e) => unsupported_width(py, e.width, readonly),
+        Error::Alignment(e) => alignment_error(py, e.width, e.addr),
+        Error::BitIndex(_) => PyValueError::new_err("'index' value out of range."),
+        e => PyValueError::new_err(e.to_string()),
+    }
+}
+
+/// `SegmentError` for a `Seq` record (sequence word at `offset` in the payload) that
+/// could not be read: its region, a dead writer, a writer busy too long.
+pub fn record_error(e: RecordError, offset: usize) -> PyErr {
+    match e {
+        RecordError::Seq(s) => seq_error(s, offset),
+        other => SegmentError::new_err(other.to_string()),
+    }
+}
+
+/// `SegmentError` for the protocol's refusal of the record at `offset`.
+pub fn seq_error(e: SeqError, offset: usize) -> PyErr {
+    SegmentError::new_err(format!("cannot read the record at offset {offset}: {e}"))
+}
+
+/// `SegmentError` for a record at `offset` left torn by process `pid`, which died
+/// while writing it.
+pub fn torn_error(offset: usize, pid: u32) -> PyErr {
+    SegmentError::new_err(format!(
+        "the record at offset {offset} was torn by process {pid}, which died while \
+         writing it: its fields may mix two writes (a writer's next write repairs it)"
+    ))
+}
+
+/// The `PermissionError` for changing a field (`what`: what was tried) of a segment
+/// opened read-only.
+pub fn readonly_error(what: &str) -> PyErr {
+    PyPermissionError::new_err(format!(
+        "cannot {what}: the segment was opened read-only (open it with Segment.open)"
+    ))
+}
+
+/// Builds an exception object by calling a registered class, or the error that building
+/// it raised (`ImportError` when the package registered nothing).
+fn build<'py>(
+    py: Python<'py>,
+    class: impl FnOnce(&Registered) -> &Py<PyAny>,
+    args: impl FnOnce(&Registered) -> PyResult<Bound<'py, pyo3::types::PyTuple>>,
+    kwarg: (&str, bool),
+) -> PyErr {
+    let made = (|| -> PyResult<PyErr> {
+        let r = registered(py)?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(kwarg.0, kwarg.1)?;
+        let e = class(r).bind(py).call(args(r)?, Some(&kwargs))?;
+        Ok(PyErr::from_value(e))
+    })();
+    made.unwrap_or_else(|e| e)
+}
+
+/// `UnsupportedOperationException(optype, width, readonly=..)`.
+pub fn unsupported_operation(py: Python<'_>, op: OpCode, width: usize, readonly: bool) -> PyErr {
+    build(
+        py,
+        |r| &r.unsupported_operation,
+        |r| (r.op_type(py, op), width).into_pyobject(py),
+        ("readonly", readonly),
+    )
+}
+
+/// `UnsupportedWidthException(width, readonly=..)`.
+pub fn unsupported_width(py: Python<'_>, width: usize, readonly: bool) -> PyErr {
+    build(
+        py,
+        |r| &r.unsupported_width,
+        |_| (width,).into_pyobject(py),
+        ("readonly", readonly),
+    )
+}
+
+/// `AlignmentError(width, address, using_recommended=True)`.
+pub fn alignment_error(py: Python<'_>, width: usize, address: usize) -> PyErr {
+    build(
+        py,
+        |r| &r.alignment_error,
+        |_| (width, address).into_pyobject(py),
+        ("using_recommended", true),
+    )
+}
+
+/// `MemoryOrderError(optype, order, is_fail=..)`.
+pub fn memory_order_error(py: Python<'_>, op: OpCode, order: MemoryOrder, is_fail: bool) -> PyErr {
+    build(
+        py,
+        |r| &r.memory_order_error,
+        |r| (r.op_type(py, op), r.order(py, order)).into_pyobject(py),
+        ("is_fail", is_fail),
+    )
+}
