@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use shm_atomics_runtime::{Atomic, DynAtomicView, Error, Kind, Region, Width};
 
 use crate::codes::OpCode;
-use crate::errors::{object_error, unsupported_operation, unsupported_width};
+use crate::errors::{object_error, unsupported_operation, unsupported_width, with_reason};
 use crate::memory::Keep;
 
 /// Signed or unsigned integers of 1 to 16 bytes.
@@ -73,6 +73,10 @@ pub struct Core<C> {
     pub kind: Kind,
     /// The address of the first byte.
     pub addr: usize,
+    /// Why the memory is read-only when the object alone does not say it (a value inside
+    /// a `Seq` record: which record, and how to write it), added to the refusal of a
+    /// write.
+    pub why_readonly: Option<Box<str>>,
 }
 
 impl<C: Copy> Core<C> {
@@ -83,7 +87,17 @@ impl<C: Copy> Core<C> {
         self.keep.check()?;
         match &self.cell {
             Cell::Rw(c) => Ok(*c),
-            Cell::Ro(_) => Err(unsupported_operation(py, op, self.width, true)),
+            Cell::Ro(_) => Err(self.refusal(py, op)),
+        }
+    }
+
+    /// The refusal of `op` on read-only memory.
+    #[cold]
+    pub fn refusal(&self, py: Python<'_>, op: OpCode) -> PyErr {
+        let e = unsupported_operation(py, op, self.width, true);
+        match &self.why_readonly {
+            Some(why) => with_reason(py, e, why),
+            None => e,
         }
     }
 
@@ -148,6 +162,7 @@ pub unsafe fn make<C>(
         keep,
         kind,
         addr: ptr as usize,
+        why_readonly: None,
     })
 }
 

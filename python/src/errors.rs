@@ -101,6 +101,20 @@ pub fn readonly_error(what: &str) -> PyErr {
     ))
 }
 
+/// `e` with `why` appended to its message (`args[0]`, which its `str()` shows), for a
+/// refusal whose cause the exception class cannot say (a value inside a `Seq` record).
+pub fn with_reason(py: Python<'_>, e: PyErr, why: &str) -> PyErr {
+    let value = e.value(py);
+    let done = (|| -> PyResult<()> {
+        let msg: String = value.str()?.extract()?;
+        value.setattr("args", (format!("{msg} {why}"),))
+    })();
+    match done {
+        Ok(()) => e,
+        Err(failed) => failed,
+    }
+}
+
 /// Builds an exception object by calling a registered class, or the error that building
 /// it raised (`ImportError` when the package registered nothing).
 fn build<'py>(

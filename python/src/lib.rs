@@ -4,23 +4,23 @@
 //! registers those classes here when it is imported (`registry`): this module never
 //! imports the package.
 //!
-//! Module map, by concept (imports go down this list):
+//! Module map, by concept (a module imports only modules above it in this list):
 //! - `codes`: the `atomics` package's numbers: `OpType` codes, `MemoryOrder` values.
 //! - `registry`: the classes the package registers (enums, exceptions, `FieldInfo`).
 //! - `errors`: every runtime error as a Python exception (the only place that maps them).
 //! - `memory`: what keeps memory alive (owned storage, a lease on a buffer, a mapping).
-//! - `values`: Python <-> value conversions.
+//! - `values`: Python <-> value conversions; `cmpxchg`: `CmpxchgResult`.
 //! - `cells`: typed cells per width and the dispatch macros over them.
 //! - `ops`, `methods`, `wait`: the operations, as Python methods written once per
 //!   capability; blocking waits on 32-bit values.
 //! - `kinds`: the `atomics` classes (`AtomicInt`, `AtomicIntView`, ...).
-//! - `context`: view contexts (`atomicview`); `cmpxchg`: `CmpxchgResult`.
+//! - `context`: view contexts (`atomicview`).
 //! - `alignment`: alignment of a width, a buffer's address, lock-freedom.
-//! - `atomos`: atomos' Java-style classes.
 //! - `layout`: layouts declared in Python.
 //! - `fields`: a segment's `Event`, `Striped` and `Seq` fields as objects.
 //! - `segment`: segment files; their value fields as the view classes, the others as
 //!   `fields`' objects.
+//! - `atomos`: atomos' Java-style classes (also over a segment's fields).
 
 mod alignment;
 mod atomos;
