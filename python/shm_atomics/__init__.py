@@ -22,7 +22,7 @@ _n._register(op_type=OpType, memory_order=MemoryOrder,
              alignment_error=_exc.AlignmentError, memory_order_error=_exc.MemoryOrderError,
              unsupported_width=_exc.UnsupportedWidthException,
              unsupported_operation=_exc.UnsupportedOperationException,
-             field_info=FieldInfo)
+             field_info=FieldInfo, seq_snapshot=SeqSnapshot)
 del _n, _exc
 
 __all__ = [

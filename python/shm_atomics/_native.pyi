@@ -213,6 +213,7 @@ class _Segment:
     def info(self) -> tuple[int, int, str, int, int, int, int, float]: ...
     def check(self) -> None: ...
     def field(self, path: str) -> Any: ...
+    def snapshot(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
 class Event:
@@ -235,8 +236,6 @@ class Striped:
 class SeqRecord:
     """A segment's Seq record: read() copies it whole and consistent."""
     def read(self) -> dict[str, Any]: ...
-    def _snapshot(self) -> tuple[dict[str, Any], int, bool]:
-        """(values, sequence word, whole) as Segment.snapshot() takes them."""
     @property
     def layout(self) -> Layout: ...
 
@@ -245,6 +244,7 @@ def list_segments(dir: Optional[str] = None) -> list[str]:
 
 def _register(*, op_type: type, memory_order: type, alignment_error: type,
               memory_order_error: type, unsupported_width: type,
-              unsupported_operation: type, field_info: type) -> None:
+              unsupported_operation: type, field_info: type,
+              seq_snapshot: type) -> None:
     """Hands the package's classes to the native module (shm_atomics/__init__.py calls
     it once at import; the native module never imports the package)."""

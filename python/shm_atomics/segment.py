@@ -293,34 +293,11 @@ class Segment:
             return False
 
     def snapshot(self) -> Dict[str, Any]:
-        """Every field's value, loaded one by one (not one atomic snapshot): a dict of
+        """Every field's value, loaded one by one (not one atomic snapshot; one native
+        call, which walks the layout without parsing a path): a dict of
         name to int/float/bool/bytes, nested layouts as dicts and arrays as lists; a
         `Seq` record as a `SeqSnapshot` (a dict) read through the record's protocol, as
         Rust's typed `snapshot()` does: one consistent read, whose `is_whole` is false
         when the record's writer died mid-write (never an error); a `Striped` counter as
         its sum, an `Event` as its generation."""
-        if self.closed:
-            raise ValueError("Operation forbidden on a closed segment")
-
-        def walk(layout: Layout, prefix: str) -> Dict[str, Any]:
-            out: Dict[str, Any] = {}
-            for f in layout.fields:
-                path = prefix + f.name
-
-                def one(p: str) -> Any:
-                    if f.kind == "layout":
-                        return walk(f.nested, p + ".")
-                    obj = self._n.field(p)
-                    if f.kind == "seq":
-                        return SeqSnapshot(*obj._snapshot())
-                    if f.kind == "event":
-                        return obj.generation
-                    return obj.load()
-
-                if f.array_len is None:
-                    out[f.name] = one(path)
-                else:
-                    out[f.name] = [one(f"{path}[{i}]") for i in range(f.array_len)]
-            return out
-
-        return walk(self.layout, "")
+        return self._n.snapshot()

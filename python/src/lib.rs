@@ -10,6 +10,7 @@
 //! - `errors`: every runtime error as a Python exception (the only place that maps them).
 //! - `memory`: what keeps memory alive (owned storage, a lease on a buffer, a mapping).
 //! - `values`: Python <-> value conversions; `cmpxchg`: `CmpxchgResult`.
+//! - `snapshot`: a layout's values as nested dicts and lists, over a loader.
 //! - `cells`: typed cells per width and the dispatch macros over them.
 //! - `ops`, `methods`, `wait`: the operations, as Python methods written once per
 //!   capability; blocking waits on 32-bit values.
@@ -37,6 +38,7 @@ mod methods;
 mod ops;
 mod registry;
 mod segment;
+mod snapshot;
 mod values;
 mod wait;
 

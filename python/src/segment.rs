@@ -11,6 +11,7 @@ use std::time::UNIX_EPOCH;
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyKeyError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use shm_atomics_runtime::{
     Error, FieldType, FieldTypeBuf, Kind, LayoutDescBuf, Leaf, RawSegment, Region, Trust,
     checked_default_dir, value_type_name,
@@ -18,12 +19,14 @@ use shm_atomics_runtime::{
 
 use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
 use crate::errors::segment_error;
+use crate::fields::record::{from_region, seq_snapshot};
 use crate::fields::{PyEvent, PySeq, PyStriped};
 use crate::kinds::{
     AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView,
 };
 use crate::layout::PyLayout;
 use crate::memory::{Keep, MapLease};
+use crate::snapshot::layout_dict;
 
 /// Which owners and modes to accept, from the keyword arguments.
 fn trust(
@@ -403,6 +406,17 @@ impl PySegment {
             }
             .into_py_any(py),
         }
+    }
+
+    /// Every field's value as a dict (nested layouts as dicts, arrays as lists, a
+    /// `Striped` counter as its sum, an `Event` as its generation), loaded one by one
+    /// except that each `Seq` record is read through its protocol (a `SeqSnapshot`).
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let seg = self.lease.pin()?;
+        let region = seg.region();
+        let load = from_region(&region);
+        let record = |off: usize, d: &LayoutDescBuf| seq_snapshot(py, &region, off, d);
+        layout_dict(py, &load, &record, &self.desc, 0)
     }
 
     /// Unmaps the segment (a wait in progress keeps it mapped until it returns); objects

@@ -10,28 +10,7 @@ use shm_atomics_runtime::{Atomic, DynAtomicView, Kind};
 
 use crate::errors::{readonly_error, segment_error};
 use crate::memory::MapLease;
-use crate::values::PyValue;
-
-/// The Python int of a striped counter's sum (or one cell) `bits`, wrapped to `width`
-/// bytes and signed for `Kind::Int`.
-pub fn striped_value(
-    py: Python<'_>,
-    kind: Kind,
-    width: usize,
-    bits: u128,
-) -> PyResult<Bound<'_, PyAny>> {
-    let bitsn = 8 * width as u32;
-    let masked = if bitsn >= 128 {
-        bits
-    } else {
-        bits & ((1u128 << bitsn) - 1)
-    };
-    if kind == Kind::Int && bitsn < 128 && masked >> (bitsn - 1) & 1 == 1 {
-        ((masked as i128) - (1i128 << bitsn)).to_py(py)
-    } else {
-        masked.to_py(py)
-    }
-}
+use crate::values::{PyValue, striped_value};
 
 /// A segment's `Striped` counter: adds go to one cell per thread, `load()` sums them.
 #[pyclass(frozen, module = "shm_atomics._native", name = "Striped")]
