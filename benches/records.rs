@@ -1,4 +1,4 @@
-//! Records and striped counters, measured in one run: ratios to print in README.
+//! Records and striped counters, measured in one run: ratios for docs/PERFORMANCE.md.
 //!
 //! `cargo bench --bench records` (add `-- --quick` for fewer rounds). Prints one line per
 //! measurement (median ns per operation over the rounds) and `ratio <name> <value>`

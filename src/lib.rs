@@ -42,8 +42,8 @@
 //! the target cannot do lock-free (`Atomic<u64>` on `thumbv7em`, `Atomic<u128>` on an
 //! x86_64 CPU without `cmpxchg16b`) fall back to portable-atomic's global lock table: a
 //! spin lock, so never use them from an interrupt handler that may preempt the lock's
-//! holder, and never in memory shared with another process. README's "Packages and
-//! support" section has the table per target.
+//! holder, and never in memory shared with another process. README's "Which widths
+//! are lock-free" section has the table per target.
 //!
 //! ```
 //! use shm_atomics::{Atomic, atomic_layout};
@@ -78,3 +78,27 @@ pub use shm_atomics_runtime::{RawSegment, ReadOnlySegment, Segment};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust code blocks of the guides in `docs/`, compiled and run as doctests like the
+/// README's. (`docs/` is not packaged: these items exist only under `cfg(doctest)`.)
+#[cfg(doctest)]
+pub mod guides {
+    /// docs/ATOMICS.md
+    #[doc = include_str!("../docs/ATOMICS.md")]
+    pub struct Atomics;
+    /// docs/LAYOUTS.md
+    #[doc = include_str!("../docs/LAYOUTS.md")]
+    pub struct Layouts;
+    /// docs/RECORDS.md
+    #[doc = include_str!("../docs/RECORDS.md")]
+    pub struct Records;
+    /// docs/WAITING.md
+    #[doc = include_str!("../docs/WAITING.md")]
+    pub struct Waiting;
+    /// docs/SEGMENTS.md
+    #[doc = include_str!("../docs/SEGMENTS.md")]
+    pub struct Segments;
+    /// docs/PORTING.md
+    #[doc = include_str!("../docs/PORTING.md")]
+    pub struct Porting;
+}

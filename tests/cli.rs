@@ -589,10 +589,21 @@ fn every_refusal_is_one_line_and_exit_code_2() {
     has(refused(&["get", p(&link), "hits"]), "symbolic link");
     has(refused(&["get", p(dir), "hits"]), "not a regular file");
 
-    // Unknown fields, nested and indexed too.
-    for field in ["nope", "net", "net.nope", "latency_us[4]", "latency_us"] {
-        has(refused(&["get", path, field]), "no field");
-        has(refused(&["set", path, field, "1"]), "no field");
+    // Bad paths, nested and indexed too: the resolver's words (as from Rust and Python).
+    for (field, why) in [
+        ("nope", "has no field `nope`"),
+        ("net.nope", "has no field `nope`"),
+        ("latency_us[4]", "out of range"),
+        ("latency_us[01]", "is not an index"),
+        ("net[0]", "takes no `[i]`"),
+        ("hits.x", "has no fields"),
+    ] {
+        has(refused(&["get", path, field]), why);
+        has(refused(&["set", path, field, "1"]), why);
+    }
+    // A whole layout or array: `get` lists its values, a single-value write is refused.
+    for field in ["net", "latency_us"] {
+        has(refused(&["set", path, field, "1"]), "not a single value");
     }
     // Values out of range for the width, or not of the kind.
     has(refused(&["set", path, "small", "256"]), "does not fit");

@@ -1,4 +1,4 @@
-//! What the report prints to standard output. Scripts and README parse the last part,
+//! What the report prints to standard output. Scripts and docs/PERFORMANCE.md use the last part,
 //! one `ratio <name> <value>` line per pair (and `overlap`/`unreliable` for parallel
 //! ones), so its format does not change.
 

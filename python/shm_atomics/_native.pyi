@@ -212,7 +212,10 @@ class _Segment:
     def closed(self) -> bool: ...
     def info(self) -> tuple[int, int, str, int, int, int, int, float]: ...
     def check(self) -> None: ...
-    def field(self, path: str) -> Any: ...
+    def field(self, path: str) -> Any:
+        """The object at `path`; ("layout", Layout) or ("array", len, type) for a nested
+        layout or a whole array (shm_atomics.Segment wraps those)."""
+    def has(self, path: str) -> bool: ...
     def snapshot(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
@@ -236,6 +239,10 @@ class Striped:
 class SeqRecord:
     """A segment's Seq record: read() copies it whole and consistent."""
     def read(self) -> dict[str, Any]: ...
+    def write(self, values: dict[str, Any]) -> None:
+        """Publishes a whole record (every value)."""
+    def update(self, values: dict[str, Any]) -> None:
+        """Changes some values and publishes the record whole."""
     @property
     def layout(self) -> Layout: ...
 
@@ -245,6 +252,6 @@ def list_segments(dir: Optional[str] = None) -> list[str]:
 def _register(*, op_type: type, memory_order: type, alignment_error: type,
               memory_order_error: type, unsupported_width: type,
               unsupported_operation: type, field_info: type,
-              seq_snapshot: type) -> None:
+              seq_snapshot: type, path_error: type) -> None:
     """Hands the package's classes to the native module (shm_atomics/__init__.py calls
     it once at import; the native module never imports the package)."""

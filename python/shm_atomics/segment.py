@@ -54,6 +54,23 @@ class SegmentInfo(NamedTuple):
     path: str
 
 
+class PathError(KeyError):
+    """A field path the layout refuses (the grammar of docs/FORMAT.md, "Field paths"),
+    with the runtime's message, the same words as Rust and `shma`: `path`, `at` (the
+    byte where it went wrong) and `kind` (its class: "unknown_field", "out_of_range",
+    "bad_index", ...; the names of tests/paths.txt). A `KeyError`, so `except KeyError`
+    and `path in seg` work as for a dict."""
+
+    def __init__(self, message: str, path: str, at: int, kind: str) -> None:
+        super().__init__(message)
+        self.path: str = path
+        self.at: int = at
+        self.kind: str = kind
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class SeqSnapshot(dict):
     """A `Seq` record in `Segment.snapshot()`: the record's values as a dict (it compares
     equal to a plain dict), plus what Rust's `SeqSnapshot` tells. `is_whole` is true when
@@ -89,13 +106,13 @@ class FieldGroup:
 
 class FieldArray:
     """An array field of a segment: index it (negative indices count from the end),
-    iterate it, take its `len`."""
+    iterate it, take its `len`. `seg["hist"][3]` is `seg["hist[3]"]`."""
 
-    def __init__(self, seg: "Segment", path: str, info: FieldInfo) -> None:
-        self._seg, self._path, self._info = seg, path, info
+    def __init__(self, seg: "Segment", path: str, length: int, type: str) -> None:
+        self._seg, self._path, self._len, self._type = seg, path, length, type
 
     def __len__(self) -> int:
-        return self._info.array_len or 0
+        return self._len
 
     def __getitem__(self, i: int) -> Any:
         if not isinstance(i, int):
@@ -105,18 +122,14 @@ class FieldArray:
             i += n
         if not 0 <= i < n:
             raise IndexError(f"index out of range for `{self._path}` of length {n}")
-        return self._seg._element(f"{self._path}[{i}]", self._info)
+        return self._seg[f"{self._path}[{i}]"]
 
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):
             yield self[i]
 
     def __repr__(self) -> str:
-        return f"FieldArray({self._path!r}, type={self._info.type!r})"
-
-
-def _split(path: str) -> List[str]:
-    return path.replace("[", ".[").split(".")
+        return f"FieldArray({self._path!r}, type={self._type!r})"
 
 
 class Segment:
@@ -251,46 +264,25 @@ class Segment:
 
     # --- fields ---
 
-    def _lookup(self, path: str) -> FieldInfo:
-        layout = self.layout
-        info = None
-        for part in _split(path):
-            if part.startswith("["):
-                continue
-            if layout is None:
-                raise KeyError(f"`{path}`: `{part}` is inside a value, not a layout")
-            info = next((f for f in layout.fields if f.name == part), None)
-            if info is None:
-                raise KeyError(f"no field `{part}` in layout `{layout.name}` (path `{path}`)")
-            layout = info.nested
-        assert info is not None
-        return info
-
-    def _element(self, path: str, info: FieldInfo) -> Any:
-        if info.kind == "layout":
-            return FieldGroup(self, path, info.nested)
-        return self._n.field(path)
-
     def __getitem__(self, path: str) -> Any:
-        """The atomic object of a value field (`"hits"`, `"net.rx"`, `"hist[3]"`), a
-        `FieldArray` for a whole array, a `FieldGroup` for a nested layout; an `Event`,
-        `Striped` or `SeqRecord` for a whole field of those types (`seg["pose.x"]` is one
-        value of a record, read-only). `KeyError` for an unknown name."""
+        """The atomic object of a value field (`"hits"`, `"net.rx"`, `"hist[3]"`, a
+        striped cell `"hits[1]"`), a `FieldArray` for a whole array, a `FieldGroup` for a
+        nested layout; an `Event`, `Striped` or `SeqRecord` for a whole field of those
+        types (`seg["pose.x"]` is one value of a record, read-only: write the record with
+        `seg["pose"].write(...)`). The path is resolved once, by the runtime's resolver
+        (the grammar of docs/FORMAT.md); `PathError` (a `KeyError`) if the layout refuses
+        it, with the runtime's message."""
         if not isinstance(path, str):
             raise TypeError("fields are looked up by name (a str)")
-        if self.closed:
-            raise ValueError("Operation forbidden on a closed segment")
-        info = self._lookup(path)
-        if info.array_len is not None and not path.endswith("]"):
-            return FieldArray(self, path, info)
-        return self._element(path, info)
+        obj = self._n.field(path)
+        if type(obj) is tuple:
+            if obj[0] == "layout":
+                return FieldGroup(self, path, obj[1])
+            return FieldArray(self, path, obj[1], obj[2])
+        return obj
 
     def __contains__(self, path: str) -> bool:
-        try:
-            self._lookup(path)
-            return True
-        except KeyError:
-            return False
+        return isinstance(path, str) and self._n.has(path)
 
     def snapshot(self) -> Dict[str, Any]:
         """Every field's value, loaded one by one (not one atomic snapshot; one native

@@ -8,17 +8,20 @@
 //!   `UnsupportedWidthException`, `AlignmentError`; classes the Python package
 //!   registers, see `registry.rs`) or `ValueError`;
 //! - a segment ([`segment_error`]) raises `FileNotFoundError`, `FileExistsError`,
-//!   `PermissionError`, `KeyError` or [`SegmentError`] (an `OSError`).
+//!   `PermissionError`, the package's `PathError` (a `KeyError`, [`path_error`]) or
+//!   [`SegmentError`] (an `OSError`).
 //!
 //! Messages are the runtime's `Display` text, which says what went wrong and what to do.
 
 use pyo3::create_exception;
 use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyValueError,
+    PyFileExistsError, PyFileNotFoundError, PyOSError, PyPermissionError, PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use shm_atomics_runtime::{Error, MemoryOrder, RecordError, SegmentErrorKind, SeqError};
+use shm_atomics_runtime::{
+    Error, MemoryOrder, PathError, PathErrorKind, RecordError, SegmentErrorKind, SeqError,
+};
 
 use crate::codes::OpCode;
 use crate::registry::{Registered, registered};
@@ -32,8 +35,8 @@ create_exception!(
 );
 
 /// The Python exception for a runtime error about a segment: `FileNotFoundError`,
-/// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `KeyError`
-/// (unknown field), else `SegmentError`.
+/// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `PathError`
+/// (a `KeyError`: a field path the layout refuses), else `SegmentError`.
 pub fn segment_error(e: Error) -> PyErr {
     let msg = e.to_string();
     match &e {
@@ -44,9 +47,9 @@ pub fn segment_error(e: Error) -> PyErr {
             | SegmentErrorKind::UntrustedOwner { .. }
             | SegmentErrorKind::SharedWrite { .. }
             | SegmentErrorKind::UnsafeDirectory { .. } => PyPermissionError::new_err(msg),
-            SegmentErrorKind::UnknownField(_) => PyKeyError::new_err(msg),
             _ => SegmentError::new_err(msg),
         },
+        Error::Path(p) => Python::attach(|py| path_error(py, p)),
         _ => SegmentError::new_err(msg),
     }
 }
@@ -67,6 +70,41 @@ pub fn object_error(py: Python<'_>, e: Error, width: usize, readonly: bool) -> P
         Error::Alignment(e) => alignment_error(py, e.width, e.addr),
         Error::BitIndex(_) => PyValueError::new_err("'index' value out of range."),
         e => PyValueError::new_err(e.to_string()),
+    }
+}
+
+/// The package's `PathError` (a `KeyError`) for a field path the layout refuses: the
+/// runtime's message (the same words as Rust and `shma`), the path, the byte where it
+/// went wrong and the class of error (the names of tests/paths.txt).
+pub fn path_error(py: Python<'_>, e: &PathError) -> PyErr {
+    let made = (|| -> PyResult<PyErr> {
+        let class = registered(py)?.path_error.bind(py);
+        let obj = class.call1((
+            e.to_string(),
+            e.path.as_str(),
+            e.at,
+            path_error_class(&e.kind),
+        ))?;
+        Ok(PyErr::from_value(obj))
+    })();
+    made.unwrap_or_else(|e| e)
+}
+
+/// The class of a path error, in snake case (`PathError.kind` in Python).
+fn path_error_class(k: &PathErrorKind) -> &'static str {
+    match k {
+        PathErrorKind::Empty => "empty",
+        PathErrorKind::TooLong { .. } => "too_long",
+        PathErrorKind::BadName => "bad_name",
+        PathErrorKind::UnknownField { .. } => "unknown_field",
+        PathErrorKind::NotIndexable { .. } => "not_indexable",
+        PathErrorKind::BadIndex { .. } => "bad_index",
+        PathErrorKind::OutOfRange { .. } => "out_of_range",
+        PathErrorKind::NoFields { .. } => "no_fields",
+        PathErrorKind::Unexpected => "unexpected",
+        PathErrorKind::NotAValue { .. } => "not_a_value",
+        PathErrorKind::NotARecord { .. } => "not_a_record",
+        _ => "other",
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Python classes that the package `shm_atomics` defines and hands to this native
 //! module when it is imported (`_native._register(...)`, called once by
 //! `shm_atomics/__init__.py`): the `atomics`-compatible `OpType` and `MemoryOrder` enums
-//! and exceptions, `FieldInfo` and `SeqSnapshot`. The native module never imports the package: the
+//! and exceptions, `FieldInfo`, `SeqSnapshot` and `PathError`. The native module never imports the package: the
 //! package registers, the native code looks them up here.
 //!
 //! Used without its package (`_native` loaded on its own, so nothing registered), the
@@ -34,6 +34,8 @@ pub struct Registered {
     pub field_info: Py<PyAny>,
     /// `SeqSnapshot(values, seq, whole)`: a record in a segment snapshot.
     pub seq_snapshot: Py<PyAny>,
+    /// `PathError(message, path, at, kind)`: a field path the layout refuses.
+    pub path_error: Py<PyAny>,
 }
 
 impl Registered {
@@ -64,7 +66,8 @@ pub fn registered(py: Python<'_>) -> PyResult<&'static Registered> {
 /// such as a reload of the package, keep the first registration).
 #[pyfunction]
 #[pyo3(name = "_register", signature = (*, op_type, memory_order, alignment_error, memory_order_error,
-                    unsupported_width, unsupported_operation, field_info, seq_snapshot))]
+                    unsupported_width, unsupported_operation, field_info, seq_snapshot,
+                    path_error))]
 #[allow(clippy::too_many_arguments)]
 pub fn register(
     py: Python<'_>,
@@ -76,6 +79,7 @@ pub fn register(
     unsupported_operation: Py<PyAny>,
     field_info: Py<PyAny>,
     seq_snapshot: Py<PyAny>,
+    path_error: Py<PyAny>,
 ) -> PyResult<()> {
     if REGISTERED.get(py).is_some() {
         return Ok(());
@@ -103,6 +107,7 @@ pub fn register(
             unsupported_operation,
             field_info,
             seq_snapshot,
+            path_error,
         },
     );
     Ok(())

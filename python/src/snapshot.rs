@@ -14,26 +14,38 @@ use crate::values::{dyn_to_py, striped_value};
 /// Loads one value: `(offset, kind, width)`.
 pub type Load<'a> = dyn Fn(usize, Kind, usize) -> PyResult<DynValue> + 'a;
 
-/// Takes a whole `Seq` field: `(offset of its sequence word, record's layout)`.
-pub type SeqHook<'a, 'py> = dyn Fn(usize, &LayoutDescBuf) -> PyResult<Bound<'py, PyAny>> + 'a;
+/// Takes a whole `Seq` field: `(its path, offset of its sequence word, record's layout)`.
+pub type SeqHook<'a, 'py> = dyn Fn(&str, usize, &LayoutDescBuf) -> PyResult<Bound<'py, PyAny>> + 'a;
 
-/// The values of the layout `desc` placed at `base`, as a dict.
+/// The values of the layout `desc` placed at `base` (at path `prefix`, empty at the top),
+/// as a dict.
 pub fn layout_dict<'py>(
     py: Python<'py>,
     load: &Load<'_>,
     seq: &SeqHook<'_, 'py>,
     desc: &LayoutDescBuf,
     base: usize,
+    prefix: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     for f in &desc.fields {
-        let one = |off: usize| -> PyResult<Bound<'py, PyAny>> {
+        // The field's (or element's) path, made only where a hook needs it.
+        let path = |i: Option<usize>| {
+            let dot = if prefix.is_empty() { "" } else { "." };
+            match i {
+                None => format!("{prefix}{dot}{}", f.name),
+                Some(i) => format!("{prefix}{dot}{}[{i}]", f.name),
+            }
+        };
+        let one = |off: usize, i: Option<usize>| -> PyResult<Bound<'py, PyAny>> {
             match &f.ty {
                 FieldTypeBuf::Value { kind, width } => {
                     dyn_to_py(py, &load(off, *kind, *width)?, *kind)
                 }
-                FieldTypeBuf::Layout(d) => Ok(layout_dict(py, load, seq, d, off)?.into_any()),
-                FieldTypeBuf::Seq(d) => seq(off, d),
+                FieldTypeBuf::Layout(d) => {
+                    Ok(layout_dict(py, load, seq, d, off, &path(i))?.into_any())
+                }
+                FieldTypeBuf::Seq(d) => seq(&path(i), off, d),
                 FieldTypeBuf::Event => dyn_to_py(py, &load(off, Kind::Uint, 4)?, Kind::Uint),
                 FieldTypeBuf::Striped {
                     kind,
@@ -56,10 +68,10 @@ pub fn layout_dict<'py>(
         };
         let at = base + f.offset;
         let v = match f.array_len {
-            None => one(at)?,
+            None => one(at, None)?,
             Some(n) => {
                 let items = (0..n)
-                    .map(|i| one(at + i * f.width()))
+                    .map(|i| one(at + i * f.width(), Some(i)))
                     .collect::<PyResult<Vec<_>>>()?;
                 PyList::new(py, items)?.into_any()
             }
@@ -77,9 +89,9 @@ pub fn record_values<'py>(
     d: &LayoutDescBuf,
     base: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let nested = |off: usize, inner: &LayoutDescBuf| -> PyResult<Bound<'py, PyAny>> {
+    let nested = |_: &str, off: usize, inner: &LayoutDescBuf| -> PyResult<Bound<'py, PyAny>> {
         let at = off + FieldType::seq_record_offset(inner.align);
         Ok(record_values(py, load, inner, at)?.into_any())
     };
-    layout_dict(py, load, &nested, d, base)
+    layout_dict(py, load, &nested, d, base, "")
 }

@@ -43,6 +43,11 @@ pub enum Error {
     Operand(OperandError),
     /// A dynamic atomic was asked for a typed cell of another type. See [`TypeMismatch`].
     TypeMismatch(TypeMismatch),
+    /// A field path names nothing, or not what was asked for. See
+    /// [`PathError`](crate::PathError).
+    /// Boxed: its details (the layout's field names) would make every `Error` large.
+    #[cfg(feature = "std")]
+    Path(std::boxed::Box<crate::layout::path::PathError>),
     /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
     #[cfg(all(feature = "shm", unix))]
     Segment(crate::segment::SegmentError),
@@ -62,6 +67,8 @@ impl fmt::Display for Error {
             Error::BitIndex(e) => fmt::Display::fmt(e, f),
             Error::Operand(e) => fmt::Display::fmt(e, f),
             Error::TypeMismatch(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "std")]
+            Error::Path(e) => fmt::Display::fmt(e, f),
             #[cfg(all(feature = "shm", unix))]
             Error::Segment(e) => fmt::Display::fmt(e, f),
         }
@@ -81,9 +88,18 @@ impl core::error::Error for Error {
             Error::BitIndex(e) => e.source(),
             Error::Operand(e) => e.source(),
             Error::TypeMismatch(e) => e.source(),
+            #[cfg(feature = "std")]
+            Error::Path(e) => e.source(),
             #[cfg(all(feature = "shm", unix))]
             Error::Segment(e) => e.source(),
         }
+    }
+}
+
+#[cfg(feature = "std")]
+impl From<crate::layout::path::PathError> for Error {
+    fn from(e: crate::layout::path::PathError) -> Self {
+        Error::Path(std::boxed::Box::new(e))
     }
 }
 

@@ -90,7 +90,10 @@ pub use error::{
 pub use fields::event::Event;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use fields::{Enclosing, RecordCopy, RecordError, read_record};
+pub use fields::{
+    Enclosing, LayoutCopy, RecordCopy, RecordError, read_record, snapshot_layout, update_record,
+    write_record,
+};
 pub use fields::{
     STRIPE, Seq, SeqError, SeqSnapshot, Striped, StripedCell, StripedCellSnapshot, StripedI32,
     StripedI64, StripedSnapshot, StripedU32, StripedU64, StripedValue,
@@ -103,6 +106,9 @@ pub use layout::build::{FieldSpec, LayoutBuildError};
 pub use layout::descriptor::{
     DescriptorError, FieldDescBuf, FieldTypeBuf, LayoutDescBuf, value_type_name,
 };
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use layout::path::{Location, MAX_PATH, PathError, PathErrorKind, RecordAt, Target};
 pub use layout::private::__private;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]

@@ -10,8 +10,8 @@
 //! The probe is built with `-C target-feature=+cmpxchg16b` (every x86_64 CPU since about
 //! 2008 has the instruction). Without that flag, portable-atomic chooses the 16-byte
 //! implementation at run time and every 16-byte operation is one indirect call (still
-//! lock-free and address-free where the CPU has `cmpxchg16b`; refused otherwise). See the
-//! README's Performance section.
+//! lock-free and address-free where the CPU has `cmpxchg16b`; refused otherwise). See
+//! docs/PERFORMANCE.md, "16-byte atomics".
 //!
 //! Needs `objdump` (binutils): without it the test says so and passes, except in CI
 //! (`CI=true`), where `.ci/run` installs it and its absence is a failure.

@@ -89,33 +89,47 @@ fn get_and_inspect_records_and_striped_counters() {
     assert!(out.contains(&format!("torn: writer {dead}")), "{out}");
 }
 
-/// Proves `set` and `add` refuse a value inside a `Seq` record (they used to store it
-/// without the sequence word, so a reader could copy a mixed record as consistent): one
-/// `shma:` line saying why and what to do, exit code non-zero, the record unchanged;
-/// values outside the record are still written.
+/// Proves `set` and `add` of a value inside a `Seq` record write the record whole
+/// through its protocol (they used to store the value alone, bypassing the sequence
+/// word, so a reader could copy a mixed record as consistent): each is exactly one
+/// protocol write (the counter advances by 2), the other values are kept, and a torn
+/// record is refused with one line saying why; values outside the record are written
+/// as before.
 #[test]
-fn set_and_add_refuse_values_inside_a_record() {
+fn set_and_add_inside_a_record_write_it_whole() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("board");
     let p = path.to_str().expect("utf-8");
     let seg = Segment::<Board>::create(&path).expect("create");
     seg.rec().write(&rec(7));
-    let before = seg.rec().sequence();
+    let counter = |w: u64| w & 0x7fff_ffff;
+    let before = counter(seg.rec().sequence());
 
-    for args in [["set", p, "rec.f[3]", "9"], ["add", p, "rec.f[3]", "1"]] {
-        let (ok, out, err) = shma(&args);
-        assert!(!ok, "{} was not refused: {out}", args[0]);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(
-            err.starts_with("shma: field rec.f[3] is inside the Seq record rec"),
-            "{err}"
-        );
-        assert!(err.contains("Seq::write or Seq::update"), "{err}");
-    }
-    assert_eq!(seg.rec().sequence(), before, "the record was written");
-    let (ok, out, err) = shma(&["get", p, "rec.f[3]"]);
+    let (ok, _, err) = shma(&["set", p, "rec.f[3]", "9"]);
     assert!(ok, "{err}");
-    assert_eq!(out, "7\n");
+    let (ok, out, err) = shma(&["add", p, "rec.f[3]", "1"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "10\n");
+    assert_eq!(
+        counter(seg.rec().sequence()),
+        before + 4,
+        "two whole writes"
+    );
+    let r = seg.rec().read().expect("whole");
+    assert_eq!(r.f, [7, 7, 7, 10, 7, 7, 7, 7]);
+
+    // A torn record (a dead writer's leftovers) is not updated value by value.
+    let dead = crate::api::dead_pid();
+    // SAFETY: the sequence word is the first 8 bytes of the Seq, an Atomic<u64>.
+    let word = unsafe { &*(seg.rec() as *const Seq<_> as *const shm_atomics::Atomic<u64>) };
+    word.store((u64::from(dead) << 32) | (1 << 31) | 8);
+    let (ok, _, err) = shma(&["set", p, "rec.f[0]", "1"]);
+    assert!(!ok, "a torn record was updated");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("in the Seq record rec") && err.contains("torn"),
+        "{err}"
+    );
 
     let (ok, _, err) = shma(&["set", p, "plain", "5"]);
     assert!(ok, "{err}");

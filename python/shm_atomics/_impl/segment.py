@@ -1,4 +1,5 @@
 """Old home of the segment API, kept so `from shm_atomics._impl.segment import ...` still
 works: the public module is `shm_atomics.segment` (or import from `shm_atomics`)."""
 from ..segment import (Event, Field, FieldArray, FieldGroup, FieldInfo, Layout,  # noqa: F401
-                       Segment, SegmentError, SegmentInfo, SeqRecord, SeqSnapshot, Striped)
+                       PathError, Segment, SegmentError, SegmentInfo, SeqRecord, SeqSnapshot,
+                       Striped)

@@ -26,7 +26,7 @@
 //! compare-exchanges, 0.87x..1.60x, load ~3.7 on 2 cores): no gain beyond noise, for a
 //! second hand-written copy of an instruction sequence portable-atomic already gets
 //! right. Build with `-C target-feature=+cmpxchg16b` to have the instruction inline
-//! (README, Performance).
+//! (docs/PERFORMANCE.md, "16-byte atomics").
 
 pub(crate) mod align;
 pub(crate) mod atomic;

@@ -20,12 +20,16 @@ mod seq;
 mod seq_error;
 #[cfg(feature = "std")]
 mod seq_raw;
+#[cfg(feature = "std")]
+mod snapshot;
 mod striped;
 
 pub use seq::{Seq, SeqSnapshot};
 pub use seq_error::SeqError;
 #[cfg(feature = "std")]
-pub use seq_raw::{Enclosing, RecordCopy, RecordError, read_record};
+pub use seq_raw::{Enclosing, RecordCopy, RecordError, read_record, update_record, write_record};
+#[cfg(feature = "std")]
+pub use snapshot::{LayoutCopy, snapshot_layout};
 pub use striped::{
     STRIPE, Striped, StripedCell, StripedCellSnapshot, StripedI32, StripedI64, StripedSnapshot,
     StripedU32, StripedU64, StripedValue,

@@ -7,21 +7,24 @@ use core::fmt;
 use core::sync::atomic::Ordering;
 
 use portable_atomic::AtomicU64;
-use std::vec;
 use std::vec::Vec;
 
+use crate::cell::ops::OpType;
 use crate::cell::value::{Kind, write_free_load};
-use crate::error::Error;
-use crate::fields::copy::load_value;
+use crate::error::{Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason};
+use crate::fields::copy::{load_value, store_value};
 use crate::fields::process;
-use crate::fields::protocol::{self, SeqEnv, TORN};
+use crate::fields::protocol::{self, SeqEnv, TORN, WriteTicket};
 use crate::fields::seq_error::SeqError;
+use crate::fields::snapshot::LayoutCopy;
 use crate::layout::FieldType;
 use crate::layout::descriptor::LayoutDescBuf;
-use crate::view::dynamic::{DynAtomicView, DynValue};
+use crate::view::dynamic::{DynAtomicView, DynValue, Operand};
 use crate::view::region::Region;
 
-/// A consistent copy of a record, from [`read_record`].
+/// A copy of a `Seq` record made by [`read_record`] (one consistent read) or
+/// [`RecordCopy::zeroed`], whose values are read and changed by path within the record
+/// (`x`, `hist[2]`), and which [`update_record`] and [`write_record`] publish whole.
 ///
 /// ```rust,standalone_crate
 /// # extern crate shm_atomics_runtime as shm_atomics;
@@ -43,18 +46,52 @@ use crate::view::region::Region;
 ///     core::slice::from_raw_parts(&robot as *const Robot as *const u8, Robot::SIZE)
 /// };
 /// let copy = read_record(&Region::from_ref(bytes), 0, rec, None)?;
+/// assert_eq!(copy.get("y")?.as_u128(), 4);
 /// assert_eq!(copy.load(8, Kind::Uint, 8)?.as_u128(), 4); // y, at 8 in the record
 /// assert_eq!(copy.torn_by(), None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub struct RecordCopy {
-    words: Vec<u128>,
-    len: usize,
+pub struct RecordCopy<'d> {
+    values: LayoutCopy<'d>,
     seq: u64,
 }
 
-impl RecordCopy {
-    /// The sequence word the copy belongs to (even).
+impl<'d> RecordCopy<'d> {
+    /// A record of layout `desc` with every byte zero (sequence 0), to fill with
+    /// [`set`](Self::set) and publish whole with [`write_record`].
+    ///
+    /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
+    /// use shm_atomics::{FieldSpec, Kind, LayoutDescBuf, RecordCopy};
+    /// let d = LayoutDescBuf::build("P", vec![FieldSpec::value("x", Kind::Uint, 4)], None)?;
+    /// let mut r = RecordCopy::zeroed(&d);
+    /// r.set("x", 7u32)?;
+    /// assert_eq!(r.get("x")?.as_u128(), 7);
+    /// assert!(r.set("x", -1).is_err()); // does not fit a u32
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn zeroed(desc: &'d LayoutDescBuf) -> Self {
+        RecordCopy {
+            values: LayoutCopy::zeroed(desc),
+            seq: 0,
+        }
+    }
+
+    /// The record's layout.
+    ///
+    /// See [`RecordCopy`] for an example.
+    pub fn layout(&self) -> &'d LayoutDescBuf {
+        self.values.layout()
+    }
+
+    /// The record's values (paths inside the record: `x`, `hist[2]`).
+    ///
+    /// See [`RecordCopy`] for an example.
+    pub fn values(&self) -> &LayoutCopy<'d> {
+        &self.values
+    }
+
+    /// The sequence word the copy belongs to (even; 0 for [`zeroed`](Self::zeroed)).
     ///
     /// See [`RecordCopy`] for an example.
     pub fn sequence(&self) -> u64 {
@@ -72,8 +109,7 @@ impl RecordCopy {
     ///
     /// See [`RecordCopy`] for an example.
     pub fn bytes(&self) -> &[u8] {
-        // SAFETY: `words` holds at least `len` initialised bytes.
-        unsafe { core::slice::from_raw_parts(self.words.as_ptr() as *const u8, self.len) }
+        self.values.bytes()
     }
 
     /// The value of `kind` and `width` at `offset` in the record (offsets as in the
@@ -81,15 +117,39 @@ impl RecordCopy {
     ///
     /// See [`RecordCopy`] for an example.
     pub fn load(&self, offset: usize, kind: Kind, width: usize) -> Result<DynValue, Error> {
-        let region = Region::from_ref(self.bytes()).subregion(offset, width)?;
-        DynAtomicView::with_kind(region, kind)?.load()
+        self.values.load(offset, kind, width)
+    }
+
+    /// The value at a path inside the record (`x`, `hist[2]`, `inner.y`; the grammar of
+    /// [`LayoutDescBuf::locate`]).
+    ///
+    /// See [`RecordCopy`] for an example.
+    pub fn get(&self, path: &str) -> Result<DynValue, Error> {
+        self.values.get(path)
+    }
+
+    /// Sets the value at a path inside the record in this copy (nothing is published
+    /// until [`update_record`] or [`write_record`]). The operand must fit the value's
+    /// kind and width, as for a dynamic store.
+    ///
+    /// See [`RecordCopy::zeroed`] for an example.
+    pub fn set(&mut self, path: &str, value: impl Into<Operand>) -> Result<(), Error> {
+        self.values.set(path, value)
+    }
+
+    /// A dynamic view of the value at a path inside the record, in this copy (see
+    /// [`LayoutCopy::view`]): any operation, published by [`update_record`].
+    ///
+    /// See [`LayoutCopy::view`] for an example.
+    pub fn view(&mut self, path: &str) -> Result<DynAtomicView<'_>, Error> {
+        self.values.view(path)
     }
 }
 
-impl fmt::Debug for RecordCopy {
+impl fmt::Debug for RecordCopy<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecordCopy")
-            .field("len", &self.len)
+            .field("layout", &self.layout().name)
             .field("sequence", &self.seq)
             .finish()
     }
@@ -132,11 +192,11 @@ impl SeqEnv for Env<'_> {
     fn load(&self, o: Ordering) -> u64 {
         self.word.load(o)
     }
-    fn store(&self, _: u64, _: Ordering) {
-        unreachable!("a raw read never writes")
+    fn store(&self, v: u64, o: Ordering) {
+        self.word.store(v, o)
     }
-    fn cas(&self, _: u64, _: u64, _: Ordering, _: Ordering) -> Result<u64, u64> {
-        unreachable!("a raw read never writes")
+    fn cas(&self, current: u64, new: u64, s: Ordering, f: Ordering) -> Result<u64, u64> {
+        self.word.compare_exchange(current, new, s, f)
     }
     fn fence(&self, o: Ordering) {
         core::sync::atomic::fence(o)
@@ -148,7 +208,108 @@ impl SeqEnv for Env<'_> {
         process::alive(pid)
     }
     fn me(&self) -> u32 {
-        0
+        process::me()
+    }
+}
+
+/// A record in a region: its sequence word, its data, and the values' offsets and widths.
+struct Place {
+    word: *mut u8,
+    data: *mut u8,
+    values: Vec<(usize, usize)>,
+}
+
+impl Place {
+    /// Checks that the record whose word is at `offset` fits `region`, aligned, and that
+    /// each of its values can be accessed (`write`: stored; else loaded without writing
+    /// on a read-only region).
+    fn of(
+        region: &Region<'_>,
+        offset: usize,
+        record: &LayoutDescBuf,
+        write: bool,
+    ) -> Result<Place, RecordError> {
+        if write && region.is_readonly() {
+            return Err(RecordError::Region(
+                UnsupportedOperation {
+                    op: OpType::Store,
+                    kind: Kind::Bytes,
+                    readonly: true,
+                }
+                .into(),
+            ));
+        }
+        let word = region
+            .checked_ptr(offset, 8, 8)
+            .map_err(RecordError::Region)?;
+        let data = offset
+            .checked_add(FieldType::seq_record_offset(record.align))
+            .ok_or_else(|| {
+                RecordError::Region(
+                    SizeError {
+                        needed: usize::MAX,
+                        got: region.len(),
+                    }
+                    .into(),
+                )
+            })
+            .and_then(|o| {
+                region
+                    .checked_ptr(o, record.size.max(1), record.align.max(1))
+                    .map_err(RecordError::Region)
+            })?;
+        let mut values = Vec::new();
+        for leaf in record.leaves() {
+            if leaf.width == 16 {
+                let usable = if region.is_readonly() {
+                    write_free_load(16)
+                } else {
+                    crate::cell::atomic::Atomic::<u128>::is_lock_free()
+                };
+                if !usable {
+                    let reason = if region.is_readonly() {
+                        WidthReason::NoWriteFreeLoad
+                    } else {
+                        WidthReason::NotLockFree
+                    };
+                    return Err(RecordError::Region(
+                        UnsupportedWidth { width: 16, reason }.into(),
+                    ));
+                }
+            }
+            values.push((leaf.offset, leaf.width));
+        }
+        Ok(Place { word, data, values })
+    }
+
+    fn env(&self) -> Env<'_> {
+        // SAFETY: the word is in bounds and 8-aligned (checked in `of`); the region's
+        // memory is only accessed atomically (the `Region` contract), and it is written
+        // only when the region is writable (checked in `of` for writes).
+        let word = unsafe { AtomicU64::from_ptr(self.word as *mut u64) };
+        Env { word }
+    }
+
+    /// Relaxed loads of every value into `copy`.
+    fn load_into(&self, copy: &mut RecordCopy<'_>) {
+        let dst = copy.values.bytes_mut().as_mut_ptr();
+        for &(off, w) in &self.values {
+            // SAFETY: `off + w <= record.size` (a leaf of the record), the record is in
+            // bounds and aligned (checked in `of`) and the leaf aligned within it;
+            // `words` has `record.size` bytes; a 16-byte load is lock-free, and
+            // write-free on a read-only region (checked in `of`).
+            unsafe { load_value(self.data.wrapping_add(off), dst.wrapping_add(off), w) }
+        }
+    }
+
+    /// Relaxed stores of every value of `copy` (only while holding the odd word).
+    fn store_from(&self, copy: &RecordCopy<'_>) {
+        let src = copy.bytes().as_ptr();
+        for &(off, w) in &self.values {
+            // SAFETY: as in `load_into`, with the region writable (checked in `of`) and
+            // `copy` of the same layout (callers check), so `off + w <= words' bytes`.
+            unsafe { store_value(src.wrapping_add(off), self.data.wrapping_add(off), w) }
+        }
     }
 }
 
@@ -160,71 +321,162 @@ impl SeqEnv for Env<'_> {
 /// [`SeqError::Busy`]; a dead writer gives [`SeqError::DeadWriter`].
 ///
 /// See [`RecordCopy`] for an example.
-pub fn read_record(
+pub fn read_record<'d>(
+    region: &Region<'_>,
+    offset: usize,
+    record: &'d LayoutDescBuf,
+    max_checks: Option<u32>,
+) -> Result<RecordCopy<'d>, RecordError> {
+    let place = Place::of(region, offset, record, false)?;
+    let mut copy = RecordCopy::zeroed(record);
+    let env = place.env();
+    let seq = protocol::read(&env, || place.load_into(&mut copy), true, max_checks)
+        .map_err(|r| RecordError::Seq(SeqError::from_refusal(r)))?;
+    copy.seq = seq;
+    Ok(copy)
+}
+
+/// Ends a write when dropped (a panicking closure of [`update_record`] leaves the record
+/// as it was, published with a new even word).
+struct Held<'p> {
+    env: Env<'p>,
+    ticket: WriteTicket,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        protocol::end_write(&self.env, &self.ticket, false);
+    }
+}
+
+/// Takes the write side of the record at `offset` (waiting for a live writer at most
+/// `max_checks` liveness checks, `None`: as long as it lives).
+fn begin<'p>(place: &'p Place, max_checks: Option<u32>) -> Result<Held<'p>, RecordError> {
+    let env = place.env();
+    let ticket = protocol::begin_write(&env, max_checks)
+        .map_err(|r| RecordError::Seq(SeqError::from_refusal(r)))?;
+    Ok(Held { env, ticket })
+}
+
+/// Reads the record at `offset` in `region` (described by `record`), lets `f` change the
+/// copy, and publishes the result whole, holding the record throughout (no other writer
+/// runs in between), as [`Seq::update`](crate::Seq::update). A torn record is not passed
+/// to `f`: [`SeqError::Torn`] (write a whole record with [`write_record`] first). An
+/// error from `f` publishes nothing (the record keeps its values). `max_checks` bounds
+/// the wait for a live writer as in [`read_record`]. Returns the new sequence word.
+///
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{FieldTypeBuf, LayoutDescBuf, Layout, Region, Seq, update_record};
+///
+/// #[atomic_layout]
+/// struct Stats { n: u64, sum: u64 }
+/// #[atomic_layout]
+/// struct Board { stats: Seq<Stats> }
+///
+/// let mut board = Board::new();
+/// let desc = LayoutDescBuf::from_desc(&Board::DESC);
+/// let FieldTypeBuf::Seq(rec) = &desc.fields[0].ty else { unreachable!() };
+/// // SAFETY: `board` is borrowed mutably for the region's life and has `Board::SIZE` bytes.
+/// let bytes = unsafe {
+///     core::slice::from_raw_parts_mut(&mut board as *mut Board as *mut u8, Board::SIZE)
+/// };
+/// update_record(&Region::new(bytes), 0, rec, None, |r| {
+///     let n = r.get("n")?.as_u128() as u64;
+///     r.set("n", n + 1)?;
+///     r.set("sum", 42u64)
+/// })?;
+/// let s = board.stats().read()?;
+/// assert_eq!((s.n, s.sum), (1, 42));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn update_record<'d>(
+    region: &Region<'_>,
+    offset: usize,
+    record: &'d LayoutDescBuf,
+    max_checks: Option<u32>,
+    f: impl FnOnce(&mut RecordCopy<'d>) -> Result<(), Error>,
+) -> Result<u64, RecordError> {
+    let place = Place::of(region, offset, record, true)?;
+    let held = begin(&place, max_checks)?;
+    if let Some(pid) = held.ticket.torn_by {
+        // Dropping `held` publishes the record unchanged, still torn.
+        return Err(RecordError::Seq(SeqError::Torn { pid }));
+    }
+    let mut copy = RecordCopy::zeroed(record);
+    // We hold the odd word: the data are stable, and our acquiring CAS made the last
+    // writer's stores visible.
+    place.load_into(&mut copy);
+    f(&mut copy).map_err(RecordError::Region)?;
+    place.store_from(&copy);
+    let ticket = held.ticket;
+    core::mem::forget(held);
+    protocol::end_write(&place.env(), &ticket, true);
+    Ok(protocol::next(
+        ticket.odd,
+        protocol::pid_of(ticket.odd),
+        false,
+    ))
+}
+
+/// Publishes `copy` as the whole record at `offset` in `region` (described by `record`,
+/// which must be `copy`'s layout), as [`Seq::write`](crate::Seq::write): every value is
+/// written, so a torn record is repaired. `max_checks` bounds the wait for a live writer
+/// as in [`read_record`]. Returns the new sequence word.
+///
+/// ```rust,standalone_crate
+/// # extern crate shm_atomics_runtime as shm_atomics;
+/// # use shm_atomics_macros::atomic_layout;
+/// use shm_atomics::{FieldTypeBuf, LayoutDescBuf, Layout, RecordCopy, Region, Seq, write_record};
+///
+/// #[atomic_layout]
+/// struct Pose { x: f64, y: f64 }
+/// #[atomic_layout]
+/// struct Robot { pose: Seq<Pose> }
+///
+/// let mut robot = Robot::new();
+/// let desc = LayoutDescBuf::from_desc(&Robot::DESC);
+/// let FieldTypeBuf::Seq(rec) = &desc.fields[0].ty else { unreachable!() };
+/// let mut pose = RecordCopy::zeroed(rec);
+/// pose.set("x", 1.5)?;
+/// pose.set("y", -2.0)?;
+/// // SAFETY: `robot` is borrowed mutably for the region's life and has `Robot::SIZE` bytes.
+/// let bytes = unsafe {
+///     core::slice::from_raw_parts_mut(&mut robot as *mut Robot as *mut u8, Robot::SIZE)
+/// };
+/// write_record(&Region::new(bytes), 0, rec, &pose, None)?;
+/// let p = robot.pose().read()?;
+/// assert_eq!((p.x, p.y), (1.5, -2.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_record(
     region: &Region<'_>,
     offset: usize,
     record: &LayoutDescBuf,
+    copy: &RecordCopy<'_>,
     max_checks: Option<u32>,
-) -> Result<RecordCopy, RecordError> {
-    let at = FieldType::seq_record_offset(record.align);
-    let word_ptr = region
-        .checked_ptr(offset, 8, 8)
-        .map_err(RecordError::Region)?;
-    let rec_ptr = offset
-        .checked_add(at)
-        .ok_or_else(|| {
-            RecordError::Region(
-                crate::error::SizeError {
-                    needed: usize::MAX,
-                    got: region.len(),
-                }
-                .into(),
-            )
-        })
-        .and_then(|o| {
-            region
-                .checked_ptr(o, record.size.max(1), record.align.max(1))
-                .map_err(RecordError::Region)
-        })?;
-    let mut values: Vec<(usize, usize)> = Vec::new();
-    for leaf in record.leaves() {
-        if leaf.width == 16 && region.is_readonly() && !write_free_load(16) {
-            return Err(RecordError::Region(
-                crate::error::UnsupportedWidth {
-                    width: 16,
-                    reason: crate::error::WidthReason::NoWriteFreeLoad,
-                }
-                .into(),
-            ));
-        }
-        values.push((leaf.offset, leaf.width));
-    }
-    let mut words = vec![0u128; record.size.div_ceil(16).max(1)];
-    let dst = words.as_mut_ptr() as *mut u8;
-    // SAFETY: the word is in bounds and 8-aligned (checked); the region's memory is only
-    // accessed atomically (the `Region` contract); it is only loaded, never written.
-    let word = unsafe { AtomicU64::from_ptr(word_ptr as *mut u64) };
-    let env = Env { word };
-    let seq = protocol::read(
-        &env,
-        || {
-            for &(off, w) in &values {
-                // SAFETY: `off + w <= record.size` (a leaf of the record), the record is
-                // in bounds and aligned (checked above) and the leaf aligned within it;
-                // `words` has `record.size` bytes; a 16-byte load on read-only memory is
-                // write-free (checked above).
-                unsafe { load_value(rec_ptr.wrapping_add(off), dst.wrapping_add(off), w) }
+) -> Result<u64, RecordError> {
+    if copy.layout() != record {
+        return Err(RecordError::Region(
+            SizeError {
+                needed: record.size,
+                got: copy.layout().size,
             }
-        },
-        true,
-        max_checks,
-    )
-    .map_err(|r| RecordError::Seq(SeqError::from_refusal(r)))?;
-    Ok(RecordCopy {
-        words,
-        len: record.size,
-        seq,
-    })
+            .into(),
+        ));
+    }
+    let place = Place::of(region, offset, record, true)?;
+    let held = begin(&place, max_checks)?;
+    place.store_from(copy);
+    let ticket = held.ticket;
+    core::mem::forget(held);
+    protocol::end_write(&place.env(), &ticket, true);
+    Ok(protocol::next(
+        ticket.odd,
+        protocol::pid_of(ticket.odd),
+        false,
+    ))
 }
 
 /// The outermost record or striped counter that holds a value, from

@@ -341,8 +341,8 @@ impl LayoutDesc {
     /// is declared with a trailing `_` (`class_`); two distinct nested layouts of one
     /// name are declared as `Name` and `Name_xxxxxxxx` (upper 32 bits of the
     /// fingerprint). `<snake>_segment(map, len)` checks a mapped file as
-    /// `Segment::open` does, including its descriptor byte for byte. The README's
-    /// "C and C++" section states the rules in full.
+    /// `Segment::open` does, including its descriptor byte for byte. The repository's
+    /// docs/C.md states the rules in full.
     #[cfg(feature = "std")]
     pub fn c_header(&self) -> std::string::String {
         crate::layout::descriptor::LayoutDescBuf::from_desc(self).c_header()

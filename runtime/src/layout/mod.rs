@@ -22,6 +22,8 @@ mod field;
 pub(crate) mod fingerprint;
 #[cfg(feature = "std")]
 pub(crate) mod ident;
+#[cfg(feature = "std")]
+pub(crate) mod path;
 mod plain;
 pub(crate) mod private;
 #[cfg(feature = "std")]

@@ -26,12 +26,10 @@ pub struct Leaf {
 }
 
 impl LayoutDescBuf {
-    /// The value at a field path (`hits`, `net.rx`, `latency_us[3]`, `slots[1].count`):
-    /// names separated by `.`, an array field followed by `[i]` (`i` decimal without
-    /// leading zeros, below the length), ending at a value. `None` for anything else
-    /// (an unknown name, a missing or out-of-range index, a path ending at a nested
-    /// layout). The descriptor is walked, not expanded: the cost grows with the depth
-    /// and the fields per layout, not with array lengths.
+    /// The value at a field path (`hits`, `net.rx`, `latency_us[3]`, `slots[1].count`,
+    /// a striped cell `hits[1]`, an Event's word): [`locate`](Self::locate) when the path
+    /// names a single value, `None` for anything else (a bad path, a path ending at a
+    /// nested layout, a record or a whole array). [`locate`](Self::locate) says why.
     ///
     /// ```rust,standalone_crate
     /// # extern crate shm_atomics_runtime as shm_atomics;
@@ -51,54 +49,13 @@ impl LayoutDescBuf {
     /// assert!(d.leaf("slots[1]").is_none()); // a layout, not a value
     /// ```
     pub fn leaf(&self, path: &str) -> Option<Leaf> {
-        let mut desc = self;
-        let mut base = 0usize;
-        let mut rest = path;
-        loop {
-            let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            let (name, mut tail) = rest.split_at(end);
-            let f = desc.fields.iter().find(|f| f.name == name)?;
-            let mut offset = base.checked_add(f.offset)?;
-            if let Some(len) = f.array_len {
-                let inner = tail.strip_prefix('[')?;
-                let close = inner.find(']')?;
-                let i = parse_index(&inner[..close]).filter(|&i| i < len)?;
-                offset = offset.checked_add(i.checked_mul(f.width())?)?;
-                tail = &inner[close + 1..];
-            }
-            let (kind, width) = match &f.ty {
-                FieldTypeBuf::Value { kind, width } => (*kind, *width),
-                FieldTypeBuf::Event => (Kind::Uint, 4),
-                FieldTypeBuf::Striped {
-                    kind,
-                    width,
-                    cells,
-                    stride,
-                } => {
-                    let inner = tail.strip_prefix('[')?;
-                    let close = inner.find(']')?;
-                    let c = parse_index(&inner[..close]).filter(|c| c < cells)?;
-                    offset = offset.checked_add(c.checked_mul(*stride)?)?;
-                    tail = &inner[close + 1..];
-                    (*kind, *width)
-                }
-                FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => {
-                    if matches!(f.ty, FieldTypeBuf::Seq(_)) {
-                        offset = offset.checked_add(FieldType::seq_record_offset(d.align))?;
-                    }
-                    rest = tail.strip_prefix('.')?;
-                    desc = d;
-                    base = offset;
-                    continue;
-                }
-            };
-            return tail.is_empty().then(|| Leaf {
-                path: path.to_string(),
-                offset,
-                kind,
-                width,
-            });
-        }
+        let (offset, kind, width) = self.locate(path).ok()?.into_value(path).ok()?;
+        Some(Leaf {
+            path: path.to_string(),
+            offset,
+            kind,
+            width,
+        })
     }
 
     /// Every atomic value at any depth, with its path (`net.rx`, `hist[3]`) and absolute
@@ -173,13 +130,6 @@ fn leaves_per_elem(f: &FieldDescBuf) -> usize {
         FieldTypeBuf::Striped { cells, .. } => cells,
         _ => 1,
     }
-}
-
-/// `i` of `[i]` as the walk writes it: decimal digits without a leading zero.
-fn parse_index(s: &str) -> Option<usize> {
-    let canonical =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
-    if canonical { s.parse().ok() } else { None }
 }
 
 /// Where the walk is in one layout: the current field and array element.

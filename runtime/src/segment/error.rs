@@ -77,8 +77,16 @@ pub enum SegmentErrorKind {
         /// Field-level differences, expected -> found.
         differences: Vec<String>,
     },
-    /// No field has this path in the segment's layout.
-    UnknownField(String),
+    /// A single value inside a `Seq` record was asked for writing
+    /// ([`RawSegment::field`](crate::RawSegment::field)): a store of one value would
+    /// bypass the record's sequence word, so a reader could copy a record mixing old and
+    /// new values.
+    InsideRecord {
+        /// The value's path (`pose.x`).
+        field: String,
+        /// The record's path (`pose`).
+        record: String,
+    },
     /// A field was loaded as a type other than the one it holds
     /// ([`ReadOnlySegment::load`](crate::ReadOnlySegment::load)).
     FieldType {
@@ -300,9 +308,12 @@ impl core::fmt::Display for SegmentError {
                     )
                 }
             }
-            SegmentErrorKind::UnknownField(field) => write!(
+            SegmentErrorKind::InsideRecord { field, record } => write!(
                 f,
-                "segment {p} has no field {field:?}: use a path like `hits`, `net.rx` or `hist[3]`"
+                "segment {p}: `{field}` is a value of the Seq record `{record}`: a store of \
+                 it alone would tear the record; read it with load(\"{field}\") or \
+                 read_record(\"{record}\"), and write the whole record with \
+                 update_record(\"{record}\", ..) or write_record(\"{record}\", ..)"
             ),
             SegmentErrorKind::FieldType {
                 field,

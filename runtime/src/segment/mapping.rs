@@ -13,7 +13,6 @@ use super::info::SegmentInfo;
 use super::open::{check_layout, open_file, read_info};
 use super::owner::Trust;
 use crate::error::Error;
-use crate::layout::walk::Leaf;
 use crate::layout::{Layout, check_layout_aligned};
 use crate::view::region::Region;
 
@@ -171,13 +170,5 @@ impl Mapping {
             // others write it only atomically.
             unsafe { Region::from_raw_parts_readonly(self.payload(), len) }
         }
-    }
-
-    /// The leaf value at a field path, found by walking the descriptor (never by
-    /// listing its leaves: a small descriptor may declare a billion of them).
-    pub(super) fn leaf(&self, field: &str) -> Result<Leaf, Error> {
-        self.info.descriptor.leaf(field).ok_or_else(|| {
-            SegmentError::make(&self.path, SegmentErrorKind::UnknownField(field.into()))
-        })
     }
 }

@@ -3,7 +3,6 @@
 
 use core::marker::PhantomData;
 use std::path::Path;
-use std::vec;
 
 use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
@@ -11,8 +10,9 @@ use super::handle::mapped_handle_methods;
 use super::mapping::Mapping;
 use super::owner::Trust;
 use super::paths::resolve_checked;
-use crate::cell::value::{Kind, Value};
+use crate::cell::value::Value;
 use crate::error::Error;
+use crate::fields::snapshot_layout;
 use crate::layout::descriptor::{LayoutDescBuf, value_type_name};
 use crate::layout::{Layout, Plain};
 use crate::view::region::Region;
@@ -69,14 +69,19 @@ impl<L: Layout> ReadOnlySegment<L> {
         self.m.region()
     }
 
-    /// Loads every field into a snapshot (each field atomically), with write-free loads.
+    /// Loads every field into a snapshot (each value atomically, with write-free loads),
+    /// and each `Seq` record through the protocol, as the typed
+    /// [`Segment::snapshot`](crate::Segment) does: a record is one whole record
+    /// ([`SeqSnapshot::is_whole`](crate::SeqSnapshot::is_whole)) or, when its writer died
+    /// in the middle of a write, its values one by one with the odd or torn word, and
+    /// `is_whole()` false.
     pub fn snapshot(&self) -> Result<L::Snapshot, Error> {
         read_snapshot::<L>(self.region(), &self.m.info.descriptor, &self.m.path)
     }
 
     /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`). The type must be
     /// the field's: another is refused with [`SegmentErrorKind::FieldType`], naming both;
-    /// a path that is not a field, with [`SegmentErrorKind::UnknownField`].
+    /// a path that names no single value, with [`Error::Path`](crate::Error::Path).
     ///
     /// ```rust,standalone_crate
     /// # extern crate shm_atomics_runtime as shm_atomics;
@@ -98,18 +103,18 @@ impl<L: Layout> ReadOnlySegment<L> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn load<T: Value>(&self, field: &str) -> Result<T, Error> {
-        let leaf = self.m.leaf(field)?;
-        if leaf.kind != T::KIND || leaf.width != T::WIDTH {
+        let (offset, kind, width) = self.m.info.descriptor.locate(field)?.into_value(field)?;
+        if kind != T::KIND || width != T::WIDTH {
             return Err(SegmentError::make(
                 &self.m.path,
                 SegmentErrorKind::FieldType {
                     field: field.into(),
-                    stored: value_type_name(leaf.kind, leaf.width),
+                    stored: value_type_name(kind, width),
                     requested: value_type_name(T::KIND, T::WIDTH),
                 },
             ));
         }
-        Ok(self.region().read_at::<T>(leaf.offset)?.load())
+        Ok(self.region().read_at::<T>(offset)?.load())
     }
 }
 
@@ -122,29 +127,16 @@ impl<L: Layout> core::fmt::Debug for ReadOnlySegment<L> {
     }
 }
 
-/// Reads a whole layout from a (possibly read-only) region leaf by leaf with write-free
-/// loads; `bool` bytes are normalized to 0 or 1 so the snapshot is valid. `path` names
-/// the segment in errors.
+/// Reads a whole layout from a (possibly read-only) region ([`snapshot_layout`]: each
+/// record through the protocol, `bool` bytes normalized so the snapshot is valid). `path`
+/// names the segment in errors.
 fn read_snapshot<L: Layout>(
     region: Region<'_>,
     desc: &LayoutDescBuf,
     path: &Path,
 ) -> Result<L::Snapshot, Error> {
-    let mut buf = vec![0u8; L::SIZE];
-    for leaf in desc.leaves() {
-        let bytes = &mut buf[leaf.offset..leaf.offset + leaf.width];
-        match leaf.width {
-            1 => bytes.copy_from_slice(&region.read_at::<[u8; 1]>(leaf.offset)?.load()),
-            2 => bytes.copy_from_slice(&region.read_at::<[u8; 2]>(leaf.offset)?.load()),
-            4 => bytes.copy_from_slice(&region.read_at::<[u8; 4]>(leaf.offset)?.load()),
-            8 => bytes.copy_from_slice(&region.read_at::<[u8; 8]>(leaf.offset)?.load()),
-            _ => bytes.copy_from_slice(&region.read_at::<[u8; 16]>(leaf.offset)?.load()),
-        }
-        if leaf.kind == Kind::Bool {
-            bytes[0] = (bytes[0] != 0) as u8;
-        }
-    }
-    L::Snapshot::try_from_bytes(&buf).ok_or_else(|| {
+    let copy = snapshot_layout(&region, desc)?;
+    L::Snapshot::try_from_bytes(copy.bytes()).ok_or_else(|| {
         SegmentError::make(
             path,
             SegmentErrorKind::InvalidSnapshot {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use shm_atomics::{DynAtomicView, Kind, RawSegment};
+use shm_atomics::{DynAtomicView, Kind, Leaf, RawSegment, Target};
 
 use crate::Result;
 use crate::out::{open_readonly, open_writable, print};
@@ -32,11 +32,12 @@ fn op_error(field: &str, e: shm_atomics::Error) -> String {
 }
 
 /// `shma get PATH FIELD [--cells]`: a value (a record's from one consistent read of the
-/// record), every value of a record (`pose`), or a striped counter's sum (`hits`, each
-/// cell with `--cells`).
+/// record), a striped counter's sum (`hits`, each cell with `--cells`), or every value
+/// under a record, a nested layout or an array (`pose`, `net`, `hist`), one per line.
 pub fn get(path: &Path, name: &str, cells: bool) -> Result<()> {
     let seg = open_readonly(path)?;
     let d = &seg.info().descriptor;
+    let at = d.locate(name).map_err(|e| e.to_string())?;
     let mut loader = records::Loader::new(&seg);
     let line = |v: Result<shm_atomics::DynValue>, note: Option<String>| -> Result<String> {
         let mut t = values::text(&v.map_err(|e| format!("field {name}: {e}"))?);
@@ -45,101 +46,136 @@ pub fn get(path: &Path, name: &str, cells: bool) -> Result<()> {
         }
         Ok(t)
     };
-    let out = if let Some(leaf) = d.leaf(name) {
-        let (v, note) = loader.load(&records::Item::Leaf(leaf));
-        line(v, note)? + "\n"
-    } else if let Some(f) = whole_field(d, name) {
-        // A record or a striped counter named whole: all its values, one per line.
-        let mut out = String::new();
-        let _ = f;
-        let inner = d
-            .leaves_where(|p| name.starts_with(p) || under(p, name))
-            .filter(|l| under(&l.path, name));
-        for item in records::items(&seg, inner, cells) {
+    let out = match at.target {
+        Target::Value { kind, width } | Target::Striped { kind, width, .. }
+            if at.target.value().is_some() || !cells =>
+        {
+            let item = match at.target {
+                Target::Striped { cells, stride, .. } => records::Item::Striped {
+                    path: name.to_string(),
+                    offset: at.offset,
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                },
+                _ => records::Item::Leaf(Leaf {
+                    path: name.to_string(),
+                    offset: at.offset,
+                    kind,
+                    width,
+                }),
+            };
             let (v, note) = loader.load(&item);
-            let mut t = line(v, note)?;
-            if let records::Item::Striped { .. } = item {
-                if item.path() == name {
-                    out.push_str(&t);
-                    out.push('\n');
-                    continue;
-                }
-            }
-            t = format!("{} = {t}", item.path());
-            out.push_str(&t);
-            out.push('\n');
+            line(v, note)? + "\n"
         }
-        out
-    } else {
-        // The library's message for an unknown path.
-        field(&seg, name)?;
-        return Err(format!("field {name}: not a value"));
+        Target::Event => {
+            let leaf = Leaf {
+                path: name.to_string(),
+                offset: at.offset,
+                kind: Kind::Uint,
+                width: 4,
+            };
+            let (v, note) = loader.load(&records::Item::Leaf(leaf));
+            line(v, note)? + "\n"
+        }
+        _ => {
+            // A whole record, layout, array or (with --cells) striped counter: every
+            // value under it, one per line. The walk enters only the fields on the way.
+            let mut out = String::new();
+            let inner = d
+                .leaves_where(|p| name.starts_with(p) || under(p, name))
+                .filter(|l| under(&l.path, name));
+            for item in records::items(&seg, inner, cells) {
+                let (v, note) = loader.load(&item);
+                out.push_str(&format!("{} = {}\n", item.path(), line(v, note)?));
+            }
+            out
+        }
     };
     check(&seg)?;
     print(&out)
 }
 
-/// Whether `p` is `name` or a path inside it (`name.x`, `name[3]`).
+/// Whether the leaf path `p` is `name` or a path inside it (`name.x`, `name[3]`): both
+/// come from the descriptor (`name` was resolved by `locate`), so this compares the
+/// walk's own spellings, it parses nothing.
 fn under(p: &str, name: &str) -> bool {
     p.strip_prefix(name)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
 }
 
-/// The Seq or Striped field at exactly `path`, if any.
-fn whole_field<'d>(
-    d: &'d shm_atomics::LayoutDescBuf,
-    path: &str,
-) -> Option<&'d shm_atomics::FieldTypeBuf> {
-    let first = d
-        .leaves_where(|p| path.starts_with(p) || under(p, path))
-        .find(|l| under(&l.path, path))?;
-    let e = d.enclosing_field(first.offset)?;
-    (e.path == path).then_some(e.ty)
+/// Where a single-value write goes: a view of the field, or, for a value inside a `Seq`
+/// record, the record (written whole through the protocol) and the value's path in it.
+enum Dest<'a> {
+    Field(DynAtomicView<'a>),
+    Record { record: String, inner: String },
 }
 
-/// Refuses a single-value write (`set`, `add`) to a value inside a `Seq` record: it
-/// would bypass the record's sequence word, so a reader could copy a record that mixes
-/// the old and the new values and take it as consistent.
-fn not_in_record(seg: &RawSegment, name: &str, verb: &str) -> Result<()> {
-    let d = &seg.info().descriptor;
-    let Some(leaf) = d.leaf(name) else {
-        return Ok(());
+/// Resolves `name` for `set`/`add`: a single value, and where writing it goes.
+fn dest<'a>(seg: &'a RawSegment, name: &str) -> Result<(Dest<'a>, Kind, usize)> {
+    let at = seg
+        .info()
+        .descriptor
+        .locate(name)
+        .map_err(|e| e.to_string())?;
+    let record = at.record.clone();
+    let (_, kind, width) = at.into_value(name).map_err(|e| e.to_string())?;
+    let dest = match record {
+        Some(r) => Dest::Record {
+            inner: name[r.path.len() + 1..].to_string(),
+            record: r.path,
+        },
+        None => Dest::Field(field(seg, name)?),
     };
-    match d.enclosing_field(leaf.offset) {
-        Some(e) if matches!(e.ty, shm_atomics::FieldTypeBuf::Seq(_)) => Err(format!(
-            "field {name} is inside the Seq record {}: `shma {verb}` would write it without \
-             the record's sequence word, so readers could see a record mixing old and new \
-             values; write the record from a program with Seq::write or Seq::update",
-            e.path
-        )),
-        _ => Ok(()),
+    Ok((dest, kind, width))
+}
+
+/// Runs `op` on the value `name`: on the field itself, or for a value inside a record,
+/// on a copy of the record that is then published whole (`update_record`: the
+/// protocol's write, so readers never see half of it). Returns `op`'s result.
+fn with_value<T>(
+    seg: &RawSegment,
+    name: &str,
+    dest: Dest<'_>,
+    op: impl FnOnce(&DynAtomicView<'_>) -> std::result::Result<T, shm_atomics::Error>,
+) -> Result<T> {
+    match dest {
+        Dest::Field(view) => op(&view).map_err(|e| op_error(name, e)),
+        Dest::Record { record, inner } => {
+            let mut out = None;
+            seg.update_record(&record, |r| {
+                out = Some(op(&r.view(&inner)?)?);
+                Ok(())
+            })
+            .map_err(|e| format!("field {name} (in the Seq record {record}): {e}"))?;
+            out.ok_or_else(|| format!("field {name}: the record was not written"))
+        }
     }
 }
 
-/// `shma set PATH FIELD VALUE`.
+/// `shma set PATH FIELD VALUE`. A value inside a `Seq` record is written through the
+/// record's protocol (the record is read, changed and published whole).
 pub fn set(path: &Path, name: &str, value: &str) -> Result<()> {
     let seg = open_writable(path)?;
-    let view = field(&seg, name)?;
-    not_in_record(&seg, name, "set")?;
-    let operand = values::parse(view.kind(), view.width(), value)
-        .map_err(|e| format!("field {name} ({}): {e}", type_of(&view)))?;
-    view.store(operand).map_err(|e| op_error(name, e))?;
+    let (dest, kind, width) = dest(&seg, name)?;
+    let operand = values::parse(kind, width, value)
+        .map_err(|e| format!("field {name} ({}): {e}", type_name(kind, width)))?;
+    with_value(&seg, name, dest, |v| v.store(operand))?;
     check(&seg)
 }
 
 /// `shma add PATH FIELD N`: one `fetch_add` (or `fetch_sub` for a negative N on a
 /// uint), printing the new value computed from the previous one as the operation did.
+/// Inside a `Seq` record, the addition is made on the record under its protocol.
 pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
     let seg = open_writable(path)?;
-    let view = field(&seg, name)?;
-    not_in_record(&seg, name, "add")?;
-    let width = view.width();
-    let bad = |e: String| format!("field {name} ({}): {e}", type_of(&view));
-    let err = |e: shm_atomics::Error| op_error(name, e);
-    let new = match view.kind() {
+    let (dest, kind, width) = dest(&seg, name)?;
+    let bad = |e: String| format!("field {name} ({}): {e}", type_name(kind, width));
+    let new = match kind {
         Kind::Int => {
             let n = parse_int(n).map_err(bad)?;
-            let old = view.fetch_add(n).map_err(err)?.as_i128();
+            let old = with_value(&seg, name, dest, |v| v.fetch_add(n))?.as_i128();
             let shift = 128 - 8 * width as u32;
             (old.wrapping_add(n) << shift >> shift).to_string()
         }
@@ -148,32 +184,32 @@ pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
             match n.strip_prefix('-') {
                 Some(magnitude) => {
                     let n = parse_uint(magnitude).map_err(bad)?;
-                    let old = view.fetch_sub(n).map_err(err)?.as_u128();
+                    let old = with_value(&seg, name, dest, |v| v.fetch_sub(n))?.as_u128();
                     (old.wrapping_sub(n) & mask).to_string()
                 }
                 None => {
                     let n = parse_uint(n).map_err(bad)?;
-                    let old = view.fetch_add(n).map_err(err)?.as_u128();
+                    let old = with_value(&seg, name, dest, |v| v.fetch_add(n))?.as_u128();
                     (old.wrapping_add(n) & mask).to_string()
                 }
             }
         }
         Kind::Float if width == 4 => {
             let n = parse_f32(n).map_err(bad)?;
-            let old = view.fetch_add(n).map_err(err)?;
+            let old = with_value(&seg, name, dest, |v| v.fetch_add(n))?;
             let old = f32::from_bits(old.bits() as u32);
             format!("{:?}", old + n)
         }
         Kind::Float => {
             let n = parse_f64(n).map_err(bad)?;
-            let old = view.fetch_add(n).map_err(err)?;
+            let old = with_value(&seg, name, dest, |v| v.fetch_add(n))?;
             let old = f64::from_bits(old.bits() as u64);
             format!("{:?}", old + n)
         }
         // Not arithmetic: the library refuses the operation (before looking at the
         // operand), and its message says what the kind offers.
         Kind::Bool | Kind::Bytes => {
-            view.fetch_add(0u8).map_err(err)?;
+            with_value(&seg, name, dest, |v| v.fetch_add(0u8))?;
             return Err(format!("field {name}: add is not supported by this kind"));
         }
     };
@@ -182,6 +218,6 @@ pub fn add(path: &Path, name: &str, n: &str) -> Result<()> {
 }
 
 /// `u64`, `[u8; 16]`: the field's Rust type, for messages.
-fn type_of(view: &DynAtomicView<'_>) -> String {
-    shm_atomics::value_type_name(view.kind(), view.width())
+fn type_name(kind: Kind, width: usize) -> String {
+    shm_atomics::value_type_name(kind, width)
 }

@@ -94,7 +94,7 @@ pub fn items<'a>(
 pub struct Loader<'a> {
     seg: &'a RawSegment,
     /// The last record read: its sequence word's offset and the copy (or why not).
-    cache: Option<(usize, std::result::Result<RecordCopy, RecordError>)>,
+    cache: Option<(usize, std::result::Result<RecordCopy<'a>, RecordError>)>,
 }
 
 impl<'a> Loader<'a> {

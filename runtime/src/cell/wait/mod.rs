@@ -139,7 +139,7 @@ impl<T: Value<Storage = portable_atomic::AtomicU32>> Atomic<T> {
     /// [`notify_one`](Atomic::notify_one) / [`notify_all`](Atomic::notify_all) after
     /// changing the value. Waits with `Acquire` loads: what the changer wrote before its
     /// store is visible afterwards. Blocking is native on Linux, Android, FreeBSD and
-    /// macOS 14.4+, polled elsewhere (see the crate README, "Waiting across processes").
+    /// macOS 14.4+, polled elsewhere (see docs/WAITING.md in the repository).
     ///
     /// ```
     /// # use shm_atomics_runtime as shm_atomics;
