@@ -1,6 +1,7 @@
 //! Rust's side of the Python package's tests of segment format version 2 fields
 //! (python/tests/test_v2_fields.py): a layout with a `Seq` record, a `Striped` counter, an
-//! `Event` and 32-bit words, made and driven from Rust while Python processes use it.
+//! `Event`, 32-bit words and an array of nested layouts, made and driven from Rust while
+//! Python processes use it; also the segment of the field-path table (tests/paths.txt).
 //!
 //! ```text
 //! cargo run --example v2_layout -- make PATH          # a zeroed `Board` segment
@@ -27,7 +28,18 @@ pub struct Pose {
     pub tag: u32,
 }
 
-/// One field of each version 2 type, and 32-bit words to wait on.
+/// One link's counters: a nested layout in an array (for the field-path table,
+/// tests/paths.txt).
+#[atomic_layout]
+pub struct Link {
+    /// Bytes received.
+    pub rx: u64,
+    /// A small histogram.
+    pub hist: [u16; 4],
+}
+
+/// One field of each version 2 type, 32-bit words to wait on, and an array of nested
+/// layouts.
 #[atomic_layout]
 pub struct Board {
     /// A striped counter.
@@ -42,6 +54,8 @@ pub struct Board {
     pub pose: Seq<Pose>,
     /// A plain counter.
     pub total: u64,
+    /// Nested layouts in an array.
+    pub links: [Link; 2],
 }
 
 fn pose(i: u64) -> PoseSnapshot {

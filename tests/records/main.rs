@@ -5,6 +5,8 @@
 //! - `processes`: real processes: two writers and readers checking that no read is ever
 //!   mixed, a writer killed with SIGKILL at random points, striped counters from two
 //!   processes;
+//! - `snapshots`: whole-layout snapshots (typed read-only and raw) in real processes: a
+//!   million never mixed, a writer SIGKILLed mid-write reported by each;
 //! - `c`: C writers and readers on the same records through the generated header.
 //!
 //! The multi-process tests re-run this test binary as their workers, selecting one test
@@ -20,3 +22,4 @@ mod c;
 #[cfg(feature = "cli")]
 mod cli;
 mod processes;
+mod snapshots;

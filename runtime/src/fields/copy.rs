@@ -7,7 +7,9 @@ use core::sync::atomic::Ordering::Relaxed;
 
 use portable_atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64};
 
-use crate::cell::value::Storage;
+use crate::cell::value::{Kind, Storage};
+#[cfg(feature = "std")]
+use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
 use crate::layout::{FieldType, LayoutDesc};
 
 /// Calls `f(offset, width)` for every atomic value of `desc` (at any depth), offsets
@@ -39,6 +41,41 @@ pub(crate) fn for_each_value(desc: &LayoutDesc, base: usize, f: &mut impl FnMut(
                 // A field type of a newer runtime: nothing this version can copy.
                 #[allow(unreachable_patterns)]
                 _ => {}
+            }
+        }
+    }
+}
+
+/// [`for_each_value`] over an owned descriptor, with each value's kind (`Uint` for a
+/// sequence word or an Event): no allocation, one frame per nesting level.
+#[cfg(feature = "std")]
+pub(crate) fn for_each_value_buf(
+    desc: &LayoutDescBuf,
+    base: usize,
+    f: &mut impl FnMut(usize, usize, Kind),
+) {
+    for field in &desc.fields {
+        let size = field.ty.size();
+        for i in 0..field.array_len.unwrap_or(1) {
+            let at = base + field.offset + i * size;
+            match &field.ty {
+                FieldTypeBuf::Value { kind, width } => f(at, *width, *kind),
+                FieldTypeBuf::Layout(d) => for_each_value_buf(d, at, f),
+                FieldTypeBuf::Seq(d) => {
+                    f(at, 8, Kind::Uint);
+                    for_each_value_buf(d, at + FieldType::seq_record_offset(d.align), f);
+                }
+                FieldTypeBuf::Striped {
+                    kind,
+                    width,
+                    cells,
+                    stride,
+                } => {
+                    for c in 0..*cells {
+                        f(at + c * stride, *width, *kind);
+                    }
+                }
+                FieldTypeBuf::Event => f(at, 4, Kind::Uint),
             }
         }
     }

@@ -12,11 +12,11 @@ use std::vec::Vec;
 use crate::cell::ops::OpType;
 use crate::cell::value::{Kind, write_free_load};
 use crate::error::{Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason};
-use crate::fields::copy::{load_value, store_value};
+use crate::fields::copy::{for_each_value_buf, load_value, store_value};
+use crate::fields::layout_copy::LayoutCopy;
 use crate::fields::process;
 use crate::fields::protocol::{self, SeqEnv, TORN, WriteTicket};
 use crate::fields::seq_error::SeqError;
-use crate::fields::snapshot::LayoutCopy;
 use crate::layout::FieldType;
 use crate::layout::descriptor::LayoutDescBuf;
 use crate::view::dynamic::{DynAtomicView, DynValue, Operand};
@@ -259,25 +259,27 @@ impl Place {
                     .map_err(RecordError::Region)
             })?;
         let mut values = Vec::new();
-        for leaf in record.leaves() {
-            if leaf.width == 16 {
-                let usable = if region.is_readonly() {
-                    write_free_load(16)
+        let mut wide = false;
+        for_each_value_buf(record, 0, &mut |offset, width, _| {
+            wide |= width == 16;
+            values.push((offset, width));
+        });
+        if wide {
+            let usable = if region.is_readonly() {
+                write_free_load(16)
+            } else {
+                crate::cell::atomic::Atomic::<u128>::is_lock_free()
+            };
+            if !usable {
+                let reason = if region.is_readonly() {
+                    WidthReason::NoWriteFreeLoad
                 } else {
-                    crate::cell::atomic::Atomic::<u128>::is_lock_free()
+                    WidthReason::NotLockFree
                 };
-                if !usable {
-                    let reason = if region.is_readonly() {
-                        WidthReason::NoWriteFreeLoad
-                    } else {
-                        WidthReason::NotLockFree
-                    };
-                    return Err(RecordError::Region(
-                        UnsupportedWidth { width: 16, reason }.into(),
-                    ));
-                }
+                return Err(RecordError::Region(
+                    UnsupportedWidth { width: 16, reason }.into(),
+                ));
             }
-            values.push((leaf.offset, leaf.width));
         }
         Ok(Place { word, data, values })
     }

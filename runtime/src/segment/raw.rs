@@ -127,16 +127,17 @@ impl RawSegment {
     /// ```
     pub fn field(&self, path: &str) -> Result<DynAtomicView<'_>, Error> {
         let at = self.m.info.descriptor.locate(path)?;
-        if let Some(record) = at.record.as_ref().filter(|_| self.m.writable) {
+        let record = at.record.clone();
+        let (offset, kind, width) = at.into_value(path)?;
+        if let Some(record) = record.filter(|_| self.m.writable) {
             return Err(SegmentError::make(
                 &self.m.path,
                 SegmentErrorKind::InsideRecord {
                     field: path.into(),
-                    record: record.path.clone(),
+                    record: record.path,
                 },
             ));
         }
-        let (offset, kind, width) = at.into_value(path)?;
         let region = self.region().subregion(offset, width)?;
         DynAtomicView::with_kind(region, kind)
     }
