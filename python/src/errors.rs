@@ -131,12 +131,18 @@ pub fn torn_error(offset: usize, pid: u32) -> PyErr {
     ))
 }
 
+/// Why a field of a segment opened read-only cannot change.
+pub const OPENED_READONLY: &str = "the segment was opened read-only (open it with Segment.open)";
+
 /// The `PermissionError` for changing a field (`what`: what was tried) of a segment
 /// opened read-only.
 pub fn readonly_error(what: &str) -> PyErr {
-    PyPermissionError::new_err(format!(
-        "cannot {what}: the segment was opened read-only (open it with Segment.open)"
-    ))
+    refused(what, OPENED_READONLY)
+}
+
+/// The `PermissionError` for `what` (what was tried), refused because `why`.
+pub fn refused(what: &str, why: &str) -> PyErr {
+    PyPermissionError::new_err(format!("cannot {what}: {why}"))
 }
 
 /// `e` with `why` appended to its message (`args[0]`, which its `str()` shows), for a

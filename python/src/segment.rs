@@ -18,7 +18,7 @@ use shm_atomics_runtime::{
 };
 
 use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
-use crate::errors::{SegmentError, path_error, segment_error};
+use crate::errors::{OPENED_READONLY, SegmentError, path_error, segment_error};
 use crate::fields::record::snapshot_record;
 use crate::fields::{PyEvent, PySeq, PyStriped};
 use crate::kinds::{
@@ -108,6 +108,22 @@ impl PySegment {
     /// Whether objects at `loc` are read-only: a read-only segment, or inside a record.
     fn readonly_at(&self, loc: &Location<'_>) -> bool {
         !self.writable || loc.record.is_some()
+    }
+
+    /// Why an `Event` or `Striped` object at `loc` (`path`) is read-only, if it is.
+    fn why_readonly(&self, path: &str, loc: &Location<'_>) -> Option<Box<str>> {
+        if !self.writable {
+            return Some(OPENED_READONLY.into());
+        }
+        let rec = &loc.record.as_ref()?.path;
+        Some(
+            format!(
+                "`{path}` is inside the Seq record `{rec}`: a change of it alone would tear \
+                 the record; write the whole record with seg[\"{rec}\"].write({{...}}) or \
+                 seg[\"{rec}\"].update({{...}})"
+            )
+            .into_boxed_str(),
+        )
     }
 
     /// The value at `loc` (`path` names it), if it is one.
@@ -308,7 +324,7 @@ impl PySegment {
             return Err(closed_error());
         }
         let loc = self.locate(py, path)?;
-        let readonly = self.readonly_at(&loc);
+        let readonly = self.why_readonly(path, &loc);
         let lease = || self.lease.clone();
         match &loc.target {
             Target::Value { .. } => {}
@@ -329,7 +345,7 @@ impl PySegment {
                 return PyStriped {
                     lease: lease(),
                     offset: loc.offset,
-                    readonly,
+                    readonly: readonly.clone(),
                     kind: *kind,
                     width: *width,
                     cells: *cells,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use shm_atomics_runtime::Event;
 
-use crate::errors::{SegmentError, readonly_error, segment_error};
+use crate::errors::{SegmentError, refused, segment_error};
 use crate::memory::MapLease;
 use crate::wait::{deadline, next_slice};
 
@@ -17,7 +17,8 @@ use crate::wait::{deadline, next_slice};
 pub struct PyEvent {
     pub(crate) lease: Arc<MapLease>,
     pub(crate) offset: usize,
-    pub(crate) readonly: bool,
+    /// Why it is read-only, if it is (a read-only segment, or inside a `Seq` record).
+    pub(crate) readonly: Option<Box<str>>,
 }
 
 impl PyEvent {
@@ -88,8 +89,8 @@ impl PyEvent {
     /// Notifies every waiter (after you changed the data they wait for); how many were
     /// woken (Linux), else `None`.
     fn notify_all(&self) -> PyResult<Option<usize>> {
-        if self.readonly {
-            return Err(readonly_error("notify an Event"));
+        if let Some(why) = &self.readonly {
+            return Err(refused("notify an Event", why));
         }
         self.with(|e| Ok(e.notify_all()))
     }
@@ -97,8 +98,8 @@ impl PyEvent {
     /// Notifies one waiter (only when any one waiter can act on the change: a work
     /// queue); how many were woken (Linux), else `None`.
     fn notify_one(&self) -> PyResult<Option<usize>> {
-        if self.readonly {
-            return Err(readonly_error("notify an Event"));
+        if let Some(why) = &self.readonly {
+            return Err(refused("notify an Event", why));
         }
         self.with(|e| Ok(e.notify_one()))
     }

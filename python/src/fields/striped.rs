@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use shm_atomics_runtime::{Atomic, DynAtomicView, Kind};
 
-use crate::errors::{readonly_error, segment_error};
+use crate::errors::{refused, segment_error};
 use crate::memory::MapLease;
 use crate::values::{PyValue, striped_value};
 
@@ -17,7 +17,8 @@ use crate::values::{PyValue, striped_value};
 pub struct PyStriped {
     pub(crate) lease: Arc<MapLease>,
     pub(crate) offset: usize,
-    pub(crate) readonly: bool,
+    /// Why it is read-only, if it is (a read-only segment, or inside a `Seq` record).
+    pub(crate) readonly: Option<Box<str>>,
     pub(crate) kind: Kind,
     pub(crate) width: usize,
     pub(crate) cells: usize,
@@ -81,8 +82,8 @@ impl PyStriped {
     /// Adds `value` (wrapping) to this thread's cell; `OverflowError` if it does not fit
     /// the counter's type.
     fn add(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        if self.readonly {
-            return Err(readonly_error("add to a Striped counter"));
+        if let Some(why) = &self.readonly {
+            return Err(refused("add to a Striped counter", why));
         }
         let bits: u64 = match (self.kind, self.width) {
             (Kind::Int, 4) => i32::from_py(value, "value")? as u32 as u64,
