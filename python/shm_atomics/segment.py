@@ -285,8 +285,8 @@ class Segment:
         return isinstance(path, str) and self._n.has(path)
 
     def snapshot(self) -> Dict[str, Any]:
-        """Every field's value, loaded one by one (not one atomic snapshot; one native
-        call, which walks the layout without parsing a path): a dict of
+        """Every field's value, loaded one by one (not one atomic snapshot; the runtime's
+        `RawSegment::snapshot`, in one native call): a dict of
         name to int/float/bool/bytes, nested layouts as dicts and arrays as lists; a
         `Seq` record as a `SeqSnapshot` (a dict) read through the record's protocol, as
         Rust's typed `snapshot()` does: one consistent read, whose `is_whole` is false
