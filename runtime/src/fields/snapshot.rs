@@ -6,7 +6,7 @@
 use crate::cell::atomic::Atomic;
 use crate::cell::value::{Kind, write_free_load};
 use crate::error::{Error, SizeError, UnsupportedWidth, WidthReason};
-use crate::fields::copy::{for_each_value_buf, load_value};
+use crate::fields::copy::{for_each_value_buf, load_value, try_walk_values};
 use crate::fields::layout_copy::LayoutCopy;
 use crate::fields::seq_error::SeqError;
 use crate::fields::seq_raw::{RecordError, read_record};
@@ -46,81 +46,45 @@ pub fn snapshot_layout<'d>(
         }
     }
     let mut copy = LayoutCopy::zeroed(desc);
-    copy_layout(region, desc, 0, copy.bytes_mut(), true)?;
-    Ok(copy)
-}
-
-/// Copies the values of `desc` at `base` in `region` into `out` at the same offsets;
-/// `records` says whether a `Seq` is read through the protocol (false inside a record
-/// whose writer died: its values one by one).
-fn copy_layout(
-    region: &Region<'_>,
-    desc: &LayoutDescBuf,
-    base: usize,
-    out: &mut [u8],
-    records: bool,
-) -> Result<(), Error> {
-    for f in &desc.fields {
-        let size = f.ty.size();
-        for i in 0..f.array_len.unwrap_or(1) {
-            let at = base + f.offset + i * size;
-            match &f.ty {
-                FieldTypeBuf::Value { kind, width } => copy_value(region, at, *width, *kind, out)?,
-                FieldTypeBuf::Event => copy_value(region, at, 4, Kind::Uint, out)?,
-                FieldTypeBuf::Striped {
-                    kind,
-                    width,
-                    cells,
-                    stride,
-                } => {
-                    for c in 0..*cells {
-                        copy_value(region, at + c * stride, *width, *kind, out)?;
-                    }
-                }
-                FieldTypeBuf::Layout(d) => copy_layout(region, d, at, out, records)?,
-                FieldTypeBuf::Seq(d) => copy_seq(region, d, at, out, records)?,
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Copies the `Seq` record whose word is at `at`: one consistent read, or (its writer
-/// dead mid-write, or `records` false) the word as it is and the values one by one.
-fn copy_seq(
-    region: &Region<'_>,
-    d: &LayoutDescBuf,
-    at: usize,
-    out: &mut [u8],
-    records: bool,
-) -> Result<(), Error> {
-    let data = at + FieldType::seq_record_offset(d.align);
-    if records {
-        match read_record(region, at, d, None) {
+    let out = copy.bytes_mut();
+    // Each record first through the protocol; a dead writer's record value by value.
+    let whole_record =
+        |at: usize, d: &LayoutDescBuf, out: &mut [u8]| match read_record(region, at, d, None) {
             Ok(rec) => {
-                let got = out.len();
-                let room = SizeError {
-                    needed: data.saturating_add(d.size),
-                    got,
-                };
-                out.get_mut(at..at + 8)
-                    .ok_or(room)?
-                    .copy_from_slice(&rec.sequence().to_ne_bytes());
-                out.get_mut(data..data + d.size)
-                    .ok_or(room)?
-                    .copy_from_slice(rec.bytes());
+                put(out, at, &rec.sequence().to_ne_bytes())?;
+                let data = at + FieldType::seq_record_offset(d.align);
+                put(out, data, rec.bytes())?;
                 normalize_bools(d, data, out);
-                return Ok(());
+                Ok(false)
             }
-            Err(RecordError::Seq(SeqError::DeadWriter { .. })) => {}
+            Err(RecordError::Seq(SeqError::DeadWriter { .. })) => Ok(true),
             Err(RecordError::Seq(e)) => {
                 unreachable!("an unbounded read gives a copy or a dead writer, not {e:?}")
             }
-            Err(RecordError::Region(e)) => return Err(e),
-        }
-    }
-    copy_value(region, at, 8, Kind::Uint, out)?;
-    copy_layout(region, d, data, out, false)
+            Err(RecordError::Region(e)) => Err(e),
+        };
+    let cell = core::cell::RefCell::new(out);
+    try_walk_values(
+        desc,
+        0,
+        &mut |at, width, kind| copy_value(region, at, width, kind, &mut cell.borrow_mut()),
+        &mut |at, d| whole_record(at, d, &mut cell.borrow_mut()),
+    )?;
+    Ok(copy)
+}
+
+/// Copies `bytes` into `out` at `at`, or a [`SizeError`] if they do not fit (only a
+/// hand-built descriptor whose fields lie outside its size).
+fn put(out: &mut [u8], at: usize, bytes: &[u8]) -> Result<(), Error> {
+    let got = out.len();
+    at.checked_add(bytes.len())
+        .and_then(|end| out.get_mut(at..end))
+        .ok_or(SizeError {
+            needed: at.saturating_add(bytes.len()),
+            got,
+        })?
+        .copy_from_slice(bytes);
+    Ok(())
 }
 
 /// One value's bytes, atomically, `bool` normalized.
