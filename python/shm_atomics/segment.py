@@ -55,8 +55,8 @@ class SegmentInfo(NamedTuple):
 
 
 class PathError(KeyError):
-    """A field path the layout refuses (the grammar of docs/FORMAT.md, section 16 "Field paths"),
-    with the runtime's message, the same words as Rust and `shma`: `path`, `at` (the
+    """A field path the layout refuses (the grammar: docs/FORMAT.md, section 16), with
+    the runtime's message, the same words as Rust and `shma`: `path`, `at` (the
     byte where it went wrong) and `kind` (its class: "unknown_field", "out_of_range",
     "bad_index", ...; the names of tests/paths.txt). A `KeyError`, so `except KeyError`
     and `path in seg` work as for a dict."""
@@ -270,8 +270,8 @@ class Segment:
         nested layout; an `Event`, `Striped` or `SeqRecord` for a whole field of those
         types (`seg["pose.x"]` is one value of a record, read-only: write the record with
         `seg["pose"].write(...)`). The path is resolved once, by the runtime's resolver
-        (the grammar of docs/FORMAT.md section 16); `PathError` (a `KeyError`) if the layout refuses
-        it, with the runtime's message."""
+        (the grammar: docs/FORMAT.md, section 16); `PathError` (a `KeyError`) if the
+        layout refuses it, with the runtime's message."""
         if not isinstance(path, str):
             raise TypeError("fields are looked up by name (a str)")
         obj = self._n.field(path)
