@@ -84,7 +84,8 @@ class SeqSnapshot(dict):
         self.is_whole: bool = whole
 
     def __repr__(self) -> str:
-        return f"SeqSnapshot({dict.__repr__(self)}, seq={self.seq:#x}, is_whole={self.is_whole})"
+        return (f"SeqSnapshot({dict.__repr__(self)}, seq={self.seq:#x}, "
+                f"is_whole={self.is_whole})")
 
 
 class FieldGroup:

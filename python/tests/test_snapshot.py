@@ -44,7 +44,8 @@ def set_word(path: str, word: int) -> None:
 
 def is_one_write(r: dict) -> bool:
     """Whether a `Pose` holds one write of examples/v2_layout.rs (all fields equal)."""
-    return r["y"] == r["x"] and r["z"] == [r["x"], r["x"]] and r["tag"] == r["x"] & 0xFFFFFFFF
+    x = r["x"]
+    return r["y"] == x and r["z"] == [x, x] and r["tag"] == x & 0xFFFFFFFF
 
 
 def test_snapshot_is_whole_while_rust_writes(board, v2_layout):
