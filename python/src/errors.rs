@@ -1,6 +1,7 @@
 //! Every runtime error as a Python exception, in one place: the runtime's [`Error`]
-//! (operations on an atomic object, segments), a `Seq` record's [`RecordError`] and
-//! [`SeqError`], and the refusals of a segment's fields (read-only, inside a record).
+//! (operations on an atomic object, segments), a field path's [`PathError`], a `Seq`
+//! record's [`RecordError`] and [`SeqError`], a layout's [`LayoutBuildError`], and the
+//! refusals of a segment's fields (read-only, inside a record).
 //!
 //! Two families, one table each:
 //! - an operation on an atomic object ([`object_error`]) raises the `atomics` package's
@@ -20,7 +21,8 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use shm_atomics_runtime::{
-    Error, MemoryOrder, PathError, PathErrorKind, RecordError, SegmentErrorKind, SeqError,
+    Error, LayoutBuildError, MemoryOrder, PathError, PathErrorKind, RecordError, SegmentErrorKind,
+    SeqError,
 };
 
 use crate::codes::OpCode;
@@ -106,6 +108,12 @@ fn path_error_class(k: &PathErrorKind) -> &'static str {
         PathErrorKind::NotARecord { .. } => "not_a_record",
         _ => "other",
     }
+}
+
+/// `ValueError` for a layout the runtime refuses to build (where `#[atomic_layout]`
+/// refuses to compile), with its message.
+pub fn layout_error(e: LayoutBuildError) -> PyErr {
+    PyValueError::new_err(e.to_string())
 }
 
 /// `SegmentError` for a `Seq` record (sequence word at `offset` in the payload) that

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDescBuf};
 
+use crate::errors::layout_error;
 use crate::registry::registered;
 
 /// A layout: what a segment holds. `Layout(name, fields, align=None)` with fields as
@@ -154,8 +155,7 @@ impl PyLayout {
             .try_iter()?
             .map(|f| field_spec(&f?))
             .collect::<PyResult<Vec<_>>>()?;
-        let desc = LayoutDescBuf::build(name, specs, align)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let desc = LayoutDescBuf::build(name, specs, align).map_err(layout_error)?;
         Ok(PyLayout { desc })
     }
 
