@@ -251,8 +251,7 @@ macro_rules! float_dispatch {
 }
 pub(crate) use float_dispatch;
 
-/// Runs `$body` with `$a` bound to the typed atomic of a [`BoolCell`] (one width: the
-/// same shape as the other dispatch macros, so code generic over them takes it too).
+/// Runs `$body` with `$a` bound to the [`BoolCell`]'s atomic.
 macro_rules! bool_dispatch {
     ($cell:expr, $a:ident => $body:expr) => {{
         let $crate::cells::BoolCell($a) = $cell;
