@@ -39,3 +39,12 @@ def test_the_package_registered_its_classes():
     assert a.ops_supported[0] is shm_atomics.OpType.STORE
     assert shm_atomics.Layout("L", [("x", "u8")]).fields[0] == shm_atomics.FieldInfo(
         "x", "u8", "uint", 1, 0, None, 1, None)
+
+
+def test_the_segment_api_is_public_and_its_old_path_still_imports():
+    import shm_atomics.segment as public
+    from shm_atomics._impl import segment as old
+    for name in ["Segment", "SegmentError", "SegmentInfo", "Layout", "Field", "FieldInfo",
+                 "FieldGroup", "FieldArray", "Event", "Striped", "SeqRecord", "SeqSnapshot",
+                 "PathError"]:
+        assert getattr(shm_atomics, name) is getattr(public, name) is getattr(old, name)
