@@ -116,27 +116,26 @@ pub fn layout_error(e: LayoutBuildError) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
-/// `SegmentError` for a `Seq` record (sequence word at `offset` in the payload) that
-/// could not be read: its region, a dead writer, a writer busy too long.
-pub fn record_error(e: RecordError, offset: usize) -> PyErr {
+/// The exception for a `Seq` record (at field path `record`) that could not be read or
+/// written: the protocol's refusal (a dead writer, a torn record, a writer busy too
+/// long) as `SegmentError`; a region or path error as [`segment_error`] maps it.
+pub fn record_error(e: RecordError, record: &str) -> PyErr {
     match e {
-        RecordError::Seq(s) => seq_error(s, offset),
-        other => SegmentError::new_err(other.to_string()),
+        RecordError::Seq(s) => seq_error(s, record),
+        RecordError::Region(e) => segment_error(e),
+        other => SegmentError::new_err(format!("Seq record `{record}`: {other}")),
     }
 }
 
-/// `SegmentError` for the protocol's refusal of the record at `offset`.
-pub fn seq_error(e: SeqError, offset: usize) -> PyErr {
-    SegmentError::new_err(format!("cannot read the record at offset {offset}: {e}"))
+/// `SegmentError` for the protocol's refusal of the record at field path `record`.
+pub fn seq_error(e: SeqError, record: &str) -> PyErr {
+    SegmentError::new_err(format!("Seq record `{record}`: {e}"))
 }
 
-/// `SegmentError` for a record at `offset` left torn by process `pid`, which died
-/// while writing it.
-pub fn torn_error(offset: usize, pid: u32) -> PyErr {
-    SegmentError::new_err(format!(
-        "the record at offset {offset} was torn by process {pid}, which died while \
-         writing it: its fields may mix two writes (a writer's next write repairs it)"
-    ))
+/// `SegmentError` for the record at field path `record` left torn by process `pid`,
+/// which died while writing it.
+pub fn torn_error(record: &str, pid: u32) -> PyErr {
+    seq_error(SeqError::Torn { pid }, record)
 }
 
 /// Why a field of a segment opened read-only cannot change.

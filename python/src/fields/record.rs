@@ -218,9 +218,9 @@ impl PySeq {
         let (offset, record) = (self.offset, &self.record);
         let copy = py
             .detach(|| read_record(&seg.region(), offset, record, None))
-            .map_err(|e| record_error(e, offset))?;
+            .map_err(|e| record_error(e, &self.path))?;
         if let Some(pid) = copy.torn_by() {
-            return Err(torn_error(offset, pid));
+            return Err(torn_error(&self.path, pid));
         }
         let load = from_copy(|o, k, w| copy.load(o, k, w));
         record_values(py, &load, record, 0)
@@ -239,7 +239,7 @@ impl PySeq {
         let (offset, record) = (self.offset, &self.record);
         py.detach(|| write_record(&seg.region(), offset, record, &copy, None))
             .map(|_| ())
-            .map_err(|e| record_error(e, offset))
+            .map_err(|e| record_error(e, &self.path))
     }
 
     /// Changes some values of the record and publishes it whole: `values` is a dict of
@@ -256,7 +256,7 @@ impl PySeq {
         let (offset, record) = (self.offset, &self.record);
         py.detach(|| update_record(&seg.region(), offset, record, None, |c| apply(c, &stores)))
             .map(|_| ())
-            .map_err(|e| record_error(e, offset))
+            .map_err(|e| record_error(e, &self.path))
     }
 
     /// The record's layout.
