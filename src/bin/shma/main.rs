@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use shm_atomics::Trust;
 
 mod advice;
+mod export;
 mod fields;
 mod gc;
 mod glob;
@@ -23,6 +24,7 @@ mod list;
 mod out;
 mod records;
 mod rm;
+mod serve;
 mod values;
 mod wait;
 mod watch;
@@ -218,6 +220,41 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         n: String,
     },
+    /// Write every numeric value as Prometheus or OpenMetrics text.
+    #[command(long_about = export::LONG_ABOUT)]
+    Export {
+        /// Segment files, or directories whose segments are all exported (default: this
+        /// user's segment directory).
+        paths: Vec<PathBuf>,
+        /// The text format.
+        #[arg(long, value_enum, default_value_t = export::Format::Prometheus)]
+        format: export::Format,
+        /// Write to FILE (through a temporary file renamed into place) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The first part of every metric name (empty for none).
+        #[arg(long, default_value = "shma")]
+        prefix: String,
+    },
+    /// Serve every segment of a directory over HTTP at /metrics.
+    #[command(long_about = serve::LONG_ABOUT)]
+    Serve {
+        /// The directory (default: this user's segment directory).
+        dir: Option<PathBuf>,
+        /// The address to listen on (`127.0.0.1:9469`; port 0 picks a free one).
+        #[arg(long, value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// Accept an address that is not loopback: every host that reaches it can read
+        /// every value.
+        #[arg(long)]
+        allow_remote: bool,
+        /// Scrapes answered at once (more wait in a queue; beyond it, 503).
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        threads: usize,
+        /// The first part of every metric name (empty for none).
+        #[arg(long, default_value = "shma")]
+        prefix: String,
+    },
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -237,6 +274,19 @@ fn run(cli: Cli) -> Result<()> {
         Command::Get { path, field, cells } => fields::get(&path, &field, cells),
         Command::Set { path, field, value } => fields::set(&path, &field, &value),
         Command::Add { path, field, n } => fields::add(&path, &field, &n),
+        Command::Export {
+            paths,
+            format,
+            output,
+            prefix,
+        } => export::run(&paths, format, output.as_deref(), &prefix),
+        Command::Serve {
+            dir,
+            listen,
+            allow_remote,
+            threads,
+            prefix,
+        } => serve::run(dir, listen, allow_remote, threads, &prefix),
         Command::Wait { .. } => unreachable!("handled in main: it has its own exit code"),
     }
 }
@@ -291,7 +341,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
     ) {
         message =
-            "a command is required (list, rm, gc, inspect, watch, header, get, set, add, wait)"
+            "a command is required (list, rm, gc, inspect, watch, header, get, set, add, wait, export, serve)"
                 .to_string();
     }
     let mut err = std::io::stderr().lock();
