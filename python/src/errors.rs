@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use shm_atomics_runtime::{
     Error, LayoutBuildError, MemoryOrder, PathError, PathErrorKind, RecordError, SegmentErrorKind,
-    SeqError,
+    SeqError, TrustOption,
 };
 
 use crate::codes::OpCode;
@@ -40,7 +40,21 @@ create_exception!(
 /// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `PathError`
 /// (a `KeyError`: a field path the layout refuses), else `SegmentError`.
 pub fn segment_error(e: Error) -> PyErr {
-    let msg = e.to_string();
+    let msg = match &e {
+        // Trust refusals name every keyword argument that admits the file.
+        Error::Segment(s) => s.message_with(&|options: &[TrustOption]| {
+            options
+                .iter()
+                .map(|o| match o {
+                    TrustOption::Owner(uid) => format!("allow_owner={uid}"),
+                    TrustOption::GroupWrite => "allow_group_write=True".to_string(),
+                    TrustOption::OtherWrite => "allow_other_write=True".to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        _ => e.to_string(),
+    };
     match &e {
         Error::Segment(s) => match &s.kind {
             SegmentErrorKind::NotFound => PyFileNotFoundError::new_err(msg),

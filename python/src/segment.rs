@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use shm_atomics_runtime::{
     Error, Kind, LayoutDescBuf, Location, RawSegment, Region, Target, Trust, checked_default_dir,
-    value_type_name,
+    list_segments as listed, value_type_name,
 };
 
 use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
@@ -457,20 +457,8 @@ pub fn list_segments(py: Python<'_>, dir: Option<PathBuf>) -> PyResult<Vec<PathB
         None => checked_default_dir().map_err(segment_error)?,
     };
     py.detach(|| {
-        let entries = std::fs::read_dir(&dir)
+        let found = listed(&dir, &Trust::new())
             .map_err(|e| PyOSError::new_err(format!("cannot list {}: {e}", dir.display())))?;
-        let mut out: Vec<PathBuf> = entries
-            .filter_map(|e| {
-                let e = e.ok()?;
-                let meta = e.metadata().ok()?;
-                if !meta.file_type().is_file() {
-                    return None;
-                }
-                let p = e.path();
-                RawSegment::open_readonly(&p).ok().map(|_| p)
-            })
-            .collect();
-        out.sort();
-        Ok(out)
+        Ok(found.into_iter().map(|s| s.path).collect())
     })
 }

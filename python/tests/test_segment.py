@@ -259,3 +259,34 @@ def test_truncation_does_not_kill(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "shrunk:" in r.stdout
+
+
+def _advised(msg):
+    """The keyword arguments a trust refusal names, parsed as a user would copy them."""
+    import re
+    return {k: int(v) if v.isdigit() else v == "True"
+            for k, v in re.findall(r"\b(allow_\w+)=(\w+)", msg)}
+
+
+def test_trust_refusals_name_every_option_needed(tmp_path):
+    # Proves (issue 20, item 4): each refusal names every keyword argument that admits the
+    # file (Python's names, not Rust's), and following it literally opens the file. Before,
+    # a 0666 file advised one Rust call, and with it was refused again.
+    cases = [(0o620, None, {"allow_group_write": True}),
+             (0o602, None, {"allow_other_write": True}),
+             (0o660, None, {"allow_group_write": True}),
+             (0o666, None, {"allow_group_write": True, "allow_other_write": True})]
+    if os.geteuid() == 0:
+        cases.append((0o666, 65534, {"allow_owner": 65534, "allow_group_write": True,
+                                     "allow_other_write": True}))
+    for i, (mode, owner, needed) in enumerate(cases):
+        p = tmp_path / f"case{i}"
+        Segment.create(p, NET).close()
+        if owner is not None:
+            os.chown(p, owner, -1)
+        os.chmod(p, mode)
+        with pytest.raises(PermissionError) as e:
+            Segment.open(p)
+        assert "Segment::" not in str(e.value)
+        assert _advised(str(e.value)) == needed, str(e.value)
+        Segment.open(p, **_advised(str(e.value))).close()

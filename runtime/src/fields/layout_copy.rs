@@ -8,14 +8,15 @@ use std::vec::Vec;
 
 use crate::cell::value::Kind;
 use crate::error::Error;
+use crate::error::path::{PathError, PathErrorKind};
 use crate::fields::protocol::{self, TORN};
 use crate::layout::descriptor::LayoutDescBuf;
-use crate::layout::path::{PathError, PathErrorKind, Target};
+use crate::layout::path::Target;
 use crate::view::dynamic::{DynAtomicView, DynValue, Operand};
 use crate::view::region::Region;
 
 /// Plain bytes laid out as a layout (or a record) of a descriptor, with its values read
-/// and set by path ([`LayoutDescBuf::locate`]'s grammar). Made by [`snapshot_layout`]
+/// and set by path ([`LayoutDescBuf::locate`]'s grammar). Made by [`snapshot_layout`](crate::snapshot_layout)
 /// (a whole layout) and inside a [`RecordCopy`](crate::RecordCopy) (one record).
 ///
 /// ```rust,standalone_crate
@@ -118,7 +119,7 @@ impl<'d> LayoutCopy<'d> {
     }
 
     /// The sequence word copied for the `Seq` record at `path` (`pose`, `bots[1].pose`),
-    /// as [`snapshot_layout`] read it: even and without the TORN bit when the record was
+    /// as [`snapshot_layout`](crate::snapshot_layout) read it: even and without the TORN bit when the record was
     /// copied whole ([`is_whole`](Self::is_whole)).
     ///
     /// ```rust,standalone_crate

@@ -3,10 +3,10 @@
 use std::fs;
 use std::path::PathBuf;
 
-use shm_atomics::{RawSegment, remove_leftovers};
+use shm_atomics::{list_segments, process_alive, remove_leftovers};
 
 use crate::list::dir_or_default;
-use crate::out::{self, print};
+use crate::out::print;
 use crate::{Result, advice};
 
 /// `shma gc [DIR] [--dead-creators]`: removes this user's leftover temporary files in
@@ -24,24 +24,13 @@ pub fn run(dir: Option<PathBuf>, dead_creators: bool) -> Result<()> {
         ));
     }
     if dead_creators {
-        let entries = fs::read_dir(&dir)
-            .map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?;
-        let trust = advice::trust();
-        let mut dead: Vec<(PathBuf, String, u32)> = entries
-            .filter_map(|entry| {
-                let entry = entry.ok()?;
-                if !entry.metadata().ok()?.file_type().is_file() {
-                    return None;
-                }
-                let seg = RawSegment::open_readonly_with(entry.path(), &trust).ok()?;
-                let info = seg.info();
-                (!out::pid_alive(info.creator_pid)).then(|| {
-                    (
-                        entry.path(),
-                        info.layout_name().to_string(),
-                        info.creator_pid,
-                    )
-                })
+        let mut dead: Vec<(PathBuf, String, u32)> = list_segments(&dir, &advice::trust())
+            .map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?
+            .into_iter()
+            .filter(|s| process_alive(s.info.creator_pid) != Some(true))
+            .map(|s| {
+                let layout = s.info.layout_name().to_string();
+                (s.path, layout, s.info.creator_pid)
             })
             .collect();
         dead.sort();

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! OpenMetrics ends with `# EOF`. The samples are the same text in both formats, so they
-//! are rendered once ([`sample`]) and only the metadata differs ([`write`]).
+//! are rendered once ([`sample`]) and only the metadata differs ([`write()`]).
 
 use std::io::{self, Write};
 
