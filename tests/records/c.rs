@@ -188,7 +188,7 @@ fn the_header_compiles_as_cpp() {
     std::fs::write(dir.path().join("board.h"), Board::c_header()).expect("write header");
     std::fs::write(
         dir.path().join("use.cpp"),
-        "#include \"board.h\"\nint main() { static Board b; Rec8 r; uint32_t pid; \
+        "#include \"board.h\"\nint main() { static Board b; Rec8 r{}; uint32_t pid; \
          rec8_seq_write(&b.rec, &r); int rc = rec8_seq_read(&b.rec, &r, &pid); \
          shm_atomics_striped_uint64_128_add(b.hits, 16, 1); \
          return rc + (int)shm_atomics_striped_uint64_128_sum(b.hits, 16) - 1; }\n",
