@@ -25,7 +25,8 @@ case "$TARGET" in
        exit 2 ;;
 esac
 # The facade's test targets run here: every multi-process one and the width table.
-read -r -a FACADE <<<"${FACADE_TESTS:-segment records wait widths_table layout cli}"
+# FACADE_TESTS="" runs none of them.
+read -r -a FACADE <<<"${FACADE_TESTS-segment records wait widths_table layout cli}"
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need=()
@@ -70,12 +71,16 @@ if [ "${SKIP_RUNTIME:-0}" != 1 ]; then
         cargo test --target "$TARGET" --all-features -p shm-atomics-runtime --lib --tests
     fi
 fi
-echo "== $TARGET under qemu-$QEMU: the facade's ${FACADE[*]}"
-# The cli tests run the `counters` example: build the examples first.
-cargo build --target "$TARGET" --all-features --examples
-args=()
-for t in "${FACADE[@]}"; do args+=(--test "$t"); done
-cargo test --target "$TARGET" --all-features "${args[@]}"
+if [ ${#FACADE[@]} -gt 0 ]; then
+    echo "== $TARGET under qemu-$QEMU: the facade's ${FACADE[*]}"
+    # The cli tests run the `counters` example: build the examples first.
+    cargo build --target "$TARGET" --all-features --examples
+    args=()
+    for t in "${FACADE[@]}"; do args+=(--test "$t"); done
+    # FACADE_FILTERS: libtest name filters (a target where some tests cannot run yet).
+    read -r -a filters <<<"${FACADE_FILTERS:-}"
+    cargo test --target "$TARGET" --all-features "${args[@]}" -- "${filters[@]}"
+fi
 
 # Cross-architecture peers: this target's build (emulated) and the host's (native) of one
 # program update one segment at the same time; the totals must be exact. Only for a
