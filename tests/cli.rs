@@ -730,6 +730,8 @@ fn reads_a_segment_made_by_another_program() {
     assert!(header.contains("SHM_ATOMICS_COUNTERS_H"), "{header}");
 }
 
+#[path = "common/futex.rs"]
+mod futex;
 /// Argument errors, shell advice, owners, `rm`, `gc` and leftovers in `list`.
 #[path = "cli/hardening.rs"]
 mod hardening;

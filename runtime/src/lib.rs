@@ -52,6 +52,17 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+// A target without 32-bit compare-and-swap (thumbv6m-none-eabi: Cortex-M0/M0+, loads and
+// stores only) cannot have a lock-free read-modify-write, and this crate never serves one
+// by a lock: say so first, before the errors of the missing atomic types.
+#[cfg(not(target_has_atomic = "32"))]
+compile_error!(
+    "shm-atomics needs 32-bit compare-and-swap (target_has_atomic = \"32\"), which this \
+     target lacks (thumbv6m-none-eabi, Cortex-M0/M0+, has atomic loads and stores only): \
+     its read-modify-writes could not be lock-free, and it never serves them by a lock. \
+     Build for a target with LDREX/STREX or CAS (thumbv7m, thumbv7em, thumbv8m)"
+);
+
 #[cfg(feature = "std")]
 extern crate std;
 

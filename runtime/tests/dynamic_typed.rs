@@ -4,7 +4,8 @@
 //! type to ask for.
 
 use shm_atomics_runtime::{
-    Atomic, DynAtomic, DynAtomicView, Error, Kind, Region, TypeMismatch, Value,
+    Atomic, DynAtomic, DynAtomicView, Error, Kind, Region, TypeMismatch, UnsupportedWidth, Value,
+    Width, WidthReason,
 };
 
 #[repr(C, align(16))]
@@ -50,7 +51,20 @@ fn ask<T: Value>(a: &DynAtomic, kind: Kind, width: usize, fitting: &str) -> bool
             );
             a.view().store(before).unwrap();
             assert_eq!(a.load().unwrap(), before);
-            assert_eq!(a.view().as_readonly::<T>().unwrap().load(), cell.load());
+            match a.view().as_readonly::<T>() {
+                Ok(ro) => assert_eq!(ro.load(), cell.load()),
+                // No write-free load of this width here: refused for that reason only.
+                Err(e) => assert_eq!(
+                    (e, Width::from_bytes(width).map(Width::has_write_free_load)),
+                    (
+                        Error::UnsupportedWidth(UnsupportedWidth {
+                            width,
+                            reason: WidthReason::NoWriteFreeLoad
+                        }),
+                        Some(false)
+                    )
+                ),
+            }
             true
         }
         Err(Error::TypeMismatch(e)) => {

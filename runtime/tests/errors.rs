@@ -3,7 +3,7 @@
 
 use shm_atomics_runtime::{
     Alignment, AlignmentError, Atomic, BitIndexError, Error, Kind, LayoutAlignmentError, OpType,
-    ReadOnlyRegionError, Region, SizeError, UnsupportedOperation, UnsupportedWidth, Value,
+    ReadOnlyRegionError, Region, SizeError, UnsupportedOperation, UnsupportedWidth, Value, Width,
     WidthReason,
 };
 
@@ -137,7 +137,22 @@ fn region_bounds<T: Value>() {
     });
     assert_eq!(ro.atomic_at::<T>(0).unwrap_err(), want);
     assert_eq!(ro.atomic_at::<T>(1).unwrap_err(), want);
-    assert!(ro.read_at::<T>(0).is_ok());
+    // A load-only view exactly where the CPU loads this width without writing; else the
+    // refusal names that reason.
+    let write_free = Width::from_bytes(T::WIDTH).map(Width::has_write_free_load);
+    match ro.read_at::<T>(0) {
+        Ok(_) => assert_eq!(write_free, Some(true)),
+        Err(e) => assert_eq!(
+            (e, write_free),
+            (
+                Error::UnsupportedWidth(UnsupportedWidth {
+                    width: T::WIDTH,
+                    reason: WidthReason::NoWriteFreeLoad
+                }),
+                Some(false)
+            )
+        ),
+    }
     let writable = Region::new(&mut buf.0);
     assert_eq!(writable.to_readonly().atomic_at::<T>(0).unwrap_err(), want);
     assert!(want.to_string().contains("read-only"), "{want}");

@@ -26,23 +26,17 @@ fn spawn(args: &[&str]) -> Child {
         .expect("spawn shma")
 }
 
-/// Whether process `pid` is asleep in the futex system call.
-fn in_futex(pid: u32) -> bool {
-    std::fs::read_dir(format!("/proc/{pid}/task")).is_ok_and(|tasks| {
-        tasks.flatten().any(|t| {
-            std::fs::read_to_string(t.path().join("syscall"))
-                .is_ok_and(|s| s.split_whitespace().next() == Some(&libc::SYS_futex.to_string()))
-        })
-    })
-}
-
-fn until_in_futex(child: &Child) {
+/// Polls until `child` sleeps in the futex call; past 60 s, kills it (it must not outlive
+/// the test) and fails.
+fn until_in_futex(child: &mut Child) {
     let start = Instant::now();
-    while !in_futex(child.id()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "shma wait never slept in futex"
-        );
+    // shma is single-threaded: its main thread (tid = pid) is the one that waits.
+    while !crate::futex::thread_in_futex(child.id(), child.id()) {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("shma wait never slept in futex (killed it)");
+        }
         std::thread::sleep(Duration::from_millis(2));
     }
 }
@@ -63,7 +57,7 @@ fn wait_until_on_a_32_bit_field_sleeps_and_wakes_on_notify() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("signals");
     let seg = Segment::<Signals>::create(&path).expect("create");
-    let child = spawn(&[
+    let mut child = spawn(&[
         "wait",
         p(&path),
         "phase",
@@ -72,7 +66,7 @@ fn wait_until_on_a_32_bit_field_sleeps_and_wakes_on_notify() {
         "--timeout",
         "60s",
     ]);
-    until_in_futex(&child);
+    until_in_futex(&mut child);
     seg.phase().store(1);
     seg.phase().notify_all();
     seg.phase().store(2);
@@ -88,8 +82,8 @@ fn wait_change_on_an_event_returns_on_notify() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("signals");
     let seg = Segment::<Signals>::create(&path).expect("create");
-    let child = spawn(&["wait", p(&path), "ready", "--change"]);
-    until_in_futex(&child);
+    let mut child = spawn(&["wait", p(&path), "ready", "--change", "--timeout", "120s"]);
+    until_in_futex(&mut child);
     seg.ready().notify_all();
     let (code, stdout, stderr) = finish(child);
     assert_eq!(code, Some(0), "{stderr}");
@@ -117,7 +111,7 @@ fn wait_sees_polled_fields_and_unnotified_writers() {
     let (code, stdout, stderr) = finish(child);
     assert_eq!((code, stdout.as_str()), (Some(0), "7\n"), "{stderr}");
 
-    let child = spawn(&[
+    let mut child = spawn(&[
         "wait",
         p(&path),
         "phase",
@@ -126,7 +120,7 @@ fn wait_sees_polled_fields_and_unnotified_writers() {
         "--timeout",
         "60s",
     ]);
-    until_in_futex(&child);
+    until_in_futex(&mut child);
     seg.phase().store(9); // a plain store, never notified: re-read within 50 ms
     let (code, stdout, stderr) = finish(child);
     assert_eq!((code, stdout.as_str()), (Some(0), "9\n"), "{stderr}");
@@ -166,8 +160,8 @@ fn watch_blocks_on_the_event_and_refreshes_on_notify() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("signals");
     let seg = Segment::<Signals>::create(&path).expect("create");
-    let child = spawn(&["watch", p(&path), "--interval", "600000", "--count", "2"]);
-    until_in_futex(&child);
+    let mut child = spawn(&["watch", p(&path), "--interval", "600000", "--count", "2"]);
+    until_in_futex(&mut child);
     seg.total().store(42);
     seg.ready().notify_all();
     let (code, stdout, stderr) = finish(child);

@@ -16,12 +16,57 @@ macro_rules! test_name {
 }
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 use shm_atomics::{FieldType, LayoutDesc};
 
+/// How long a worker process may run before the test gives up on it: far beyond any
+/// worker's work, even under qemu-user emulation, so it only ends a hang.
+pub const CHILD_DEADLINE: Duration = Duration::from_secs(600);
+
+/// The seconds a C worker waits for its peers at a start barrier before it exits with a
+/// message, as the Rust workers do: `PEER_DEADLINE_S` in every program
+/// [`build_c_program`] compiles.
+pub const C_PEER_DEADLINE_S: u32 = 60;
+
+/// The compiler to run for `compiler` (`gcc` or `g++`): the target's, named by
+/// `SHM_ATOMICS_TEST_CC` / `SHM_ATOMICS_TEST_CXX` when the tests run for another
+/// architecture (`.ci/run` sets them to the cross compilers), else the host's.
+pub fn compiler_for(compiler: &str) -> String {
+    let var = match compiler {
+        "gcc" => "SHM_ATOMICS_TEST_CC",
+        "g++" => "SHM_ATOMICS_TEST_CXX",
+        _ => return compiler.to_owned(),
+    };
+    std::env::var(var).unwrap_or_else(|_| compiler.to_owned())
+}
+
+/// Waits for `child` at most [`CHILD_DEADLINE`]; past it, kills and reaps it and panics
+/// naming `what`, so a worker whose peer never arrived cannot hang the test.
+pub fn wait_or_kill(child: &mut Child, what: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("poll a worker") {
+            return status;
+        }
+        if start.elapsed() > CHILD_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{what} (pid {}) still ran after {} s: killed (a peer it waits for never \
+                 arrived?)",
+                child.id(),
+                CHILD_DEADLINE.as_secs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// A C or C++ compiler run that must succeed; the panic message carries its output.
 pub fn compile(compiler: &str, args: &[&str], dir: &Path) -> PathBuf {
+    let compiler = &compiler_for(compiler);
     let out = Command::new(compiler)
         .args(args)
         .current_dir(dir)
@@ -39,8 +84,8 @@ pub fn compile(compiler: &str, args: &[&str], dir: &Path) -> PathBuf {
 }
 
 /// Writes the `headers` (file name, text) and the C11 program `source` into `dir` and
-/// compiles it strictly (`gcc -std=c11 -O2 -Wall -Wextra -Werror`); returns the
-/// executable, named `name`.
+/// compiles it strictly (`gcc -std=c11 -O2 -Wall -Wextra -Werror`, with `PEER_DEADLINE_S`
+/// defined as [`C_PEER_DEADLINE_S`]); returns the executable, named `name`.
 pub fn build_c_program(
     dir: &Path,
     headers: &[(&str, String)],
@@ -52,10 +97,11 @@ pub fn build_c_program(
     }
     let c_file = format!("{name}.c");
     std::fs::write(dir.join(&c_file), source).expect("write C program");
+    let deadline = format!("-DPEER_DEADLINE_S={C_PEER_DEADLINE_S}");
     compile(
         "gcc",
         &[
-            "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", &c_file, "-o", name,
+            "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", &deadline, &c_file, "-o", name,
         ],
         dir,
     );

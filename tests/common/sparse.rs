@@ -126,5 +126,8 @@ pub fn wait_rusage(child: Child) -> (ExitStatus, i64) {
         "wait4: {}",
         std::io::Error::last_os_error()
     );
-    (ExitStatus::from_raw(status), usage.ru_maxrss)
+    // `c_long`: i64 on 64-bit targets, i32 on 32-bit ones.
+    #[allow(clippy::unnecessary_cast)]
+    let maxrss = usage.ru_maxrss as i64;
+    (ExitStatus::from_raw(status), maxrss)
 }

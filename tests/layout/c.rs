@@ -278,7 +278,7 @@ fn static_asserts_catch_a_wrong_offset() {
         "#include \"bad.h\"\nint main(void) { return 0; }\n",
     )
     .expect("write");
-    let out = std::process::Command::new("gcc")
+    let out = std::process::Command::new(common::compiler_for("gcc"))
         .args(["-std=c11", "-c", "bad.c", "-o", "bad.o"])
         .current_dir(dir.path())
         .output()

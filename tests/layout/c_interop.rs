@@ -126,7 +126,10 @@ fn c_and_rust_processes_increment_one_file() {
         children.push(spawn_rust(&path, id + 2));
     }
     for mut c in children {
-        assert!(c.wait().expect("wait").success(), "a worker failed");
+        assert!(
+            crate::common::wait_or_kill(&mut c, "a worker").success(),
+            "a worker failed"
+        );
     }
 
     let bytes = std::fs::read(&path).expect("read back");

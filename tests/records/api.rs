@@ -177,7 +177,7 @@ pub fn dead_pid() -> u32 {
         .spawn()
         .expect("spawn true");
     let pid = c.id();
-    c.wait().expect("wait");
+    crate::common::wait_or_kill(&mut c, "a worker");
     pid
 }
 

@@ -20,6 +20,7 @@ const C_WORKER: &str = r#"
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int whole(const struct Rec8 *r) {
@@ -51,12 +52,19 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "read") == 0) {
         unsigned long long last = 0, reads = 0;
+        time_t progress = time(NULL);
         for (;;) {
+            if (last < n && (reads & 0xffff) == 0 && time(NULL) - progress > PEER_DEADLINE_S) {
+                fprintf(stderr, "c_rec read: the writer stopped at %llu of %llu for %d s\n",
+                        last, n, PEER_DEADLINE_S);
+                return 8;
+            }
             int rc = rec8_seq_read(&b->rec, &r, &pid);
             if (rc != SHM_ATOMICS_SEQ_OK) { fprintf(stderr, "read failed: %d\n", rc); return 4; }
             if (!whole(&r)) { fprintf(stderr, "a mixed record\n"); return 5; }
             unsigned long long v = atomic_load_explicit(&r.f[0], memory_order_relaxed);
             if (v < last) { fprintf(stderr, "went back\n"); return 6; }
+            if (v > last) progress = time(NULL);
             last = v;
             reads++;
             if (last == n && reads >= 1000000ull) break;
@@ -126,7 +134,7 @@ fn c_and_rust_writers_and_readers() {
     for v in 1..=N {
         seg.rec().write(&rec(v));
     }
-    let st = reader.wait().expect("wait");
+    let st = crate::common::wait_or_kill(&mut reader, "a worker");
     assert!(st.success(), "C reader: {st}");
     assert!(seg.reads().load() >= 1_000_000);
 }
@@ -180,7 +188,7 @@ fn the_header_compiles_as_cpp() {
     std::fs::write(dir.path().join("board.h"), Board::c_header()).expect("write header");
     std::fs::write(
         dir.path().join("use.cpp"),
-        "#include \"board.h\"\nint main() { static Board b; Rec8 r; uint32_t pid; \
+        "#include \"board.h\"\nint main() { static Board b; Rec8 r{}; uint32_t pid; \
          rec8_seq_write(&b.rec, &r); int rc = rec8_seq_read(&b.rec, &r, &pid); \
          shm_atomics_striped_uint64_128_add(b.hits, 16, 1); \
          return rc + (int)shm_atomics_striped_uint64_128_sum(b.hits, 16) - 1; }\n",

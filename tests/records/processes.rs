@@ -73,10 +73,19 @@ fn mixed_worker(path: &Path, role: &str) {
         _ => {
             let mut n = 0u64;
             let mut last = 0;
+            let mut progress = Instant::now();
             loop {
+                assert!(
+                    progress.elapsed() < crate::common::CHILD_DEADLINE,
+                    "the writers stopped at {last} of {}",
+                    2 * UPDATES
+                );
                 let r = seg.rec().read().expect("a whole record");
                 assert_whole(&r);
                 assert!(r.f[0] >= last, "the counter went back");
+                if r.f[0] > last {
+                    progress = Instant::now();
+                }
                 last = r.f[0];
                 n += 1;
                 if last == 2 * UPDATES && n >= MIN_READS {
@@ -117,7 +126,7 @@ fn two_writers_two_readers_never_mixed() {
         })
         .collect();
     for (i, mut c) in children.into_iter().enumerate() {
-        let status = c.wait().expect("wait");
+        let status = crate::common::wait_or_kill(&mut c, "a worker");
         assert!(status.success(), "worker {i} failed: {status}");
     }
     assert_eq!(seg.rec().read(), Ok(rec(2 * UPDATES)));
@@ -137,15 +146,21 @@ fn kill_worker(path: &Path, mode: &str) {
         seq.store((u64::from(std::process::id()) << 32) | ((word + 1) & 0x7fff_ffff));
         seg.rec().record().f()[0].store(u64::MAX);
         seg.started().store(1);
-        loop {
-            std::thread::sleep(Duration::from_secs(1));
-        }
+        // Killed by the parent; a parent that never does is a hang this ends.
+        std::thread::sleep(crate::common::CHILD_DEADLINE);
+        panic!("the parent never killed this writer");
     }
     let mut v = seg.rec().read().map_or(0, |r| r.f[0]);
     seg.started().store(1);
+    let start = Instant::now();
     loop {
         v += 1;
         seg.rec().write(&rec(v));
+        // Killed by the parent; a parent that never does is a hang this ends.
+        assert!(
+            v % 1024 != 0 || start.elapsed() < crate::common::CHILD_DEADLINE,
+            "the parent never killed this writer"
+        );
     }
 }
 
@@ -208,7 +223,7 @@ fn sigkilled_writers_are_detected_and_taken_over() {
         rng ^= rng << 17;
         std::thread::sleep(Duration::from_micros(rng % 3000));
         child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        crate::common::wait_or_kill(&mut child, "a killed worker");
         match read_with_watchdog(&path) {
             Ok(r) => assert_whole(&r),
             Err(SeqError::DeadWriter { pid: p }) => {
@@ -266,7 +281,7 @@ fn two_processes_add_to_striped_exactly() {
         })
         .collect();
     for mut c in children {
-        assert!(c.wait().expect("wait").success());
+        assert!(crate::common::wait_or_kill(&mut c, "a worker").success());
     }
     assert_eq!(seg.hits().load(), 2 * ADDS);
     assert_eq!(seg.plain().load(), 2 * ADDS);

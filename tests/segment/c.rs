@@ -56,6 +56,7 @@ const C_WORKER: &str = r#"
 #include <sys/mman.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -77,7 +78,15 @@ int main(int argc, char **argv) {
     int id = atoi(argv[4]);
     /* Start together with the Rust workers, so the updates really interleave. */
     atomic_fetch_add(&s->started, 1);
-    while (atomic_load(&s->started) < WORKERS) sched_yield();
+    time_t since = time(NULL);
+    while (atomic_load(&s->started) < WORKERS) {
+        if (time(NULL) - since > PEER_DEADLINE_S) {
+            fprintf(stderr, "c_worker %d: only %u of %u workers started within %d s\n", id,
+                    (unsigned)atomic_load(&s->started), WORKERS, PEER_DEADLINE_S);
+            return 7;
+        }
+        sched_yield();
+    }
     for (unsigned long long i = 0; i < ops; i++) {
         atomic_fetch_add(&s->total, 1);
         atomic_fetch_add(&s->by_c, 1);
@@ -176,7 +185,7 @@ fn c_and_rust_processes_share_a_segment_through_the_header_helper() {
         );
     }
     for mut c in children {
-        let status = c.wait().expect("wait");
+        let status = common::wait_or_kill(&mut c, "a C or Rust worker");
         assert!(status.success(), "a worker failed: {status}");
     }
     let s = seg.snapshot();

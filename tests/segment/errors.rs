@@ -235,6 +235,47 @@ fn another_byte_order_is_refused() {
     assert_eq!(all_openers(&path), SegmentErrorKind::ByteOrder);
 }
 
+/// The whole segment a machine of the other byte order writes (the byte-order mark, the
+/// ready word and every payload value in its order; the other header fields are
+/// little-endian on both): refused as docs/FORMAT.md section 9 says, by every opener, with
+/// a message naming both byte orders and what to do. On a big-endian target (s390x in
+/// CI) this is a little-endian host's segment.
+#[test]
+fn a_segment_of_the_other_byte_order_is_refused_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = patched(dir.path(), "foreign-order", |b| {
+        let payload = SegmentHeader::read(b)
+            .expect("a whole header")
+            .payload_offset
+            .get() as usize;
+        patch_header(b, |h| {
+            h.byte_order.set(h.byte_order.get().swap_bytes());
+            h.ready.set(h.ready.get().swap_bytes());
+        });
+        // Stats: hits (8 bytes at 0), misses (8 at 8), wide (16 at 16).
+        for (off, len) in [(0, 8), (8, 8), (16, 16)] {
+            b[payload + off..payload + off + len].reverse();
+        }
+    });
+    assert_eq!(all_openers(&path), SegmentErrorKind::ByteOrder);
+    let (here, there) = if cfg!(target_endian = "little") {
+        ("little-endian", "big-endian")
+    } else {
+        ("big-endian", "little-endian")
+    };
+    let msg = Segment::<Stats>::open(&path)
+        .map(drop)
+        .expect_err("refused")
+        .to_string();
+    for part in [
+        format!("made on a {there} machine and this machine is {here}"),
+        "byte order".to_owned(),
+        format!("create the segment on a {here} machine"),
+    ] {
+        assert!(msg.contains(&part), "{part:?} missing from: {msg}");
+    }
+}
+
 #[test]
 fn ready_word_zero_is_not_ready() {
     let dir = tempfile::tempdir().expect("temp dir");

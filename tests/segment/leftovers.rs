@@ -31,7 +31,7 @@ pub struct Big {
 fn dead_pid() -> u32 {
     let mut c = Command::new("true").spawn().expect("spawn true");
     let pid = c.id();
-    c.wait().expect("reap");
+    crate::common::wait_or_kill(&mut c, "a killed worker");
     pid
 }
 
@@ -139,7 +139,7 @@ fn sigkill_mid_create_leaves_no_temporary_file_after_the_next_create() {
         }
         std::thread::sleep(Duration::from_millis(round * 7 % 20));
         child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        crate::common::wait_or_kill(&mut child, "a killed worker");
         left = tmp_files(dir.path()).len();
     }
     eprintln!("{left} temporary files left by 6 SIGKILLs");

@@ -156,7 +156,7 @@ fn four_processes_exact_totals() {
         })
         .collect();
     for (w, mut c) in children.into_iter().enumerate() {
-        let status = c.wait().expect("wait");
+        let status = crate::common::wait_or_kill(&mut c, "a worker");
         assert!(status.success(), "worker {w} failed: {status}");
     }
 
@@ -232,7 +232,12 @@ fn kill_worker(path: &Path, w: usize) {
     let seg = Segment::<KillLedger>::open(path).expect("worker opens the segment");
     let slot = &seg.slots()[w];
     let mut i = 0u64;
+    let start = Instant::now();
     while !seg.stop().load() {
+        assert!(
+            start.elapsed() < crate::common::CHILD_DEADLINE,
+            "worker {w}: the parent never said stop"
+        );
         let step = kill_step(w as u64, i);
         // (a) own slot, one 16-byte atomic step; (b) shared ledger, one 16-byte step.
         slot.progress().fetch_add(step);
@@ -282,7 +287,7 @@ fn sigkill_mid_run_leaves_exact_accounting() {
     });
 
     children[VICTIM].kill().expect("SIGKILL the victim");
-    let status = children[VICTIM].wait().expect("wait for the victim");
+    let status = crate::common::wait_or_kill(&mut children[VICTIM], "wait for the victim");
     assert_eq!(status.signal(), Some(libc::SIGKILL), "victim: {status}");
     let victim_ops = ops(VICTIM);
     assert!(victim_ops >= 20_000);
@@ -297,7 +302,7 @@ fn sigkill_mid_run_leaves_exact_accounting() {
     seg.stop().store(true);
     for (w, c) in children.iter_mut().enumerate() {
         if w != VICTIM {
-            let status = c.wait().expect("wait");
+            let status = crate::common::wait_or_kill(c, "a worker");
             assert!(status.success(), "survivor {w} failed: {status}");
         }
     }

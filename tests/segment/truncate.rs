@@ -136,7 +136,7 @@ fn writer_and_reader_survive(len: u64, test: &str) {
     ] {
         let mut rest = String::new();
         std::io::Read::read_to_string(out, &mut rest).expect("read worker stdout");
-        let status = child.wait().expect("wait");
+        let status = crate::common::wait_or_kill(child, "a worker");
         assert!(
             status.success(),
             "the {name} did not survive the truncation to {len} bytes: {status} (signal {:?})\n{rest}",

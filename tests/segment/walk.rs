@@ -150,6 +150,9 @@ fn field_lookup_on_a_sparse_gigabyte_stays_small() {
 fn limit_address_space(c: &mut Command, bytes: u64) {
     use std::os::unix::process::CommandExt as _;
     let limit = move || {
+        // `rlim_t` is 32 bits on 32-bit targets: a larger cap saturates to unlimited.
+        #[allow(clippy::unnecessary_fallible_conversions)]
+        let bytes = libc::rlim_t::try_from(bytes).unwrap_or(libc::RLIM_INFINITY);
         let lim = libc::rlimit {
             rlim_cur: bytes,
             rlim_max: bytes,

@@ -7,7 +7,8 @@ use std::process::{Child, Command};
 
 use shm_atomics::{Event, Layout, Segment, WaitOutcome, atomic_layout};
 
-use crate::{PATIENCE, asleep, eventually, register, thread_in_futex, worker};
+use crate::futex::thread_in_futex;
+use crate::{PATIENCE, asleep, eventually, register, worker};
 
 #[atomic_layout]
 pub struct Relay {
@@ -121,7 +122,7 @@ fn c_and_rust_ping_pong_through_the_header() {
         seg.turn().notify_one();
         want += 2;
     }
-    let status = child.wait().expect("wait C");
+    let status = crate::common::wait_or_kill(&mut child, "the C worker");
     assert!(status.success(), "the C side failed: {status}");
     assert_eq!(seg.turn().load(), HANDOFFS);
 }
@@ -189,7 +190,7 @@ fn a_c_notifier_wakes_c_and_rust_event_waiters() {
         "C woke all 4"
     );
     for mut k in kids {
-        let status = k.wait().expect("wait");
+        let status = crate::common::wait_or_kill(&mut k, "a worker");
         assert!(status.success(), "a waiter failed: {status}");
     }
     assert_eq!(seg.woken().load(), 4);

@@ -75,7 +75,7 @@ fn dynamic_views_wait_and_notify_across_processes() {
         "all 4 were asleep"
     );
     for mut k in kids {
-        let status = k.wait().expect("wait");
+        let status = crate::common::wait_or_kill(&mut k, "a worker");
         assert!(status.success(), "waiter failed: {status}");
     }
     assert_eq!(seg.notified().load(), 4);

@@ -17,6 +17,8 @@
 #[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/futex.rs"]
+mod futex;
 
 mod c;
 mod dynamic;
@@ -68,16 +70,7 @@ pub fn register(registered: &Atomic<u32>, pids: &[Atomic<u32>], tids: &[Atomic<u
 pub fn asleep(pid: u32, pids: &[Atomic<u32>], tids: &[Atomic<u32>]) -> bool {
     pids.iter()
         .position(|p| p.load() == pid)
-        .is_some_and(|i| thread_in_futex(pid, tids[i].load()))
-}
-
-/// Whether thread `tid` of process `pid` is inside the futex system call (for a
-/// single-threaded C program, `tid == pid`).
-pub fn thread_in_futex(pid: u32, tid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"))
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
-        .is_some_and(|n| n == libc::SYS_futex.to_string())
+        .is_some_and(|i| futex::thread_in_futex(pid, tids[i].load()))
 }
 
 /// xorshift64*: a small deterministic generator for random delays.

@@ -68,7 +68,7 @@ fn hundred_thousand_handoffs_between_two_processes() {
     .expect("spawn");
     let got = play(&seg, 0);
     seg.got_parent().store(got);
-    let status = child.wait().expect("wait child");
+    let status = crate::common::wait_or_kill(&mut child, "the child");
     assert!(status.success(), "child failed: {status}");
     assert_eq!(seg.turn().load(), HANDOFFS);
     assert_eq!(seg.got_parent().load(), HANDOFFS / 2);

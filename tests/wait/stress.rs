@@ -110,7 +110,10 @@ fn producers_and_consumers_lose_no_wake_up() {
     let consumers: Vec<Child> = (0..CONSUMERS).map(|i| spawn("c", i)).collect();
     let producers: Vec<Child> = (0..PRODUCERS).map(|i| spawn("p", i)).collect();
     for mut p in producers {
-        assert!(p.wait().expect("wait").success(), "a producer failed");
+        assert!(
+            crate::common::wait_or_kill(&mut p, "a worker").success(),
+            "a producer failed"
+        );
     }
     assert_eq!(seg.produced().load(), ITEMS as u64);
     // Every item consumed, through notifications alone.
@@ -128,7 +131,10 @@ fn producers_and_consumers_lose_no_wake_up() {
     seg.done().store(1);
     seg.work().notify_all();
     for mut c in consumers {
-        assert!(c.wait().expect("wait").success(), "a consumer failed");
+        assert!(
+            crate::common::wait_or_kill(&mut c, "a worker").success(),
+            "a consumer failed"
+        );
     }
     assert_eq!(
         seg.left().load(),

@@ -57,7 +57,7 @@ fn waiters(dir: &Path, test: &str, n: usize) -> (Segment<Gate>, Vec<Child>) {
 
 fn reap(kids: Vec<Child>) {
     for mut k in kids {
-        let status = k.wait().expect("wait");
+        let status = crate::common::wait_or_kill(&mut k, "a worker");
         assert!(status.success(), "waiter failed: {status}");
     }
 }
@@ -151,7 +151,7 @@ fn a_waiter_killed_with_sigkill_disturbs_no_one() {
     );
     let mut victim = kids.remove(1);
     victim.kill().expect("SIGKILL");
-    let status = victim.wait().expect("reap victim");
+    let status = crate::common::wait_or_kill(&mut victim, "reap victim");
     assert!(!status.success(), "the victim was killed");
     seg.gate().store(1);
     assert_eq!(

@@ -65,6 +65,47 @@ impl Width {
     pub const fn bits(self) -> u32 {
         self as u32 * 8
     }
+
+    /// Whether atomics of this width are lock-free on the running CPU, so allowed in a
+    /// view or a segment (a width that is not is refused with
+    /// [`WidthReason::NotLockFree`]). Up to 4 bytes on every target; 8 bytes on 64-bit
+    /// targets and on 32-bit Arm with `ldrexd`/`strexd`; 16 bytes with `cmpxchg16b`
+    /// (x86_64, detected at run time), on aarch64 and on s390x.
+    ///
+    /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
+    /// use shm_atomics::{Atomic, Width};
+    /// assert!(Width::W4.is_lock_free());
+    /// assert_eq!(Width::W16.is_lock_free(), Atomic::<u128>::is_lock_free());
+    /// ```
+    pub fn is_lock_free(self) -> bool {
+        use portable_atomic as pa;
+        match self {
+            Width::W1 => pa::AtomicU8::is_lock_free(),
+            Width::W2 => pa::AtomicU16::is_lock_free(),
+            Width::W4 => pa::AtomicU32::is_lock_free(),
+            Width::W8 => pa::AtomicU64::is_lock_free(),
+            Width::W16 => pa::AtomicU128::is_lock_free(),
+        }
+    }
+
+    /// Whether an atomic load of this width never writes memory on the running CPU, so
+    /// a read-only view (`ReadOnly` memory, a read-only segment) may hold it (one that
+    /// cannot is refused with [`WidthReason::NoWriteFreeLoad`]). Widths up to the
+    /// pointer's size are plain loads; a wider load is write-free only where a plain
+    /// instruction loads it atomically (16 bytes on x86_64 with AVX), not where it is a
+    /// compare-and-swap or an exclusive pair, which write.
+    ///
+    /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
+    /// use shm_atomics::Width;
+    /// assert!(Width::W1.has_write_free_load());
+    /// # #[cfg(target_pointer_width = "64")]
+    /// assert!(Width::W8.has_write_free_load());
+    /// ```
+    pub fn has_write_free_load(self) -> bool {
+        crate::cell::value::write_free_load(self.bytes())
+    }
 }
 
 impl TryFrom<usize> for Width {

@@ -289,10 +289,17 @@ impl core::fmt::Display for SegmentError {
                 f,
                 "segment {p} has format version {found}; this build reads versions 1 to {FORMAT_VERSION}: open it with a newer build of shm-atomics"
             ),
-            SegmentErrorKind::ByteOrder => write!(
-                f,
-                "segment {p} was made on a machine of the other byte order; its values cannot be read here"
-            ),
+            SegmentErrorKind::ByteOrder => {
+                let (here, there) = if cfg!(target_endian = "little") {
+                    ("little-endian", "big-endian")
+                } else {
+                    ("big-endian", "little-endian")
+                };
+                write!(
+                    f,
+                    "segment {p} was made on a {there} machine and this machine is {here}: its ready word and values are stored in the creator's byte order (docs/FORMAT.md, sections 2 and 9), which atomics here cannot read; create the segment on a {here} machine, or open it on a {there} one"
+                )
+            }
             SegmentErrorKind::NotReady => write!(
                 f,
                 "segment {p} is not ready: its creator did not finish writing it; remove it and create it again"

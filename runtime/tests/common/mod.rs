@@ -94,3 +94,38 @@ impl FromI for DynValue {
         a.load().unwrap()
     }
 }
+
+/// Whether the running CPU loads `width` bytes without writing (the runtime's
+/// [`Width::has_write_free_load`](shm_atomics_runtime::Width::has_write_free_load)), so a
+/// read-only view of that width exists here.
+pub fn write_free(width: usize) -> bool {
+    shm_atomics_runtime::Width::from_bytes(width)
+        .expect("a test width")
+        .has_write_free_load()
+}
+
+/// A read-only view of `width` bytes where the CPU has a write-free load; where it has
+/// none, asserts that the view is refused for exactly that reason
+/// (`UnsupportedWidth { width, reason: NoWriteFreeLoad }`, with a message saying so) and
+/// returns `None`, so a test covers both the view and the refusal on every target.
+pub fn readonly_view_or_refusal<'a>(
+    view: Result<DynAtomicView<'a>, Error>,
+    width: usize,
+) -> Option<DynAtomicView<'a>> {
+    use shm_atomics_runtime::{UnsupportedWidth, WidthReason};
+    if write_free(width) {
+        return Some(view.unwrap_or_else(|e| panic!("read-only view of {width} bytes: {e}")));
+    }
+    match view {
+        Err(ref e @ Error::UnsupportedWidth(UnsupportedWidth { width: w, reason }))
+            if w == width && reason == WidthReason::NoWriteFreeLoad =>
+        {
+            assert!(e.to_string().contains("read-only"), "{e}");
+            None
+        }
+        other => panic!(
+            "this CPU has no write-free {width}-byte load, so a read-only view must be \
+             refused with NoWriteFreeLoad; got {other:?}"
+        ),
+    }
+}
