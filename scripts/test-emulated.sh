@@ -57,6 +57,9 @@ export "CARGO_TARGET_${T}_RUNNER=qemu-$QEMU-static -L /usr/$GNU"
 export QEMU_LD_PREFIX="/usr/$GNU"           # for children started through binfmt
 export "CC_${TARGET//-/_}=$GNU-gcc" "CXX_${TARGET//-/_}=$GNU-g++"   # build scripts
 export SHM_ATOMICS_TEST_CC="$GNU-gcc" SHM_ATOMICS_TEST_CXX="$GNU-g++"  # tests' C programs
+# Property tests under emulation: 16 cases each (every case costs tens of times more under
+# qemu; the native run keeps its full count). PROPTEST_CASES=N overrides.
+export PROPTEST_CASES="${PROPTEST_CASES:-16}"
 
 start=$(date +%s)
 if [ "${SKIP_RUNTIME:-0}" != 1 ]; then

@@ -260,7 +260,7 @@ fn step_bytes<T: Model>(d: &DynAtomic, t: &Atomic<T>, op: &Op) -> Result<(), Tes
 macro_rules! differential {
     ($($name:ident: $w:literal $atype:ident $t:ty => $step:ident;)*) => {
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(64))]
+            #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(64)))]
             $(
                 #[test]
                 fn $name(ops in prop::collection::vec(op_strategy($w), 1..48)) {

@@ -13,6 +13,7 @@
 //! this file runs the sequences. The tests are expanded here, so proptest's persisted
 //! failures stay in `props.proptest-regressions` beside this file.
 
+mod common;
 #[path = "props/model.rs"]
 mod model;
 #[path = "props/ops.rs"]
@@ -78,7 +79,7 @@ fn cell() -> impl Strategy<Value = Cell> {
 macro_rules! props {
     ($($name:ident: $t:ty => $ops:ident, $step:ident;)*) => {$(
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(128))]
+            #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(128)))]
             #[test]
             fn $name(
                 init in <$t as Model>::any_state(),

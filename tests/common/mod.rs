@@ -141,3 +141,12 @@ fn walk(desc: &LayoutDesc, prefix: &str, base: usize, out: &mut Vec<(String, usi
         }
     }
 }
+
+/// How many cases a property test runs: `n`, or fewer when the `PROPTEST_CASES`
+/// environment variable asks for fewer (scripts/test-emulated.sh does, under qemu-user).
+pub fn proptest_cases(n: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .map_or(n, |m| m.clamp(1, n))
+}

@@ -188,7 +188,10 @@ fn index(len: usize, header: usize) -> impl Strategy<Value = usize> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: crate::common::proptest_cases(512),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_bytes_are_refused(bytes in prop::collection::vec(any::<u8>(), 0..600)) {

@@ -1,6 +1,7 @@
 //! Helpers shared by the dynamic API's test targets (`dynamic`, `dynamic_ops`,
 //! `dynamic_model`): the widths and atypes, an aligned buffer, error predicates, a call of
-//! any operation by its `OpType`, and an expected-value constructor.
+//! any operation by its `OpType`, an expected-value constructor, and the property tests'
+//! case count.
 #![allow(dead_code)]
 
 use shm_atomics_runtime::{AType, DynAtomicView, DynValue, Error, Kind, OpType, Operand, atomic};
@@ -128,4 +129,14 @@ pub fn readonly_view_or_refusal<'a>(
              refused with NoWriteFreeLoad; got {other:?}"
         ),
     }
+}
+
+/// How many cases a property test runs: `n`, or fewer when the `PROPTEST_CASES`
+/// environment variable asks for fewer (scripts/test-emulated.sh does, under qemu-user,
+/// where every case costs tens of times more; the native run keeps `n`).
+pub fn proptest_cases(n: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .map_or(n, |m| m.clamp(1, n))
 }
