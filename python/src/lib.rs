@@ -29,7 +29,7 @@ mod wait;
 use pyo3::prelude::*;
 
 /// The native part of `shm_atomics`; import `shm_atomics` instead.
-#[pymodule]
+#[pymodule(gil_used = true)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cmpxchg::CmpxchgResult>()?;
     m.add_class::<context::AtomicViewContext>()?;
