@@ -17,11 +17,20 @@ mod context;
 mod helpers;
 mod kinds;
 mod layout;
+// Without segments (not unix) the mapping lease (`Keep::Map`, `MapLease`) is never made.
+#[cfg_attr(not(unix), allow(dead_code))]
 mod memory;
 mod methods;
 mod ops;
 mod seed;
+// Segments are unix-only (the runtime's `shm` feature): elsewhere `segment` is the
+// stand-in whose entry points raise `SegmentError`, and the v2 field classes are absent.
+#[cfg(unix)]
 mod segment;
+#[cfg(not(unix))]
+#[path = "nosegment.rs"]
+mod segment;
+#[cfg(unix)]
 mod v2;
 mod values;
 mod wait;
@@ -54,12 +63,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AtomosFloat", py.get_type::<atomos::AtomicFloat>())?;
     m.add("AtomosBoolean", py.get_type::<atomos::AtomicBoolean>())?;
     m.add_class::<layout::PyLayout>()?;
-    m.add_class::<segment::PySegment>()?;
-    m.add_class::<v2::PyEvent>()?;
-    m.add_class::<v2::PyStriped>()?;
-    m.add_class::<v2::PySeq>()?;
-    m.add("SegmentError", py.get_type::<segment::SegmentError>())?;
-    m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
+    #[cfg(unix)]
+    {
+        m.add_class::<segment::PySegment>()?;
+        m.add_class::<v2::PyEvent>()?;
+        m.add_class::<v2::PyStriped>()?;
+        m.add_class::<v2::PySeq>()?;
+        m.add("SegmentError", py.get_type::<segment::SegmentError>())?;
+        m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
+    }
+    #[cfg(not(unix))]
+    segment::register(m)?;
     m.add_function(wrap_pyfunction!(helpers::alignment_of, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::buffer_info, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::is_lock_free, m)?)?;
