@@ -26,7 +26,7 @@
 //! | feature | default | enables |
 //! |---|---|---|
 //! | `std` | yes | run-time CPU detection for read-only 16-byte loads, `std::error::Error` impls, owned descriptors (`LayoutDescBuf`) and `Layout::c_header()` |
-//! | `shm` | yes | `Segment`, `ReadOnlySegment`, `RawSegment`, `SegmentOptions`, `Trust`, `SegmentError`, `default_dir`, `checked_default_dir`, `resolve_path`, `temporary_files`, `remove_leftovers`: file-backed segments (implies `std`) |
+//! | `shm` | yes | `Segment`, `ReadOnlySegment`, `RawSegment`, `SegmentOptions`, `Trust`, `TrustOption`, `SegmentError`, `default_dir`, `checked_default_dir`, `resolve_path`, `list_segments`, `temporary_files`, `remove_leftovers`: file-backed segments (implies `std`) |
 //! | `atom` | yes | `Atom`, `AtomGuard`, `ValidationError`: Clojure-style atoms (implies `std`) |
 //! | `cli` | no | the `shma` command-line tool (implies `std` and `shm`) |
 //!

@@ -12,12 +12,12 @@ use pyo3::prelude::*;
 use shm_atomics_runtime::{Error, Kind, Region};
 
 use crate::cells::{
-    BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, float_cell, float_dispatch, int_cell,
-    int_dispatch, make,
+    BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, bool_dispatch, float_cell, float_dispatch,
+    int_cell, int_dispatch, make,
 };
+use crate::codes::OpCode;
 use crate::kinds::owned;
 use crate::memory::{BufferHold, Keep};
-use crate::seed::SeedOp;
 use crate::segment::PySegment;
 use crate::values::PyValue;
 
@@ -61,7 +61,7 @@ fn repr(slf: &Bound<'_, PyAny>, value: Bound<'_, PyAny>) -> PyResult<String> {
 macro_rules! java_class {
     ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $cell:ty, $width:expr, $kind:expr, $typed:expr, $zero:expr, $dispatch:ident, numeric: $numeric:tt, on: $kinds:expr, $needs:literal, $on_typed:expr) => {
         $(#[doc = $doc])*
-        #[pyclass(frozen, name = $name, module = "shm_atomics.atomos.atomic")]
+        #[pyclass(frozen, subclass, name = $name, module = "shm_atomics.atomos.atomic")]
         pub struct $cls {
             core: Core<$cell>,
         }
@@ -114,7 +114,7 @@ macro_rules! java_class {
 
             /// Sets the value to `update` if it equals `expect`; returns whether it did.
             fn compare_and_set<'py>(&self, py: Python<'py>, expect: &Bound<'py, PyAny>, update: &Bound<'py, PyAny>) -> PyResult<bool> {
-                let c = self.core.rw(py, SeedOp::CmpxchgStrong)?;
+                let c = self.core.rw(py, OpCode::CmpxchgStrong)?;
                 $dispatch!(c, a => Ok(a.compare_and_set(PyValue::from_py(expect, "expect")?, PyValue::from_py(update, "update")?)))
             }
 
@@ -122,6 +122,18 @@ macro_rules! java_class {
             #[getter]
             fn readonly(&self) -> bool {
                 matches!(self.core.cell, Cell::Ro(_))
+            }
+
+            /// Pickling raises: the object is this process's (over its own storage or a
+            /// buffer of this process); share a value between processes with
+            /// `shm_atomics.atomos.multiprocessing.atomic`.
+            fn __reduce__(&self) -> PyResult<()> {
+                Err(PyTypeError::new_err(concat!(
+                    $name, " of shm_atomics.atomos.atomic lives in this process only and ",
+                    "cannot be pickled or sent to another process: use ",
+                    "shm_atomics.atomos.multiprocessing.atomic.", $name,
+                    " (shared memory) instead"
+                )))
             }
 
             fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -138,25 +150,25 @@ macro_rules! java_class {
         impl $cls {
             /// Adds `delta`; returns the new value.
             fn add_and_get<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchAdd)?;
+                let c = self.core.rw(py, OpCode::FetchAdd)?;
                 $dispatch!(c, a => a.add_and_get(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Adds `delta`; returns the previous value.
             fn get_and_add<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchAdd)?;
+                let c = self.core.rw(py, OpCode::FetchAdd)?;
                 $dispatch!(c, a => a.get_and_add(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Subtracts `delta`; returns the new value.
             fn subtract_and_get<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchSub)?;
+                let c = self.core.rw(py, OpCode::FetchSub)?;
                 $dispatch!(c, a => a.subtract_and_get(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Subtracts `delta`; returns the previous value.
             fn get_and_subtract<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchSub)?;
+                let c = self.core.rw(py, OpCode::FetchSub)?;
                 $dispatch!(c, a => a.get_and_subtract(PyValue::from_py(delta, "delta")?).to_py(py))
             }
         }
@@ -184,14 +196,6 @@ fn float_zero(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 
 fn false_(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     false.to_py(py)
-}
-
-/// Runs `$body` with `$a` bound to the [`BoolCell`]'s atomic.
-macro_rules! bool_dispatch {
-    ($cell:expr, $a:ident => $body:expr) => {{
-        let BoolCell($a) = $cell;
-        $body
-    }};
 }
 
 java_class!(

@@ -11,9 +11,9 @@ use crate::cells::{
     BoolCell, BytesCell, Core, FloatCell, IntCell, bool_cell, bytes_cell, float_cell, int_cell,
     make,
 };
+use crate::errors::unsupported_width;
 use crate::memory::{Keep, Storage};
 use crate::methods::{arith_methods, bit_methods, common_methods, step_methods, value_methods};
-use crate::seed::unsupported_width;
 use crate::wait::wait_methods;
 
 /// The `width=` argument: an int (`TypeError` otherwise, in the seed's words).
@@ -48,7 +48,7 @@ pub fn owned<C>(
 macro_rules! class {
     ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $module:literal, $cell:ty) => {
         $(#[doc = $doc])*
-        #[pyclass(frozen, name = $name, module = $module)]
+        #[pyclass(frozen, subclass, name = $name, module = $module)]
         pub struct $cls {
             /// The memory and its typed cell.
             pub core: Core<$cell>,
@@ -232,7 +232,7 @@ impl AtomicBool {
 macro_rules! any_class {
     ($(#[doc = $doc:literal])* $cls:ident, $name:literal, $module:literal) => {
         $(#[doc = $doc])*
-        #[pyclass(frozen, name = $name, module = $module)]
+        #[pyclass(frozen, subclass, name = $name, module = $module)]
         pub struct $cls {
             /// The memory.
             pub core: Core<BytesCell>,

@@ -1,17 +1,30 @@
 //! `Layout`: a layout declared in Python (a name, fields with types, arrays, nested
 //! layouts, per-field and layout alignment), placed by the runtime's
 //! `LayoutDescBuf::build` with the rules of `#[atomic_layout]`, so its descriptor and
-//! fingerprint are the ones Rust computes for the same struct.
+//! fingerprint are the ones Rust computes for the same struct; with the segment format
+//! version 2 field types spelled as in Rust: `"Event"`, `"Striped<T, N>"` (`T` one of
+//! `u32`, `i32`, `u64`, `i64`; 1 to 4096 cells of [`STRIPE`] bytes) and
+//! `("Seq", layout)` for a `Seq<L>` record of a declared layout.
+//!
+//! ```python
+//! pose = Layout("Pose", [("x", "u64"), ("y", "u64")])
+//! board = Layout("Board", [("hits", "Striped<u64, 8>"), ("ready", "Event"),
+//!                          ("pose", ("Seq", pose))])
+//! ```
 
-use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
-use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDescBuf};
+use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDescBuf, STRIPE};
+
+use crate::errors::layout_error;
+use crate::registry::registered;
 
 /// A layout: what a segment holds. `Layout(name, fields, align=None)` with fields as
 /// `(name, type)`, `(name, type, array_len)` or `(name, type, array_len, align)` tuples
 /// (or `shm_atomics.Field`s); types are `"u8"`..`"u128"`, `"i8"`..`"i128"`, `"f32"`,
-/// `"f64"`, `"bool"`, `"[u8; N]"` (or `"bytesN"`) and nested `Layout`s.
+/// `"f64"`, `"bool"`, `"[u8; N]"` (or `"bytesN"`), nested `Layout`s, and the format
+/// version 2 types `"Event"`, `"Striped<T, N>"` and `("Seq", Layout)` (see `seq_type` and `v2_type`).
 #[pyclass(frozen, eq, module = "shm_atomics", name = "Layout")]
 #[derive(PartialEq)]
 pub struct PyLayout {
@@ -20,7 +33,7 @@ pub struct PyLayout {
 }
 
 /// The value type a string names: `(kind, width)`.
-fn value_type(s: &str) -> Option<(Kind, usize)> {
+pub fn value_type(s: &str) -> Option<(Kind, usize)> {
     let s = s.trim();
     let bits = |rest: &str| {
         rest.parse::<usize>()
@@ -75,24 +88,24 @@ fn field_spec(item: &Bound<'_, PyAny>) -> PyResult<FieldSpec> {
     let (array_len, align) = (opt(2)?, opt(3)?);
     let mut spec = if let Ok(l) = ty.cast::<PyLayout>() {
         FieldSpec::layout(&name, l.get().desc.clone())
+    } else if let Some(seq) = seq_type(&name, &ty)? {
+        FieldSpec::of(&name, seq)
     } else if let Ok(s) = ty.extract::<String>() {
-        let low = s.trim();
-        if low.starts_with("Seq") || low.starts_with("Striped") || low == "Event" {
-            return Err(PyNotImplementedError::new_err(format!(
-                "field `{name}` has type {s}: Seq, Striped and Event fields are not \
-                 available from Python yet"
-            )));
+        if let Some(v2) = v2_type(&name, &s, value_type)? {
+            FieldSpec::of(&name, v2)
+        } else {
+            let (kind, width) = value_type(&s).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "field `{name}`: unknown type {s:?}; use u8..u128, i8..i128, f32, f64, bool, \
+                 \"[u8; N]\" (N = 1, 2, 4, 8, 16), \"Event\", \"Striped<T, N>\", \
+                 (\"Seq\", Layout) or a Layout"
+                ))
+            })?;
+            FieldSpec::value(&name, kind, width)
         }
-        let (kind, width) = value_type(&s).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "field `{name}`: unknown type {s:?}; use u8..u128, i8..i128, f32, f64, bool, \
-                 \"[u8; N]\" (N = 1, 2, 4, 8, 16) or a Layout"
-            ))
-        })?;
-        FieldSpec::value(&name, kind, width)
     } else {
         return Err(PyTypeError::new_err(format!(
-            "field `{name}`: the type is a string such as \"u64\" or a Layout"
+            "field `{name}`: the type is a string such as \"u64\", a Layout or (\"Seq\", Layout)"
         )));
     };
     spec.array_len = array_len;
@@ -119,7 +132,7 @@ pub fn kind_name(ty: &FieldTypeBuf) -> &'static str {
     }
 }
 
-/// A `shm_atomics.FieldInfo` for one field.
+/// A `shm_atomics.FieldInfo` (the class the package registered) for one field.
 fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyAny>> {
     let nested = match &f.ty {
         FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => Some(Py::new(
@@ -130,9 +143,7 @@ fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyA
         )?),
         _ => None,
     };
-    let cls = py
-        .import("shm_atomics._impl.segment")?
-        .getattr("FieldInfo")?;
+    let cls = registered(py)?.field_info.bind(py);
     cls.call1((
         f.name.as_str(),
         f.type_name(),
@@ -154,8 +165,7 @@ impl PyLayout {
             .try_iter()?
             .map(|f| field_spec(&f?))
             .collect::<PyResult<Vec<_>>>()?;
-        let desc = LayoutDescBuf::build(name, specs, align)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let desc = LayoutDescBuf::build(name, specs, align).map_err(layout_error)?;
         Ok(PyLayout { desc })
     }
 
@@ -209,4 +219,69 @@ impl PyLayout {
             self.desc.fingerprint()
         )
     }
+}
+
+/// A `("Seq", Layout)` type: the `Seq` record type, `None` if `ty` is not a tuple;
+/// `TypeError` for any other tuple.
+pub fn seq_type(name: &str, ty: &Bound<'_, PyAny>) -> PyResult<Option<FieldTypeBuf>> {
+    let Ok(t) = ty.cast::<PyTuple>() else {
+        return Ok(None);
+    };
+    let bad = || {
+        PyTypeError::new_err(format!(
+            "field `{name}`: a tuple type is (\"Seq\", Layout), the record's layout"
+        ))
+    };
+    if t.len() != 2 || t.get_item(0)?.extract::<String>().ok().as_deref() != Some("Seq") {
+        return Err(bad());
+    }
+    let record = t.get_item(1)?;
+    let layout = record.cast::<PyLayout>().map_err(|_| bad())?;
+    Ok(Some(FieldTypeBuf::Seq(Box::new(layout.get().desc.clone()))))
+}
+
+/// `"Event"` and `"Striped<T, N>"` as their types; `None` for other names (value types);
+/// `ValueError` for a malformed one of these, or a `Seq` spelled as a string.
+pub fn v2_type(
+    name: &str,
+    s: &str,
+    value_type: fn(&str) -> Option<(Kind, usize)>,
+) -> PyResult<Option<FieldTypeBuf>> {
+    let t = s.trim();
+    if t == "Event" {
+        return Ok(Some(FieldTypeBuf::Event));
+    }
+    if t == "Seq" || t.starts_with("Seq<") {
+        return Err(PyValueError::new_err(format!(
+            "field `{name}`: declare a Seq field as (\"Seq\", layout), with the record's Layout"
+        )));
+    }
+    let Some(inner) = t.strip_prefix("Striped<") else {
+        return Ok(None);
+    };
+    let bad = |why: &str| {
+        PyValueError::new_err(format!(
+            "field `{name}`: {s:?} {why}; write \"Striped<T, N>\" with T one of u32, i32, \
+             u64, i64 and N from 1 to 4096 cells"
+        ))
+    };
+    let (elem, cells) = inner
+        .strip_suffix('>')
+        .and_then(|r| r.split_once(','))
+        .ok_or_else(|| bad("is not Striped<T, N>"))?;
+    let (kind, width) = value_type(elem.trim())
+        .filter(|&(k, w)| matches!(k, Kind::Int | Kind::Uint) && (w == 4 || w == 8))
+        .ok_or_else(|| bad("has no striped cell type"))?;
+    let cells: usize = cells
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&n| (1..=4096).contains(&n))
+        .ok_or_else(|| bad("has no cell count from 1 to 4096 (Rust's limit)"))?;
+    Ok(Some(FieldTypeBuf::Striped {
+        kind,
+        width,
+        cells,
+        stride: STRIPE,
+    }))
 }

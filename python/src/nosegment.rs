@@ -3,21 +3,12 @@
 //! `SegmentError` (an `OSError`) that says segments need a unix system. The buffer
 //! atomics (`atomic`, `atomicview`, atomos over a buffer) work as everywhere.
 
-use pyo3::create_exception;
-use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use shm_atomics_runtime::{Error, Kind, Region};
 
 use crate::cells::Core;
-
-create_exception!(
-    shm_atomics,
-    SegmentError,
-    PyOSError,
-    "A segment could not be opened, created or used: the message names the file, what is \
-     wrong and what to do."
-);
+use crate::errors::SegmentError;
 
 /// The error every segment entry point raises here.
 fn unsupported() -> PyErr {

@@ -203,9 +203,10 @@ def test_bare_names_and_list(tmp_path):
         [("a", "Mixed"), ("b", "Net")]
 
 
-def test_v2_fields_usable_but_not_declarable(open_layout, tmp_path):
+def test_v2_fields_usable_and_declarable(open_layout, tmp_path):
     # Proves an Event field of a Rust-made version 2 segment is usable from Python (it
-    # raised NotImplementedError before) while `Layout` still refuses to declare one.
+    # raised NotImplementedError before), and `Layout` declares one (it refused before;
+    # the macro's descriptors: test_layout_v2_declared.py).
     p = str(tmp_path / "v2")
     run_rust(open_layout, "make-v2", p)
     with Segment.open(p) as s:
@@ -215,8 +216,7 @@ def test_v2_fields_usable_but_not_declarable(open_layout, tmp_path):
         assert s["ready"].generation == 0
         s["ready"].notify_all()
         assert s.snapshot() == {"hits": 0, "ready": 1}
-    with pytest.raises(NotImplementedError, match="Event"):
-        Layout("W", [("ready", "Event")])
+    assert [f.kind for f in Layout("W", [("ready", "Event")]).fields] == ["event"]
 
 
 def test_layout_refusals():
@@ -259,3 +259,34 @@ def test_truncation_does_not_kill(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "shrunk:" in r.stdout
+
+
+def _advised(msg):
+    """The keyword arguments a trust refusal names, parsed as a user would copy them."""
+    import re
+    return {k: int(v) if v.isdigit() else v == "True"
+            for k, v in re.findall(r"\b(allow_\w+)=(\w+)", msg)}
+
+
+def test_trust_refusals_name_every_option_needed(tmp_path):
+    # Proves (issue 20, item 4): each refusal names every keyword argument that admits the
+    # file (Python's names, not Rust's), and following it literally opens the file. Before,
+    # a 0666 file advised one Rust call, and with it was refused again.
+    cases = [(0o620, None, {"allow_group_write": True}),
+             (0o602, None, {"allow_other_write": True}),
+             (0o660, None, {"allow_group_write": True}),
+             (0o666, None, {"allow_group_write": True, "allow_other_write": True})]
+    if os.geteuid() == 0:
+        cases.append((0o666, 65534, {"allow_owner": 65534, "allow_group_write": True,
+                                     "allow_other_write": True}))
+    for i, (mode, owner, needed) in enumerate(cases):
+        p = tmp_path / f"case{i}"
+        Segment.create(p, NET).close()
+        if owner is not None:
+            os.chown(p, owner, -1)
+        os.chmod(p, mode)
+        with pytest.raises(PermissionError) as e:
+            Segment.open(p)
+        assert "Segment::" not in str(e.value)
+        assert _advised(str(e.value)) == needed, str(e.value)
+        Segment.open(p, **_advised(str(e.value))).close()

@@ -13,10 +13,10 @@
 //! | `cell/` | [`MemoryOrder`], [`OpType`]/[`OpSet`], [`Width`] (and which widths each [`Kind`] may have), [`Alignment`], the sealed [`Value`] traits and their lock-free storage, [`Atomic<T>`] |
 //! | `view/` | [`Region`] and [`ReadOnly`] over memory someone else owns; the dynamic API ([`atomic`], [`atomicview`], [`DynAtomic`]) |
 //! | `layout/` | [`Layout`] and its static field table, [`Plain`] (a snapshot as bytes), the fingerprint, the owned descriptor (encode/decode), the C header |
-//! | `fields/` | field types of layouts besides values: [`Event`] (a generation word to wait on) |
-//! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles |
+//! | `fields/` | field types of layouts besides values: [`Seq`] (a record read whole), [`Striped`] (a counter over cache lines), [`Event`] (a generation word to wait on); the seqlock protocol; [`process_alive`], the one liveness rule |
+//! | `segment/` | (feature `shm`, unix only) file-backed segments: format, create, open, mapping, typed, read-only and raw handles, trust, listing (`list_segments`) |
 //! | `atom.rs` | (feature `atom`) Clojure-style `Atom<T>` for in-process state |
-//! | `error.rs` | every refusal as a value |
+//! | `error.rs` | every refusal as a value, naming the types of every layer (so `cell/ops`, `cell/order` and `cell/value` use no error type) |
 //!
 //! # The data path
 //!
@@ -76,18 +76,22 @@ pub use atom::{Atom, AtomGuard, ValidationError};
 pub use cell::align::Alignment;
 pub use cell::atomic::{Atomic, CmpxchgResult};
 pub use cell::ops::{OpSet, OpType};
-pub use cell::order::MemoryOrder;
+pub use cell::order::{MemoryOrder, MemoryOrderError};
 pub use cell::value::{Arithmetic, Bitwise, Float, Integer, Kind, Value};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use cell::wait::WaitOutcome;
 pub use cell::width::Width;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use error::path::{MAX_PATH, PathError, PathErrorKind};
 pub use error::{
-    AlignmentError, BitIndexError, Error, LayoutAlignmentError, MemoryOrderError, OperandError,
-    OperandValue, ReadOnlyRegionError, SizeError, TypeMismatch, UnsupportedOperation,
-    UnsupportedWidth, WidthReason,
+    AlignmentError, BitIndexError, Error, LayoutAlignmentError, OperandError, OperandValue,
+    ReadOnlyRegionError, SizeError, TypeMismatch, UnsupportedOperation, UnsupportedWidth,
+    WidthReason,
 };
 pub use fields::event::Event;
+pub use fields::process::process_alive;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use fields::{
@@ -108,7 +112,7 @@ pub use layout::descriptor::{
 };
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use layout::path::{Location, MAX_PATH, PathError, PathErrorKind, RecordAt, Target};
+pub use layout::path::{Location, RecordAt, Target};
 pub use layout::private::__private;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
@@ -117,9 +121,10 @@ pub use layout::{Field, FieldDesc, FieldType, Layout, LayoutDesc, MAX_ALIGN, Pla
 #[cfg(all(feature = "shm", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "shm", unix))))]
 pub use segment::{
-    FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, RawSegment, ReadOnlySegment,
-    Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo, SegmentOptions, TempFile,
-    Trust, checked_default_dir, default_dir, remove_leftovers, resolve_path, temporary_files,
+    FIXED_HEADER, FORMAT_VERSION, ListedSegment, MAGIC, PAYLOAD_ALIGN, READY, RawSegment,
+    ReadOnlySegment, Segment, SegmentError, SegmentErrorKind, SegmentHeader, SegmentInfo,
+    SegmentOptions, TempFile, Trust, TrustOption, checked_default_dir, default_dir, list_segments,
+    remove_leftovers, resolve_path, temporary_files,
 };
 pub use view::dynamic::{AType, DynAtomic, DynAtomicView, DynValue, Operand, atomic, atomicview};
 pub use view::region::{ReadOnly, Region};

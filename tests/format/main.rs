@@ -5,11 +5,18 @@
 //!
 //! What this proves: FORMAT.md is complete enough to read a segment without the crate
 //! (a rule missing from it, or stated differently from the code, makes the reader and
-//! Rust disagree on some file here), and the writer's files follow it.
+//! Rust disagree on some file here), and the writer's files follow it. `live` runs the
+//! reader's record protocol and striped sums against Rust processes writing the segment.
+
+#[macro_use]
+#[path = "../common/mod.rs"]
+mod shared;
 
 mod common;
 mod handbuilt;
 mod layouts;
+mod live;
+mod paths;
 mod refusals;
 
 use common::check_segment;

@@ -5,11 +5,38 @@ Python 3.11, standard library only. Usage:
 
     python3 tests/format/reader.py [--allow-any-owner] [--allow-shared-write]
                                    [--max-leaves N] FILE...
+    python3 tests/format/reader.py [trust options] --read-record PATH --reads N
+                                   [--min-distinct K] [--deadline SECONDS] FILE
+    python3 tests/format/reader.py [trust options] --sum PATH FILE
+    python3 tests/format/reader.py [trust options] --locate PATH [--locate PATH...] FILE
+    python3 tests/format/reader.py [trust options] --wait-event PATH --until PATH>=N
+                                   [--deadline SECONDS] FILE
 
 Prints one JSON object on stdout. For a valid segment (exit status 0):
 
     {"ok": true, "header": {...}, "descriptor": {...}, "format_version": 1,
-     "fingerprint": "0x...", "leaves": [{"path", "offset", "kind", "width", "value"}...]}
+     "fingerprint": "0x...", "leaves": [{"path", "offset", "kind", "width", "value"}...],
+     "records": [{"path", "offset", "word"}...]}
+
+"leaves" are the leaves of §6 (an event has kind "event"); "records" lists every seq
+field's sequence word (not a leaf, §6), as read byte for byte (no protocol).
+
+--read-record PATH reads the Seq record at PATH (a path of §16) consistently by the
+reader protocol of §13.3, N times (more if fewer than K distinct sequence words were
+seen; at most until the deadline), and prints
+    {"ok": true, "path", "fields": [record value paths], "reads": [{"word", "torn_by",
+     "values": [...]}...], "retries": n, "waits": n}
+or, when the record's writer died mid-write (§13.4),
+    {"ok": false, "kind": "DeadWriter", "pid": p, "word": w, "reads": [...]}.
+--sum PATH prints {"ok": true, "path", "kind", "width", "cells", "sum", "cell_values"}:
+the striped counter at PATH summed as §14 says.
+--locate PATH prints {"ok": true, "located": [{"path", "ok": true, "offset", "target":
+{"what", ...}, "record": {"path", "offset"} or null}, or {"path", "ok": false, "kind",
+"at", "error"}...]}: each path resolved by §16 ("kind" is the class of §16.4).
+--wait-event PATH --until VALUE>=N waits on the event at PATH by §15 (the shared futex)
+until the unsigned value at VALUE is at least N: {"ok": true, "generation", "value",
+"sleeps"}, or {"ok": false, "kind": "TimedOut", ...} at the deadline.
+A path §16 refuses elsewhere prints {"ok": false, "kind": "Path", "path_kind", "at", ...}.
 
 With several files, one such object per line (exit status 1 if any is refused).
 For a refused file (exit status 1): {"ok": false, "kind": "Malformed", "error": "..."}
@@ -20,8 +47,7 @@ NotRegularFile, UntrustedOwner, SharedWrite, UnsafeDirectory, Io).
 Leaf values (FORMAT.md section 7): int and uint as decimal strings (they may exceed
 2^53), bool as true/false (any non-zero byte is true), float as a number (or "nan",
 "inf", "-inf") with its exact bits in "bits" (hex), bytes as lowercase hex in memory
-order. A seq field's sequence word has kind "seq" and an event kind "event" (both
-unsigned). Section references (§) are to docs/FORMAT.md.
+order. Section references (§) are to docs/FORMAT.md.
 """
 
 from __future__ import annotations
@@ -386,6 +412,7 @@ class Leaves:
     def __init__(self, buf, base: int, limit: int):
         self.buf, self.base, self.limit = buf, base, limit
         self.out: list[dict] = []
+        self.records: list[dict] = []
         self.truncated = False
 
     def emit(self, path: str, off: int, kind: str, width: int, read_as: str) -> None:
@@ -412,7 +439,9 @@ class Leaves:
         elif t == "layout":
             self.layout(ty["layout"], at, path + ".")
         elif t == "seq":
-            self.emit(path, at, "seq", 8, "uint")
+            # The sequence word is not a leaf (§6): listed apart, read as plain bytes.
+            word = read_value(self.buf, self.base + at, "uint", 8)["value"]
+            self.records.append({"path": path, "offset": at, "word": word})
             self.layout(ty["layout"], at + seq_record_offset(ty["layout"]), path + ".")
         elif t == "striped":
             for c in range(ty["cells"]):
@@ -457,13 +486,16 @@ def resolve(path: str) -> str:
     return os.path.join(d, path)
 
 
-def read_segment(path: str, any_owner: bool, shared_write: bool, max_leaves: int) -> dict:
+def open_segment(path: str, any_owner: bool, shared_write: bool):
+    """§9 and §10: opens and checks the file; returns (file, header, descriptor,
+    format version, fingerprint). The caller closes the file."""
     path = resolve(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
         raise Refused("Io", f"{path}: open: {e.strerror}") from None
-    with os.fdopen(fd, "rb", buffering=0) as f:
+    f = os.fdopen(fd, "rb", buffering=0)
+    try:
         st = os.fstat(fd)
         if stat.S_ISREG(st.st_mode):
             if not (st.st_uid in (os.geteuid(), 0) or any_owner):
@@ -493,13 +525,23 @@ def read_segment(path: str, any_owner: bool, shared_write: bool, max_leaves: int
         if h["payload_offset"] % desc["align"] != 0:
             raise Refused("Malformed", f"payload offset {h['payload_offset']} is not "
                           f"aligned to {desc['align']}")
-        with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as m:
+    except BaseException:
+        f.close()
+        raise
+    return f, h, desc, version, fp
+
+
+def read_segment(path: str, any_owner: bool, shared_write: bool, max_leaves: int) -> dict:
+    f, h, desc, version, fp = open_segment(path, any_owner, shared_write)
+    with f:
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
             leaves = Leaves(m, h["payload_offset"], max_leaves)
             try:
                 leaves.layout(desc, 0, "")
             except StopIteration:
                 pass
             out_leaves, truncated = leaves.out, leaves.truncated
+            records = leaves.records
     header = dict(h)
     header["fingerprint"] = f"{h['fingerprint']:#018x}"
     header["ready"] = f"{h['ready']:#018x}"
@@ -512,12 +554,18 @@ def read_segment(path: str, any_owner: bool, shared_write: bool, max_leaves: int
         "fingerprint": f"{fp:#018x}",
         "leaves": out_leaves,
         "leaves_truncated": truncated,
+        "records": records,
     }
 
 
 def main(argv: list[str]) -> int:
     any_owner = shared_write = False
     max_leaves = 1_000_000
+    record = striped = None
+    paths: list[str] = []
+    event = until = None
+    target = 1
+    reads, min_distinct, seconds, fence_mode = 1, 0, 10.0, "auto"
     args = []
     it = iter(argv)
     for a in it:
@@ -527,21 +575,65 @@ def main(argv: list[str]) -> int:
             shared_write = True
         elif a == "--max-leaves":
             max_leaves = int(next(it))
+        elif a == "--read-record":
+            record = next(it)
+        elif a == "--reads":
+            reads = int(next(it))
+        elif a == "--min-distinct":
+            min_distinct = int(next(it))
+        elif a == "--deadline":
+            seconds = float(next(it))
+        elif a == "--fence":
+            fence_mode = next(it)
+        elif a == "--sum":
+            striped = next(it)
+        elif a == "--locate":
+            paths.append(next(it))
+        elif a == "--wait-event":
+            event = next(it)
+        elif a == "--until":
+            until, _, t = next(it).partition(">=")
+            target = int(t)
         else:
             args.append(a)
-    if not args:
+    one_file = record is not None or striped is not None or paths or event is not None
+    if not args or one_file and len(args) != 1 or (event is None) != (until is None):
         print(__doc__, file=sys.stderr)
         return 2
+    # The live protocols (§13, §14, §16) sit in live.py, which imports this module.
+    from live import PathError, locate_cmd, read_record_cmd, sum_cmd, wait_event_cmd
+
     status = 0
     for path in args:  # several files: one JSON object per line
         try:
-            out = read_segment(path, any_owner, shared_write, max_leaves)
+            if record is not None:
+                out = read_record_cmd(path, record, reads, min_distinct, seconds,
+                                      fence_mode, any_owner, shared_write)
+            elif striped is not None:
+                out = sum_cmd(path, striped, any_owner, shared_write)
+            elif paths:
+                out = locate_cmd(path, paths, any_owner, shared_write)
+            elif event is not None:
+                out = wait_event_cmd(path, event, until, target, seconds, any_owner,
+                                     shared_write)
+            else:
+                out = read_segment(path, any_owner, shared_write, max_leaves)
         except Refused as e:
             out = {"ok": False, "kind": e.kind, "error": str(e)}
+        except PathError as e:
+            out = {"ok": False, "kind": "Path", "path_kind": e.kind, "at": e.at,
+                   "error": str(e)}
+        if not out["ok"]:
             status = 1
         print(json.dumps(out))
     return status
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Run as the module `reader`, the one live.py imports (not a second copy whose
+    # `Refused` would be another class).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import reader
+
+    sys.exit(reader.main(sys.argv[1:]))

@@ -9,6 +9,7 @@
 //! - `processes`: real processes sharing one segment, with exact totals;
 //! - `c`: C and Rust processes on one segment file through the generated header;
 //! - `truncate`: a file shrunk under live mappings kills no process and is reported;
+//! - `replaced`: a file renamed over a mapped segment, or its removal, is reported;
 //! - `walk`: field lookup and leaf walks that never expand arrays (a sparse 1 GiB file);
 //! - `owners`: files of other users and shared-writable files, the per-user directory;
 //! - `leftovers`: temporary files of killed creators, 255-byte names, `mode()` bits.
@@ -32,5 +33,6 @@ mod leftovers;
 mod owners;
 mod processes;
 mod props;
+mod replaced;
 mod truncate;
 mod walk;

@@ -305,3 +305,127 @@ fn the_per_user_directory_is_created_private_and_verified() {
         case(&theirs, "owned by another user");
     }
 }
+
+/// The opt-ins a trust refusal's message names after `after` (`Segment::options()` or
+/// `Trust::new()`), up to the next space or parenthesis that closes the advice:
+/// `.allow_owner(65534).allow_group_write()` -> `[("allow_owner", "65534"),
+/// ("allow_group_write", "")]`.
+fn advised(msg: &str, after: &str) -> Vec<(String, String)> {
+    let start = msg
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after} in {msg}"))
+        + after.len();
+    let chain: String = msg[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let chain = chain.trim_end_matches([')', ',']).to_string() + ")";
+    chain
+        .split('.')
+        .filter(|c| !c.is_empty())
+        .map(|call| {
+            let (name, arg) = call
+                .split_once('(')
+                .unwrap_or_else(|| panic!("{call} in {msg}"));
+            (name.to_string(), arg.trim_end_matches(')').to_string())
+        })
+        .filter(|(name, _)| !name.is_empty())
+        .collect()
+}
+
+/// Applies the advised calls to a `Trust`, literally: each is a `Trust` method.
+fn follow(calls: &[(String, String)]) -> Trust {
+    calls
+        .iter()
+        .fold(Trust::new(), |t, (name, arg)| match name.as_str() {
+            "allow_owner" => t.allow_owner(arg.parse().expect("a uid")),
+            "allow_any_owner" => t.allow_any_owner(),
+            "allow_group_write" => t.allow_group_write(),
+            "allow_other_write" => t.allow_other_write(),
+            other => panic!("advice names {other}, not a Trust method"),
+        })
+}
+
+/// Issue 20, item 4: every trust refusal names the complete set of opt-ins that admit
+/// the file, and following it literally opens the file, from no opt-in and from an
+/// incomplete one. On the old code a 0666 file said `allow_other_write` only, and with it
+/// was refused again with the same advice; a foreign 0666 file said `allow_owner` only.
+#[test]
+fn trust_refusals_advise_every_opt_in_needed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // (mode, foreign owner?, the opt-ins the advice must name)
+    let mut cases = vec![
+        (0o620, false, vec!["allow_group_write"]),
+        (0o602, false, vec!["allow_other_write"]),
+        (0o660, false, vec!["allow_group_write"]),
+        (0o666, false, vec!["allow_group_write", "allow_other_write"]),
+    ];
+    if is_root() {
+        // chown to `nobody`, as another user's file would be.
+        cases.extend([
+            (0o644, true, vec!["allow_owner"]),
+            (0o620, true, vec!["allow_owner", "allow_group_write"]),
+            (
+                0o666,
+                true,
+                vec!["allow_owner", "allow_group_write", "allow_other_write"],
+            ),
+        ]);
+    } else {
+        eprintln!("not root: cannot chown to another user; the foreign-owner cases are not run");
+    }
+    for (i, (mode, foreign, needed)) in cases.into_iter().enumerate() {
+        let path = dir.path().join(format!("case{i}"));
+        Segment::<Owned>::create(&path)
+            .expect("create")
+            .hits()
+            .store(i as u64);
+        if foreign {
+            std::os::unix::fs::chown(&path, Some(NOBODY), Some(NOBODY)).expect("chown");
+        }
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).expect("chmod");
+        let case = format!("mode {mode:04o}, foreign {foreign}");
+        // Refused with no opt-in, and with each incomplete set of the needed ones.
+        let partial: Vec<Trust> = std::iter::once(Trust::new())
+            .chain(
+                needed
+                    .iter()
+                    .map(|n| follow(&[(n.to_string(), NOBODY.to_string())])),
+            )
+            .collect();
+        for (j, trust) in partial.into_iter().enumerate() {
+            if j > 0 && needed.len() == 1 {
+                continue; // the one opt-in is the complete set
+            }
+            let (_, msg) = err(
+                Segment::<Owned>::options().trust(trust.clone()).open(&path),
+                &path,
+            );
+            let calls = advised(&msg, "Segment::options()");
+            let names: Vec<&str> = calls.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, needed, "{case}, attempt {j}: {msg}");
+            if foreign {
+                assert_eq!(calls[0].1, NOBODY.to_string(), "{case}: {msg}");
+            }
+            // The Trust spelling names the same calls.
+            assert_eq!(advised(&msg, "Trust::new()"), calls, "{case}: {msg}");
+            // Followed literally, the advice opens the file, through every opener.
+            let trust = follow(&calls);
+            let seg = Segment::<Owned>::options()
+                .trust(trust.clone())
+                .open(&path)
+                .unwrap_or_else(|e| panic!("{case}: following {msg:?} failed: {e}"));
+            assert_eq!(seg.hits().load(), i as u64);
+            Segment::<Owned>::options()
+                .trust(trust.clone())
+                .open_readonly(&path)
+                .expect("read-only, advice followed");
+            RawSegment::open_with(&path, &trust).expect("raw, advice followed");
+            // The refusal's kind lists the same set.
+            let Err(Error::Segment(e)) = RawSegment::open(&path) else {
+                panic!("{case}: opened without opt-in");
+            };
+            assert_eq!(e.kind.trust_needed().len(), needed.len(), "{case}");
+        }
+    }
+}

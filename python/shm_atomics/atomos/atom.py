@@ -91,12 +91,19 @@ class Atom(ARef):
                 return newval
 
     def reset(self, newval):
-        """Sets the state to `newval`; returns the previous state (as atomos)."""
+        """Sets the state to `newval`; returns `newval` (as Clojure's `reset!` and
+        atomos after 0.3.1; 0.3.1 returned the previous state)."""
         self._validate(newval)
         with self._lock:
             oldval, self._state = self._state, newval
         self.notify_watches(oldval, newval)
-        return oldval
+        return newval
+
+    def __reduce__(self):
+        raise TypeError(
+            "Atom of shm_atomics.atomos.atom lives in this process only and cannot be "
+            "pickled or sent to another process: use shm_atomics.atomos.multiprocessing"
+            ".atom.Atom (shared memory) instead")
 
     def compare_and_set(self, oldval, newval) -> bool:
         """Sets the state to `newval` if it equals `oldval`; returns whether it did."""

@@ -1,7 +1,8 @@
 //! The atomic cell: one value of width 1, 2, 4, 8 or 16 bytes and everything that
 //! describes an operation on it.
 //!
-//! Owns: memory orders and their validation ([`MemoryOrder`](crate::MemoryOrder)),
+//! Owns: memory orders and their validation ([`MemoryOrder`](crate::MemoryOrder),
+//! [`MemoryOrderError`](crate::MemoryOrderError)),
 //! operation names and sets ([`OpType`](crate::OpType), [`OpSet`](crate::OpSet)),
 //! widths and the one table of which widths each kind may have
 //! ([`Width`](crate::Width)), alignment, the sealed value traits and their lock-free
@@ -10,6 +11,11 @@
 //! operations) and its Java-style names; (feature `std`) blocking waits on 32-bit cells
 //! across processes (`wait`: futex on Linux, one file per platform).
 //! Uses: `core`, portable-atomic and the crate's error vocabulary; nothing above it.
+//! `ops`, `order` and `value` use no error type (the crate's `error.rs` names their
+//! types, so they stay below it): an invalid order is a `MemoryOrderError`, defined in
+//! `order.rs` and turned into an [`Error`](crate::Error) by `?`. Inside the folder:
+//! `atomic` and `capability` use `align`, `ops`, `order` and `value`; `value` uses
+//! `order` and `ops`; `order` uses `ops`.
 //!
 //! # 16-byte widths without `+cmpxchg16b`
 //!

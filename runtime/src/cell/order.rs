@@ -4,7 +4,6 @@ use core::fmt;
 use core::sync::atomic::Ordering;
 
 use crate::cell::ops::OpType;
-use crate::error::{Error, MemoryOrderError};
 
 /// The memory order of an atomic operation, as in C11 / C++ `std::memory_order`.
 ///
@@ -185,19 +184,19 @@ impl MemoryOrder {
         }
     }
 
-    pub(crate) fn check_load(self, op: OpType) -> Result<Ordering, Error> {
+    pub(crate) fn check_load(self, op: OpType) -> Result<Ordering, MemoryOrderError> {
         if self.is_valid_load_order() {
             Ok(self.into())
         } else {
-            Err(MemoryOrderError::new(op, self, false).into())
+            Err(MemoryOrderError::new(op, self, false))
         }
     }
 
-    pub(crate) fn check_store(self, op: OpType) -> Result<Ordering, Error> {
+    pub(crate) fn check_store(self, op: OpType) -> Result<Ordering, MemoryOrderError> {
         if self.is_valid_store_order() {
             Ok(self.into())
         } else {
-            Err(MemoryOrderError::new(op, self, false).into())
+            Err(MemoryOrderError::new(op, self, false))
         }
     }
 
@@ -205,11 +204,11 @@ impl MemoryOrder {
         self,
         fail: MemoryOrder,
         op: OpType,
-    ) -> Result<(Ordering, Ordering), Error> {
+    ) -> Result<(Ordering, Ordering), MemoryOrderError> {
         if fail.is_valid_fail_order(self) {
             Ok((self.into(), fail.into()))
         } else {
-            Err(MemoryOrderError::new(op, fail, true).into())
+            Err(MemoryOrderError::new(op, fail, true))
         }
     }
 }
@@ -250,3 +249,59 @@ impl TryFrom<Ordering> for MemoryOrder {
         }
     }
 }
+
+/// A memory order that the operation cannot take.
+///
+/// ```
+/// # use shm_atomics_runtime as shm_atomics;
+/// use shm_atomics::{Atomic, Error, MemoryOrder, OpType};
+///
+/// let a = Atomic::<u8>::new(0);
+/// let err = a
+///     .cmpxchg_strong_explicit(0, 1, MemoryOrder::SeqCst, MemoryOrder::Release)
+///     .unwrap_err();
+/// assert!(matches!(err, Error::MemoryOrder(e) if e.is_fail && e.op == OpType::CmpxchgStrong));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryOrderError {
+    /// The operation.
+    pub op: OpType,
+    /// The order that was refused.
+    pub order: MemoryOrder,
+    /// Whether the refused order is a compare-exchange failure order.
+    pub is_fail: bool,
+}
+
+impl MemoryOrderError {
+    pub(crate) const fn new(op: OpType, order: MemoryOrder, is_fail: bool) -> Self {
+        Self { op, order, is_fail }
+    }
+}
+
+impl fmt::Display for MemoryOrderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_fail {
+            write!(
+                f,
+                "memory order {} is not a valid failure order for {}: use relaxed, acquire or \
+                 seq_cst (a failed compare-exchange only loads; any success order goes with \
+                 any of them)",
+                self.order, self.op
+            )
+        } else if self.op == OpType::Store {
+            write!(
+                f,
+                "memory order {} is not valid for store: use relaxed, release or seq_cst",
+                self.order
+            )
+        } else {
+            write!(
+                f,
+                "memory order {} is not valid for {}: use relaxed, acquire or seq_cst",
+                self.order, self.op
+            )
+        }
+    }
+}
+
+impl core::error::Error for MemoryOrderError {}

@@ -46,24 +46,32 @@ pub(crate) fn for_each_value(desc: &LayoutDesc, base: usize, f: &mut impl FnMut(
     }
 }
 
-/// [`for_each_value`] over an owned descriptor, with each value's kind (`Uint` for a
-/// sequence word or an Event): no allocation, one frame per nesting level.
+/// Walks every atomic value of an owned descriptor at any depth (offsets from `base`),
+/// with no allocation and one frame per nesting level: `value(offset, width, kind)` for
+/// each value, an Event's word (`Uint`, 4) and each striped cell; for a `Seq` record,
+/// `seq(offset, record)` first, and when it answers `true` the walk also visits the
+/// sequence word (`Uint`, 8) and the record's values one by one. The first error stops
+/// the walk.
 #[cfg(feature = "std")]
-pub(crate) fn for_each_value_buf(
+pub(crate) fn try_walk_values<E>(
     desc: &LayoutDescBuf,
     base: usize,
-    f: &mut impl FnMut(usize, usize, Kind),
-) {
+    value: &mut impl FnMut(usize, usize, Kind) -> Result<(), E>,
+    seq: &mut impl FnMut(usize, &LayoutDescBuf) -> Result<bool, E>,
+) -> Result<(), E> {
     for field in &desc.fields {
         let size = field.ty.size();
         for i in 0..field.array_len.unwrap_or(1) {
             let at = base + field.offset + i * size;
             match &field.ty {
-                FieldTypeBuf::Value { kind, width } => f(at, *width, *kind),
-                FieldTypeBuf::Layout(d) => for_each_value_buf(d, at, f),
+                FieldTypeBuf::Value { kind, width } => value(at, *width, *kind)?,
+                FieldTypeBuf::Layout(d) => try_walk_values(d, at, value, seq)?,
                 FieldTypeBuf::Seq(d) => {
-                    f(at, 8, Kind::Uint);
-                    for_each_value_buf(d, at + FieldType::seq_record_offset(d.align), f);
+                    if seq(at, d)? {
+                        value(at, 8, Kind::Uint)?;
+                        let data = at + FieldType::seq_record_offset(d.align);
+                        try_walk_values(d, data, value, seq)?;
+                    }
                 }
                 FieldTypeBuf::Striped {
                     kind,
@@ -72,13 +80,34 @@ pub(crate) fn for_each_value_buf(
                     stride,
                 } => {
                     for c in 0..*cells {
-                        f(at + c * stride, *width, *kind);
+                        value(at + c * stride, *width, *kind)?;
                     }
                 }
-                FieldTypeBuf::Event => f(at, 4, Kind::Uint),
+                FieldTypeBuf::Event => value(at, 4, Kind::Uint)?,
             }
         }
     }
+    Ok(())
+}
+
+/// [`for_each_value`] over an owned descriptor, with each value's kind ([`try_walk_values`]
+/// visiting every record's word and values).
+#[cfg(feature = "std")]
+pub(crate) fn for_each_value_buf(
+    desc: &LayoutDescBuf,
+    base: usize,
+    f: &mut impl FnMut(usize, usize, Kind),
+) {
+    let r: Result<(), core::convert::Infallible> = try_walk_values(
+        desc,
+        base,
+        &mut |at, width, kind| {
+            f(at, width, kind);
+            Ok(())
+        },
+        &mut |_, _| Ok(true),
+    );
+    let Ok(()) = r;
 }
 
 /// Copies one value of `width` bytes from `src` to `dst` with a relaxed atomic load.

@@ -13,10 +13,10 @@ use crate::cell::ops::OpType;
 use crate::cell::value::{Kind, write_free_load};
 use crate::error::{Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason};
 use crate::fields::copy::{for_each_value_buf, load_value, store_value};
+use crate::fields::layout_copy::LayoutCopy;
 use crate::fields::process;
 use crate::fields::protocol::{self, SeqEnv, TORN, WriteTicket};
 use crate::fields::seq_error::SeqError;
-use crate::fields::snapshot::LayoutCopy;
 use crate::layout::FieldType;
 use crate::layout::descriptor::LayoutDescBuf;
 use crate::view::dynamic::{DynAtomicView, DynValue, Operand};
@@ -341,6 +341,7 @@ pub fn read_record<'d>(
 /// Ends a write when dropped (a panicking closure of [`update_record`] leaves the record
 /// as it was, published with a new even word).
 struct Held<'p> {
+    place: &'p Place,
     env: Env<'p>,
     ticket: WriteTicket,
 }
@@ -351,13 +352,25 @@ impl Drop for Held<'_> {
     }
 }
 
+impl Held<'_> {
+    /// Stores every value of `copy` and ends the write with a whole record (clearing a
+    /// torn state); the new even word.
+    fn publish(self, copy: &RecordCopy<'_>) -> u64 {
+        self.place.store_from(copy);
+        let (env, ticket) = (self.place.env(), self.ticket);
+        core::mem::forget(self);
+        protocol::end_write(&env, &ticket, true);
+        protocol::next(ticket.odd, protocol::pid_of(ticket.odd), false)
+    }
+}
+
 /// Takes the write side of the record at `offset` (waiting for a live writer at most
 /// `max_checks` liveness checks, `None`: as long as it lives).
 fn begin<'p>(place: &'p Place, max_checks: Option<u32>) -> Result<Held<'p>, RecordError> {
     let env = place.env();
     let ticket = protocol::begin_write(&env, max_checks)
         .map_err(|r| RecordError::Seq(SeqError::from_refusal(r)))?;
-    Ok(Held { env, ticket })
+    Ok(Held { place, env, ticket })
 }
 
 /// Reads the record at `offset` in `region` (described by `record`), lets `f` change the
@@ -411,15 +424,7 @@ pub fn update_record<'d>(
     // writer's stores visible.
     place.load_into(&mut copy);
     f(&mut copy).map_err(RecordError::Region)?;
-    place.store_from(&copy);
-    let ticket = held.ticket;
-    core::mem::forget(held);
-    protocol::end_write(&place.env(), &ticket, true);
-    Ok(protocol::next(
-        ticket.odd,
-        protocol::pid_of(ticket.odd),
-        false,
-    ))
+    Ok(held.publish(&copy))
 }
 
 /// Publishes `copy` as the whole record at `offset` in `region` (described by `record`,
@@ -470,15 +475,7 @@ pub fn write_record(
     }
     let place = Place::of(region, offset, record, true)?;
     let held = begin(&place, max_checks)?;
-    place.store_from(copy);
-    let ticket = held.ticket;
-    core::mem::forget(held);
-    protocol::end_write(&place.env(), &ticket, true);
-    Ok(protocol::next(
-        ticket.odd,
-        protocol::pid_of(ticket.odd),
-        false,
-    ))
+    Ok(held.publish(copy))
 }
 
 /// The outermost record or striped counter that holds a value, from

@@ -376,6 +376,15 @@ static inline void *shm_atomics_segment_payload(void *map, size_t map_len, uint6
 #endif
 ";
 
+impl LayoutDescBuf {
+    /// The C11/C++ header of this layout; see
+    /// [`LayoutDesc::c_header`](crate::LayoutDesc::c_header). (Defined here, not in
+    /// `descriptor.rs`, so that the descriptor does not import its renderers.)
+    pub fn c_header(&self) -> String {
+        render(self)
+    }
+}
+
 pub(crate) fn render(desc: &LayoutDescBuf) -> String {
     let plan = plan(desc);
     let root_prefix = plan.last().map_or(String::new(), |e| e.prefix.to_string());

@@ -433,11 +433,6 @@ impl LayoutDescBuf {
             ));
         }
     }
-
-    /// The C11/C++ header of this layout; see [`LayoutDesc::c_header`].
-    pub fn c_header(&self) -> String {
-        crate::layout::cheader::render(self)
-    }
 }
 
 fn prefix_label(prefix: &str) -> String {

@@ -6,6 +6,12 @@
 //! `LayoutDescBuf` (owned, decoded), `c_header()`, and `Region::view::<L>()`.
 //! Uses: `cell` (kinds, widths, operations) and `view` (a layout is viewed in a
 //! [`Region`]); never `segment` or `atom`.
+//!
+//! Files import each other in one direction: `build`, `walk` and `cheader` (which uses
+//! `c_records` and `c_wait`, and defines `LayoutDescBuf::c_header`) use `descriptor`, the
+//! owned descriptor; `declared` (the `Layout` trait's checks) uses `descriptor`,
+//! `fingerprint` and `plain`; `descriptor` uses only `fingerprint` and `ident`, never
+//! its renderers.
 
 #[cfg(feature = "std")]
 pub(crate) mod build;

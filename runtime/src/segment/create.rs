@@ -2,10 +2,11 @@
 //! `O_EXCL`, mode 0600 unless asked otherwise, named and swept as `tmp.rs` says), fully initialized, its ready word stored
 //! with release order, and then hard-linked to its name, which fails if the name exists.
 //! So no process ever sees a half-written segment, and of many processes racing
-//! [`Segment::open_or_create`] exactly one creates it.
+//! [`Segment::open_or_create`](crate::Segment::open_or_create) exactly one creates it
+//! (the race's loop is in `typed.rs`).
 //!
 //! Every check that can refuse the new segment runs before the link: the layout's own
-//! ([`check_new`]: lock-free widths, alignment at most [`MAX_ALIGN`], a descriptor that
+//! ([`check_new`]: lock-free widths, alignment at most [`MAX_ALIGN`](crate::MAX_ALIGN), a descriptor that
 //! encodes and decodes back, sizes) before any file is made, and every check of `open`
 //! on the written, mapped temporary file. A refused creation leaves nothing at the path,
 //! so retrying it gives the same error, never `AlreadyExists`.
@@ -21,52 +22,16 @@ use std::{format, vec};
 use super::error::{SegmentError, SegmentErrorKind};
 use super::format::{FIXED_HEADER, MAX_DESCRIPTOR, READY, READY_OFFSET, image};
 use super::mapping::map;
-use super::owner::Trust;
+use super::open::check_fits;
 use super::tmp::{lock_creating, sweep_for_create, temp_name};
-use super::typed::Segment;
 use crate::error::Error;
 use crate::layout::descriptor::LayoutDescBuf;
-use crate::layout::{Layout, MAX_ALIGN, Plain, check_layout_lock_free};
+use crate::layout::{Layout, check_layout_lock_free};
 
 /// The payload of a new segment without initial contents: `L::SIZE` zero bytes (by the
 /// `Layout` contract, all zero is a valid `L`).
 pub(super) fn zeroed_payload<L: Layout>() -> Vec<u8> {
     vec![0u8; L::SIZE]
-}
-
-/// Refuses a layout that no segment can hold, whatever the file: an alignment that is not
-/// a power of two or is above [`MAX_ALIGN`] (the page size: `mmap` places the payload at a
-/// page boundary plus its offset, so no more can be kept), or a descriptor whose size or
-/// alignment is not the type's. `#[atomic_layout]` never makes such a layout; a
-/// hand-written `unsafe impl Layout` can. Run by creation and by every typed open.
-pub(super) fn check_fits<L: Layout>(path: &Path) -> Result<(), Error> {
-    let refuse = |reason: String| {
-        SegmentError::make(
-            path,
-            SegmentErrorKind::UnsupportedLayout {
-                layout: L::NAME.into(),
-                reason,
-            },
-        )
-    };
-    if !L::ALIGN.is_power_of_two() || L::ALIGN > MAX_ALIGN {
-        return Err(refuse(format!(
-            "is aligned to {} bytes, but a segment keeps at most {MAX_ALIGN} (MAX_ALIGN, the \
-             page size) since its payload is mapped at a page boundary; align it to {MAX_ALIGN} \
-             or less",
-            L::ALIGN
-        )));
-    }
-    if L::DESC.align != L::ALIGN || L::DESC.size != L::SIZE {
-        return Err(refuse(format!(
-            "has SIZE {} and ALIGN {}, but its descriptor says {} and {}; fix its Layout impl",
-            L::SIZE,
-            L::ALIGN,
-            L::DESC.size,
-            L::DESC.align
-        )));
-    }
-    Ok(())
 }
 
 /// Every check that can refuse a new segment of `L` holding `payload` and that does not
@@ -206,54 +171,4 @@ pub(super) fn create_linked<T>(
     });
     let _ = fs::remove_file(&tmp);
     result
-}
-
-impl<L: Layout> Segment<L> {
-    pub(super) fn create_impl(
-        path: &Path,
-        mode: u32,
-        initial: Option<&L::Snapshot>,
-    ) -> Result<Self, Error> {
-        let payload = match initial {
-            Some(s) => s.as_bytes().to_vec(),
-            None => zeroed_payload::<L>(),
-        };
-        // Refusals that need no file come first: nothing is made for them.
-        let desc = check_new::<L>(path, &payload)?;
-        create_linked(path, mode, |file, tmp| {
-            write_image::<L>(&file, tmp, &desc, &payload)?;
-            Self::from_checked_file(file, path.to_path_buf())
-        })
-    }
-
-    pub(super) fn open_or_create_impl(
-        path: &Path,
-        mode: u32,
-        initial: Option<&L::Snapshot>,
-        trust: &Trust,
-    ) -> Result<Self, Error> {
-        // Open wins when the file exists; create wins the race for a missing one; the
-        // loser of a create race opens what the winner linked. Bounded: only another
-        // process removing the file in between could make a round fail.
-        let mut last = None;
-        for _ in 0..16 {
-            match Self::open_impl(path, trust) {
-                Err(Error::Segment(SegmentError {
-                    kind: SegmentErrorKind::NotFound,
-                    ..
-                })) => {}
-                other => return other,
-            }
-            match Self::create_impl(path, mode, initial) {
-                Err(
-                    e @ Error::Segment(SegmentError {
-                        kind: SegmentErrorKind::AlreadyExists,
-                        ..
-                    }),
-                ) => last = Some(e),
-                other => return other,
-            }
-        }
-        Err(last.unwrap_or_else(|| SegmentError::make(path, SegmentErrorKind::NotFound)))
-    }
 }

@@ -8,6 +8,7 @@ use std::vec::Vec;
 
 use super::format::{FIXED_HEADER, FORMAT_VERSION};
 use crate::error::Error;
+use crate::fields::process::euid;
 
 /// What is wrong with a segment file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +119,20 @@ pub enum SegmentErrorKind {
         /// Whether an access of this process faulted beyond the end and was given zero
         /// pages (then the loss stays even if the file grows back).
         faulted: bool,
+    },
+    /// The path no longer names the file this handle maps: another file was renamed or
+    /// linked over it (`found` is `Some`), or it was removed (`None`). Reported by
+    /// `check()` on [`Segment`](crate::Segment),
+    /// [`ReadOnlySegment`](crate::ReadOnlySegment) and [`RawSegment`](crate::RawSegment).
+    /// The handle still works, on the old file: its stores reach only processes that
+    /// mapped that file, and every new opener of the path gets the other file (or none).
+    /// Drop the handle and open the path again.
+    Replaced {
+        /// The mapped file's device and inode.
+        mapped: (u64, u64),
+        /// The device and inode of the file at the path now (not following a final
+        /// link); `None` when the path names nothing.
+        found: Option<(u64, u64)>,
     },
     /// This process already has as many segments mapped as the truncation guard can
     /// watch; the segment was not opened rather than left unguarded.
@@ -348,44 +363,36 @@ impl core::fmt::Display for SegmentError {
                      are lost: drop this handle and reopen or recreate the segment"
                 )
             }
+            SegmentErrorKind::Replaced { mapped, found } => {
+                let (dev, ino) = mapped;
+                match found {
+                    Some((d, i)) => write!(
+                        f,
+                        "segment {p} was replaced while mapped: the path now names another \
+                         file (device {d}, inode {i}), not the mapped one (device {dev}, \
+                         inode {ino})"
+                    )?,
+                    None => write!(
+                        f,
+                        "segment {p} was removed while mapped: the path names no file; this \
+                         handle maps the unlinked file (device {dev}, inode {ino})"
+                    )?,
+                }
+                write!(
+                    f,
+                    "; this handle's loads and stores reach only that file, which new openers \
+                     of the path do not see: drop this handle and open the path again"
+                )
+            }
             SegmentErrorKind::TooManyMappings { limit } => write!(
                 f,
                 "cannot map segment {p}: this process already has {limit} segments mapped, \
                  the most the truncation guard watches; drop handles no longer needed"
             ),
-            SegmentErrorKind::UntrustedOwner {
-                owner,
-                owner_name,
-                mode,
-                me,
-            } => write!(
-                f,
-                "segment {p} is owned by {}, mode {mode:04o}, not by this user (uid {me}): \
-                 another user could have planted it or may change and truncate it; if you \
-                 trust that user, opt in with Segment::options().allow_owner({owner}) (or \
-                 Trust::new().allow_owner({owner}))",
-                Owner(*owner, owner_name)
-            ),
-            SegmentErrorKind::SharedWrite {
-                owner,
-                owner_name,
-                mode,
-            } => write!(
-                f,
-                "segment {p} (owner {}) has mode {mode:04o}: {} may write it; restrict it \
-                 (chmod go-w), or opt in with Segment::options().{}()",
-                Owner(*owner, owner_name),
-                if mode & 0o002 != 0 {
-                    "every user"
-                } else {
-                    "its group"
-                },
-                if mode & 0o002 != 0 {
-                    "allow_other_write"
-                } else {
-                    "allow_group_write"
-                }
-            ),
+            SegmentErrorKind::UntrustedOwner { .. } | SegmentErrorKind::SharedWrite { .. } => {
+                let advice = self.trust_message(&rust_opt_in).unwrap_or_default();
+                f.write_str(&advice)
+            }
             SegmentErrorKind::UnsafeDirectory {
                 owner,
                 owner_name,
@@ -412,6 +419,160 @@ impl core::fmt::Display for SegmentError {
 }
 
 impl core::error::Error for SegmentError {}
+
+/// One opt-in of [`Trust`](crate::Trust) that a trust refusal asks for:
+/// [`SegmentErrorKind::trust_needed`] lists the complete set that admits the refused file.
+/// Each front end names it its own way: a [`Trust`](crate::Trust) method in Rust, a flag
+/// of `shma`, a keyword argument in Python.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrustOption {
+    /// Accept files owned by this user id: [`Trust::allow_owner`](crate::Trust::allow_owner)
+    /// (`--allow-owner UID`, `allow_owner=UID`).
+    Owner(u32),
+    /// Accept files that their group may write:
+    /// [`Trust::allow_group_write`](crate::Trust::allow_group_write)
+    /// (`--allow-group-write`, `allow_group_write=True`).
+    GroupWrite,
+    /// Accept files that every user may write:
+    /// [`Trust::allow_other_write`](crate::Trust::allow_other_write)
+    /// (`--allow-other-write`, `allow_other_write=True`).
+    OtherWrite,
+}
+
+impl SegmentErrorKind {
+    /// The complete set of [`Trust`](crate::Trust) opt-ins that admit a file refused with
+    /// [`UntrustedOwner`](Self::UntrustedOwner) or [`SharedWrite`](Self::SharedWrite),
+    /// owner first: the owner unless it is this user or root, then
+    /// [`GroupWrite`](TrustOption::GroupWrite) if its group may write it and
+    /// [`OtherWrite`](TrustOption::OtherWrite) if every user may. Opening again with
+    /// exactly these (and nothing else) admits the file as long as it does not change.
+    /// Empty for every other kind.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use std::os::unix::fs::PermissionsExt;
+    /// use shm_atomics::{Error, Segment, Trust, TrustOption, RawSegment};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Counters { pub hits: u64 }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("shared");
+    /// Segment::<Counters>::create(&path)?;
+    /// std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666))?;
+    /// let Err(Error::Segment(e)) = RawSegment::open(&path) else { panic!("refused") };
+    /// let needed = e.kind.trust_needed();
+    /// assert_eq!(needed, [TrustOption::GroupWrite, TrustOption::OtherWrite]);
+    /// let trust = needed.iter().fold(Trust::new(), |t, o| match *o {
+    ///     TrustOption::Owner(uid) => t.allow_owner(uid),
+    ///     TrustOption::GroupWrite => t.allow_group_write(),
+    ///     TrustOption::OtherWrite => t.allow_other_write(),
+    /// });
+    /// RawSegment::open_with(&path, &trust)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trust_needed(&self) -> Vec<TrustOption> {
+        let (owner, mode) = match self {
+            SegmentErrorKind::UntrustedOwner { owner, mode, .. }
+            | SegmentErrorKind::SharedWrite { owner, mode, .. } => (*owner, *mode),
+            _ => return Vec::new(),
+        };
+        let mut needed = Vec::new();
+        if owner != 0 && owner != euid() {
+            needed.push(TrustOption::Owner(owner));
+        }
+        if mode & 0o020 != 0 {
+            needed.push(TrustOption::GroupWrite);
+        }
+        if mode & 0o002 != 0 {
+            needed.push(TrustOption::OtherWrite);
+        }
+        needed
+    }
+}
+
+impl SegmentError {
+    /// This error's message, with the advice of a trust refusal
+    /// ([`UntrustedOwner`](SegmentErrorKind::UntrustedOwner),
+    /// [`SharedWrite`](SegmentErrorKind::SharedWrite)) worded by `opt_in` from
+    /// [`SegmentErrorKind::trust_needed`]: for front ends that name the opt-ins otherwise
+    /// (`shma` flags, Python keyword arguments). Every other kind: the `Display` message.
+    ///
+    /// ```rust,standalone_crate
+    /// # extern crate shm_atomics_runtime as shm_atomics;
+    /// # use shm_atomics_macros::atomic_layout;
+    /// use std::os::unix::fs::PermissionsExt;
+    /// use shm_atomics::{Error, Segment, TrustOption};
+    ///
+    /// #[atomic_layout]
+    /// pub struct Counters { pub hits: u64 }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("shared");
+    /// Segment::<Counters>::create(&path)?;
+    /// std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o620))?;
+    /// let Err(Error::Segment(e)) = Segment::<Counters>::open(&path) else { panic!("refused") };
+    /// assert!(e.to_string().ends_with("opt in with Segment::options().allow_group_write() \
+    ///                                  (or Trust::new().allow_group_write())"));
+    /// let flags = |o: &[TrustOption]| format!("{} flag(s)", o.len());
+    /// assert!(e.message_with(&flags).ends_with("opt in with 1 flag(s)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn message_with(&self, opt_in: &dyn Fn(&[TrustOption]) -> String) -> String {
+        self.trust_message(opt_in)
+            .unwrap_or_else(|| std::string::ToString::to_string(self))
+    }
+
+    /// The message of a trust refusal with the advice `opt_in` words; `None` for other
+    /// kinds.
+    fn trust_message(&self, opt_in: &dyn Fn(&[TrustOption]) -> String) -> Option<String> {
+        let p = self.path.display();
+        let advice = opt_in(&self.kind.trust_needed());
+        match &self.kind {
+            SegmentErrorKind::UntrustedOwner {
+                owner,
+                owner_name,
+                mode,
+                me,
+            } => Some(std::format!(
+                "segment {p} is owned by {}, mode {mode:04o}, not by this user (uid {me}): \
+                 another user could have planted it or may change and truncate it; if you \
+                 trust that user, opt in with {advice}",
+                Owner(*owner, owner_name)
+            )),
+            SegmentErrorKind::SharedWrite {
+                owner,
+                owner_name,
+                mode,
+            } => Some(std::format!(
+                "segment {p} (owner {}) has mode {mode:04o}: {} may write it; restrict it \
+                 (chmod go-w {p}), or opt in with {advice}",
+                Owner(*owner, owner_name),
+                match (mode & 0o020 != 0, mode & 0o002 != 0) {
+                    (true, true) => "its group and every user",
+                    (false, true) => "every user",
+                    _ => "its group",
+                },
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The opt-ins as Rust calls: `Segment::options().allow_owner(998).allow_group_write()
+/// (or Trust::new().allow_owner(998).allow_group_write())`.
+fn rust_opt_in(options: &[TrustOption]) -> String {
+    let chain: String = options
+        .iter()
+        .map(|o| match o {
+            TrustOption::Owner(uid) => std::format!(".allow_owner({uid})"),
+            TrustOption::GroupWrite => ".allow_group_write()".into(),
+            TrustOption::OtherWrite => ".allow_other_write()".into(),
+        })
+        .collect();
+    std::format!("Segment::options(){chain} (or Trust::new(){chain})")
+}
 
 /// What a file of type `t` is, if it is not a regular file (a memfd is one on Linux): the
 /// word [`SegmentErrorKind::FileType`] names it by.

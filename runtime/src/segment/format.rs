@@ -7,7 +7,6 @@
 //! are checked against this struct by the C tests (`tests/segment/c.rs`).
 
 use core::mem::{offset_of, size_of};
-use std::format;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use std::vec;
 use std::vec::Vec;
@@ -15,7 +14,6 @@ use std::vec::Vec;
 use zerocopy::byteorder::{little_endian, native_endian};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use super::error::SegmentErrorKind;
 use crate::layout::descriptor::LayoutDescBuf;
 
 /// The first 8 bytes of every segment.
@@ -144,18 +142,6 @@ const _: () = {
 /// The offset of the ready word, for the atomic store that publishes a segment.
 pub(super) const READY_OFFSET: usize = offset_of!(SegmentHeader, ready);
 
-/// What a header that passed [`SegmentHeader::check`] says, as native integers.
-pub(super) struct CheckedHeader {
-    pub(super) version: u32,
-    pub(super) header_len: u64,
-    pub(super) payload_offset: u64,
-    pub(super) payload_size: u64,
-    pub(super) fingerprint: u64,
-    pub(super) created: SystemTime,
-    pub(super) creator_pid: u32,
-    pub(super) descriptor_len: u64,
-}
-
 impl SegmentHeader {
     /// Copies the header out of the first [`FIXED_HEADER`] bytes of `bytes`; `None` if
     /// there are fewer. Nothing is checked: see [`Segment::open`](crate::Segment::open).
@@ -199,73 +185,6 @@ impl SegmentHeader {
             ready: 0.into(),
             reserved: [0; 56],
         }
-    }
-
-    /// Checks the header of a file of `file_len` bytes on its own (the descriptor is
-    /// checked by the caller), in the order a reader needs: magic, version, byte order,
-    /// descriptor place, header length, payload offset, ready word, file length.
-    pub(super) fn check(&self, file_len: u64) -> Result<CheckedHeader, SegmentErrorKind> {
-        if self.magic != MAGIC {
-            return Err(SegmentErrorKind::Foreign);
-        }
-        let version = self.version.get();
-        if version == 0 || version > FORMAT_VERSION {
-            return Err(SegmentErrorKind::Version { found: version });
-        }
-        let bom = self.byte_order.get();
-        if bom != BYTE_ORDER {
-            return Err(if bom.swap_bytes() == BYTE_ORDER {
-                SegmentErrorKind::ByteOrder
-            } else {
-                SegmentErrorKind::Malformed(format!("byte-order mark {bom:#x}"))
-            });
-        }
-        let malformed = |what: std::string::String| SegmentErrorKind::Malformed(what);
-        let header_len = u64::from(self.header_len.get());
-        let payload_off = self.payload_offset.get();
-        let payload_size = self.payload_size.get();
-        let desc_off = u64::from(self.descriptor_offset.get());
-        let desc_len = u64::from(self.descriptor_len.get());
-        if desc_off != FIXED_HEADER as u64 {
-            return Err(malformed(format!(
-                "descriptor offset {desc_off}, expected {FIXED_HEADER}"
-            )));
-        }
-        if desc_len == 0 || desc_len > MAX_DESCRIPTOR as u64 {
-            return Err(malformed(format!("descriptor length {desc_len}")));
-        }
-        if header_len < desc_off + desc_len || header_len % PAYLOAD_ALIGN as u64 != 0 {
-            return Err(malformed(format!(
-                "header length {header_len} does not hold the descriptor"
-            )));
-        }
-        if payload_off < header_len || payload_off % PAYLOAD_ALIGN as u64 != 0 {
-            return Err(malformed(format!(
-                "payload offset {payload_off} (header length {header_len})"
-            )));
-        }
-        if self.ready.get() != READY {
-            return Err(SegmentErrorKind::NotReady);
-        }
-        let needed = payload_off
-            .checked_add(payload_size)
-            .ok_or_else(|| malformed(format!("payload size {payload_size}")))?;
-        if file_len < needed || file_len < desc_off + desc_len {
-            return Err(SegmentErrorKind::Truncated {
-                len: file_len,
-                needed,
-            });
-        }
-        Ok(CheckedHeader {
-            version,
-            header_len,
-            payload_offset: payload_off,
-            payload_size,
-            fingerprint: self.fingerprint.get(),
-            created: UNIX_EPOCH + Duration::from_nanos(self.created_ns.get()),
-            creator_pid: self.creator_pid.get(),
-            descriptor_len: desc_len,
-        })
     }
 }
 

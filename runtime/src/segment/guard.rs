@@ -26,7 +26,7 @@
 //!   the default action, the handler restores it and returns (a fault then happens again
 //!   and kills the process with `SIGBUS` as before, with its core dump) or, for a signal
 //!   sent with `kill`, raises it again.
-//! - [`is_lost`] tells [`Mapping::check`](super::mapping::Mapping::check) that the slot
+//! - [`is_lost`] tells [`Mapping::check_file`](super::mapping::Mapping::check_file) that the slot
 //!   was repaired; `check` also compares the file's length with the mapping, which
 //!   catches a shrink inside the last page.
 //!

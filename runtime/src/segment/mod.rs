@@ -5,7 +5,8 @@
 //! This layer owns the file: its format, its creation and opening, its mapping, and the
 //! handles over it. It may use the layers above it: `cell` (values and kinds), `view`
 //! ([`Region`](crate::Region), the dynamic API), `layout` (the [`Layout`](crate::Layout)
-//! trait and descriptors) and the crate's error vocabulary (`error.rs`); never `atom`.
+//! trait and descriptors), `fields` (only `process`: the user id and the liveness rule)
+//! and the crate's error vocabulary (`error.rs`); never `atom`.
 //!
 //! Segments are unix-only (`O_NOFOLLOW`, `pread`, `MAP_SHARED` through `memmap2`):
 //! `lib.rs` compiles this module on unix targets only and refuses the `shm` feature
@@ -15,21 +16,33 @@
 //! |---|---|
 //! | `format.rs` | [`MAGIC`], [`FORMAT_VERSION`], [`READY`], [`FIXED_HEADER`], [`PAYLOAD_ALIGN`], the [`SegmentHeader`] struct (every offset asserted) and the file image |
 //! | `create_raw.rs` | [`RawSegment::create`]: a segment from a descriptor built at run time, by the same protocol |
-//! | `create.rs` | building a segment in a temporary file, publishing it with its ready word and a hard link; the `open_or_create` race |
-//! | `open.rs` | opening without following links, reading and checking header and descriptor, comparing layouts |
-//! | `mapping.rs` | the `MAP_SHARED` mapping every handle holds, and its payload [`Region`](crate::Region) |
+//! | `create.rs` | building a segment in a temporary file, publishing it with its ready word and a hard link |
+//! | `open.rs` | opening without following links, reading and checking header (`SegmentHeader::check`) and descriptor, whether a layout fits a segment (`check_fits`), comparing layouts |
+//! | `mapping.rs` | the `MAP_SHARED` mapping every handle holds, and its payload [`Region`](crate::Region); the one open sequence of every handle (`Mapping::open_checked`), the typed checks (`Mapping::holds`), and `check()`'s length and replacement checks |
 //! | `guard.rs` | the truncation guard: the `SIGBUS` handler and its table of registered mappings |
-//! | `typed.rs` | [`Segment<L>`], read-write, dereferencing to `&L` |
+//! | `typed.rs` | [`Segment<L>`], read-write, dereferencing to `&L`; `from_file`, `remove`, the `open_or_create` race |
 //! | `readonly.rs` | [`ReadOnlySegment<L>`], mapped `PROT_READ`, write-free loads only |
 //! | `raw.rs` | [`RawSegment`], any segment through the dynamic API |
-//! | `options.rs` | [`SegmentOptions`]: mode and initial contents |
+//! | `options.rs` | [`SegmentOptions`]: mode and initial contents; the constructors of [`Segment`] that go through it (`options`, `create`, `open`, `open_or_create`) |
+//! | `listing.rs` | [`list_segments`]: the segments in a directory, for every tool |
 //! | `info.rs` | [`SegmentInfo`]: the parsed header |
 //! | `paths.rs` | [`default_dir`], [`checked_default_dir`] (the per-user directory) and [`resolve_path`] |
 //! | `owner.rs` | [`Trust`]: which owners and modes the openers accept, checked on the descriptor |
 //! | `tmp.rs` | temporary file names, [`temporary_files`] and [`remove_leftovers`] |
 //! | `handle.rs` | what every handle offers alike (`path`, `info`, `check`), written once |
-//! | `error.rs` | [`SegmentError`] and [`SegmentErrorKind`] |
+//! | `error.rs` | [`SegmentError`], [`SegmentErrorKind`], and the opt-ins a trust refusal needs ([`TrustOption`]) |
 //!
+//! Files import each other in one direction, from the entry points down (a file uses only
+//! files on its own line's right or below):
+//!
+//! - `options`, `create_raw`, `listing` (entry points) use
+//! - `typed`, which uses `readonly` and `create`; `create_raw` and `listing` use `raw`;
+//! - `typed`, `readonly` and `raw` use `handle` and `mapping`; `create` uses `mapping`,
+//!   `open` and `tmp`;
+//! - `mapping` uses `open`, `guard`, `paths`, `owner` and `info`;
+//! - `open` uses `info`; `paths` uses `owner`; every file may use `error`, which uses
+//!   only `format` (the constants its messages name); `format` uses no other file here.
+
 //! # Fields by path
 //!
 //! [`RawSegment::field`] and [`ReadOnlySegment::load`] find a field (`net.rx`,
@@ -79,15 +92,19 @@
 //!   infallible: loads of the lost part see zeros, stores to it reach no other process.
 //! - `check()` on [`Segment`], [`ReadOnlySegment`] and [`RawSegment`] reports the loss as
 //!   [`SegmentErrorKind::Shrunk`]: it returns the handler's mark, and also compares the
-//!   file's length now (`fstat` on the descriptor each handle keeps) with the mapping, which
-//!   catches a shrink inside the last page. Every later `open` refuses the short file
+//!   file's length now (`lstat` of the path while it names the mapped file, else `fstat`
+//!   on the descriptor each handle keeps) with the mapping, which catches a shrink inside
+//!   the last page. It also reports another file renamed over the
+//!   path, or the path removed, as [`SegmentErrorKind::Replaced`] (`lstat` of the path,
+//!   compared with the device and inode recorded at open). Every later `open` refuses the short file
 //!   (`TooShort` or `Truncated`). The `shma` tool checks after every read or write.
 //! - Any other `SIGBUS` (outside every segment, a misaligned access, one sent with
 //!   `kill`) goes to the previous action: its handler is called (Rust std installs one,
 //!   which restores the default action so the access faults again and the process dies
 //!   by `SIGBUS` as before), or the default action is restored and the signal delivered.
-//! - Cost: nothing on the operation path; one table write per open and drop, one `fstat`
-//!   per `check()`, one file descriptor per handle.
+//! - Cost: nothing on the operation path; one table write per open and drop, one `lstat`
+//!   of the path per `check()` (plus an `fstat` when the path no longer names the mapped
+//!   file), one file descriptor per handle.
 //!
 //! What is not guarded: a program that blocks `SIGBUS` in a thread (the kernel then
 //! kills on a fault) or installs its own `SIGBUS` handler after the first segment was
@@ -123,6 +140,7 @@ mod format;
 mod guard;
 mod handle;
 mod info;
+mod listing;
 mod mapping;
 mod open;
 mod options;
@@ -133,9 +151,10 @@ mod readonly;
 mod tmp;
 mod typed;
 
-pub use error::{SegmentError, SegmentErrorKind};
+pub use error::{SegmentError, SegmentErrorKind, TrustOption};
 pub use format::{FIXED_HEADER, FORMAT_VERSION, MAGIC, PAYLOAD_ALIGN, READY, SegmentHeader};
 pub use info::SegmentInfo;
+pub use listing::{ListedSegment, list_segments};
 pub use options::SegmentOptions;
 pub use owner::Trust;
 pub use paths::{checked_default_dir, default_dir, resolve_path};

@@ -97,7 +97,7 @@ impl<'a, L: Layout> SegmentOptions<'a, L> {
     /// Opens an existing segment read-write, accepting the owners and modes allowed
     /// here (mode and initial contents do not apply).
     pub fn open(self, path: impl AsRef<Path>) -> Result<Segment<L>, Error> {
-        Segment::open_impl(&resolve_checked(path.as_ref())?, &self.trust)
+        Segment::open_impl(path.as_ref(), &self.trust)
     }
 
     /// Opens an existing segment read-only, accepting the owners and modes allowed here.
@@ -113,5 +113,37 @@ impl<'a, L: Layout> SegmentOptions<'a, L> {
             ));
         }
         Ok(())
+    }
+}
+
+/// The constructors of [`Segment`] that go through [`SegmentOptions`], here so that
+/// `typed.rs` does not import this file (options use the handle, not the reverse).
+impl<L: Layout> Segment<L> {
+    /// Options for creating a segment (mode, initial contents).
+    pub fn options<'a>() -> SegmentOptions<'a, L> {
+        SegmentOptions {
+            mode: 0o600,
+            initial: None,
+            trust: Trust::new(),
+        }
+    }
+
+    /// Creates a zeroed segment at `path` (a bare name goes under [`default_dir`](crate::default_dir));
+    /// `AlreadyExists` if the file exists. Every check that can refuse the segment runs
+    /// before it is linked to `path`, so a refused creation leaves no file there.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::options().create(path)
+    }
+
+    /// Opens an existing segment holding an `L`, with every check of the module docs. A
+    /// file owned by another user, or writable by group or others, is refused: opt in
+    /// with [`Segment::options`] ([`allow_owner`](SegmentOptions::allow_owner), ...).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::options().open(path)
+    }
+
+    /// Opens the segment, or creates a zeroed one if it does not exist.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::options().open_or_create(path)
     }
 }

@@ -11,6 +11,7 @@ use std::vec::Vec;
 
 use super::error::{SegmentError, SegmentErrorKind};
 use crate::error::Error;
+use crate::fields::process::euid;
 
 /// Which segment files the openers accept, beyond files owned by this user (or by root,
 /// who can write every file anyway) that only their owner may write.
@@ -110,12 +111,6 @@ impl Trust {
         }
         Ok(())
     }
-}
-
-/// This process's effective user id.
-pub(super) fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
 }
 
 /// The login name of `uid`, if the user database has one (`getpwuid_r`, thread-safe).

@@ -17,8 +17,9 @@ use std::path::{Component, Path, PathBuf};
 use std::string::ToString;
 
 use super::error::{SegmentError, SegmentErrorKind};
-use super::owner::{euid, user_name};
+use super::owner::user_name;
 use crate::error::Error;
+use crate::fields::process::euid;
 
 /// The per-user directory for segments named without a directory (only computed: see
 /// [`checked_default_dir`] for the directory created and verified):

@@ -5,15 +5,15 @@ use std::path::Path;
 
 use super::error::{SegmentError, SegmentErrorKind};
 use super::handle::mapped_handle_methods;
-use super::mapping::Mapping;
+use super::mapping::{Access, Mapping};
 use super::owner::Trust;
-use super::paths::resolve_checked;
 use crate::error::Error;
+use crate::error::path::{PathError, PathErrorKind};
 use crate::fields::{
     LayoutCopy, RecordCopy, RecordError, read_record, snapshot_layout, update_record, write_record,
 };
 use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
-use crate::layout::path::{PathError, PathErrorKind, Target};
+use crate::layout::path::Target;
 use crate::layout::walk::Leaf;
 use crate::view::dynamic::{DynAtomicView, DynValue};
 use crate::view::region::Region;
@@ -61,17 +61,17 @@ impl RawSegment {
 
     /// [`RawSegment::open`], accepting the owners and modes `trust` allows.
     pub fn open_with(path: impl AsRef<Path>, trust: &Trust) -> Result<Self, Error> {
-        Self::open_mode(path.as_ref(), true, trust)
+        Self::open_mode(path.as_ref(), Access::ReadWrite, trust)
     }
 
     /// [`RawSegment::open_readonly`], accepting the owners and modes `trust` allows.
     pub fn open_readonly_with(path: impl AsRef<Path>, trust: &Trust) -> Result<Self, Error> {
-        Self::open_mode(path.as_ref(), false, trust)
+        Self::open_mode(path.as_ref(), Access::ReadOnly, trust)
     }
 
-    fn open_mode(path: &Path, writable: bool, trust: &Trust) -> Result<Self, Error> {
+    fn open_mode(path: &Path, access: Access, trust: &Trust) -> Result<Self, Error> {
         Ok(RawSegment {
-            m: Mapping::open(resolve_checked(path)?, writable, trust)?,
+            m: Mapping::open_checked(path, access, trust, None)?,
         })
     }
 

@@ -4,12 +4,10 @@
 use core::marker::PhantomData;
 use std::path::Path;
 
-use super::create::check_fits;
 use super::error::{SegmentError, SegmentErrorKind};
 use super::handle::mapped_handle_methods;
-use super::mapping::Mapping;
+use super::mapping::{Access, Mapping};
 use super::owner::Trust;
-use super::paths::resolve_checked;
 use crate::cell::value::Value;
 use crate::error::Error;
 use crate::fields::snapshot_layout;
@@ -53,9 +51,7 @@ impl<L: Layout> ReadOnlySegment<L> {
     }
 
     pub(super) fn open_with(path: &Path, trust: &Trust) -> Result<Self, Error> {
-        let m = Mapping::open(resolve_checked(path)?, false, trust)?;
-        check_fits::<L>(&m.path)?;
-        m.check::<L>()?;
+        let m = Mapping::open_checked(path, Access::ReadOnly, trust, Some(Mapping::holds::<L>))?;
         Ok(ReadOnlySegment {
             m,
             _layout: PhantomData,
@@ -81,7 +77,7 @@ impl<L: Layout> ReadOnlySegment<L> {
 
     /// Loads the value at a field path (`hits`, `net.rx`, `hist[3]`). The type must be
     /// the field's: another is refused with [`SegmentErrorKind::FieldType`], naming both;
-    /// a path that names no single value, with [`Error::Path`](crate::Error::Path).
+    /// a path that names no single value, with [`Error::Path`].
     ///
     /// ```rust,standalone_crate
     /// # extern crate shm_atomics_runtime as shm_atomics;

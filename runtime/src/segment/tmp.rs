@@ -6,8 +6,10 @@
 //! legal segment name (up to 255 bytes) fits. It holds an exclusive `flock` on the file
 //! while it lives. A file of that form (or the older `.<name>.<pid>.<nanos>.tmp`) is a
 //! *leftover* when all of these hold: it is a regular file owned by this user; it starts
-//! with the segment magic or is shorter than it; no process has its pid (`kill(pid, 0)`
-//! fails with `ESRCH`); and its lock is free. The lock covers what the pid cannot: a
+//! with the segment magic or is shorter than it; no process has its pid
+//! ([`process_alive`] says so: `kill(pid, 0)` fails with `ESRCH`;
+//! a name with pid 0 or a pid above `i32::MAX`, which no creator writes, is never a
+//! leftover); and its lock is free. The lock covers what the pid cannot: a
 //! reused pid keeps a leftover alive (it is not removed until that process exits, which
 //! errs on the safe side), and a creator in another pid namespace, whose pid means
 //! nothing here, still holds its lock.
@@ -23,8 +25,8 @@ use std::vec::Vec;
 
 use super::error::SegmentError;
 use super::format::MAGIC;
-use super::owner::euid;
 use crate::error::Error;
+use crate::fields::process::{euid, process_alive};
 
 /// How many directory entries one creation's sweep looks at, and how many leftovers it
 /// removes at most: creation stays cheap in a crowded directory; `shma gc` (or
@@ -74,19 +76,6 @@ pub struct TempFile {
     pub leftover: bool,
 }
 
-/// Whether no process has id `pid` (`kill(pid, 0)` fails with `ESRCH`).
-fn pid_gone(pid: u32) -> bool {
-    let Ok(p) = libc::pid_t::try_from(pid) else {
-        return true;
-    };
-    if p <= 0 {
-        return false;
-    }
-    // SAFETY: signal 0 sends nothing; kill only checks that the process exists.
-    let r = unsafe { libc::kill(p, 0) };
-    r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-}
-
 /// Inspects one candidate: `Some(file)` if it is a temporary file of this user, with
 /// `leftover` set if its creator is gone. The returned `File` holds the lock when the
 /// file is a leftover, so nobody can take the name over before it is removed.
@@ -111,7 +100,7 @@ fn inspect(path: &Path, creator_pid: u32) -> Option<(TempFile, File)> {
     if head[..got] != MAGIC[..got] {
         return None;
     }
-    let mut leftover = pid_gone(creator_pid);
+    let mut leftover = process_alive(creator_pid) == Some(false);
     if leftover {
         // SAFETY: `file` is an open descriptor for the duration of the call.
         let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };

@@ -4,16 +4,15 @@ use core::marker::PhantomData;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-use super::create::{check_fits, check_new, write_image, zeroed_payload};
+use super::create::{check_new, create_linked, write_image, zeroed_payload};
 use super::error::{SegmentError, SegmentErrorKind, not_a_file};
 use super::handle::mapped_handle_methods;
-use super::mapping::Mapping;
-use super::options::SegmentOptions;
+use super::mapping::{Access, Mapping};
 use super::owner::Trust;
 use super::paths::resolve_checked;
 use super::readonly::ReadOnlySegment;
 use crate::error::Error;
-use crate::layout::{Layout, check_layout_lock_free};
+use crate::layout::{Layout, Plain};
 use crate::view::region::Region;
 
 /// A file-backed shared segment holding one `L`, mapped `MAP_SHARED` read-write.
@@ -31,8 +30,9 @@ use crate::view::region::Region;
 /// reports [`SegmentErrorKind::Shrunk`]: since then,
 /// values beyond the end read as zero and stores to them reach no other process; reopen
 /// (which refuses the short file) or recreate the segment. Operations never fail because
-/// of it, and cost nothing more: `check()` is the reporting point (one `fstat`, which also
-/// catches a shrink inside the last page that raises no signal). A `SIGBUS` outside every
+/// of it, and cost nothing more: `check()` is the reporting point (one `lstat` of the path,
+/// which also catches a shrink inside the last page that raises no signal, and a file
+/// renamed over the path: [`SegmentErrorKind::Replaced`]). A `SIGBUS` outside every
 /// segment goes to the handler that was installed before (Rust std's, which lets the
 /// process die by it as before). Not guarded: threads that block `SIGBUS`, a `SIGBUS`
 /// handler installed later that does not chain to the previous one, and mappings beyond
@@ -68,34 +68,6 @@ pub struct Segment<L: Layout> {
 }
 
 impl<L: Layout> Segment<L> {
-    /// Options for creating a segment (mode, initial contents).
-    pub fn options<'a>() -> SegmentOptions<'a, L> {
-        SegmentOptions {
-            mode: 0o600,
-            initial: None,
-            trust: Trust::new(),
-        }
-    }
-
-    /// Creates a zeroed segment at `path` (a bare name goes under [`default_dir`](crate::default_dir));
-    /// `AlreadyExists` if the file exists. Every check that can refuse the segment runs
-    /// before it is linked to `path`, so a refused creation leaves no file there.
-    pub fn create(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Self::options().create(path)
-    }
-
-    /// Opens an existing segment holding an `L`, with every check of the module docs. A
-    /// file owned by another user, or writable by group or others, is refused: opt in
-    /// with [`Segment::options`] ([`allow_owner`](SegmentOptions::allow_owner), ...).
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Self::options().open(path)
-    }
-
-    /// Opens the segment, or creates a zeroed one if it does not exist.
-    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Self::options().open_or_create(path)
-    }
-
     /// Opens `path` read-only: a handle that maps `PROT_READ` and only loads.
     pub fn open_readonly(path: impl AsRef<Path>) -> Result<ReadOnlySegment<L>, Error> {
         ReadOnlySegment::open(path)
@@ -150,7 +122,10 @@ impl<L: Layout> Segment<L> {
             let desc = check_new::<L>(&path, &payload)?;
             write_image::<L>(&file, &path, &desc, &payload)?;
         }
-        Self::from_checked_file(file, path)
+        // Given by descriptor: `check` has no path to compare the file with.
+        let m = Mapping::from_file(&file, path, true)?.unnamed();
+        m.holds::<L>()?;
+        Ok(Self::from_mapping(m))
     }
 
     /// Removes the segment file (a bare name resolves under [`default_dir`](crate::default_dir)). Processes
@@ -178,24 +153,72 @@ impl<L: Layout> Segment<L> {
     }
 
     pub(super) fn open_impl(path: &Path, trust: &Trust) -> Result<Self, Error> {
-        Self::from_mapping(Mapping::open(path.to_path_buf(), true, trust)?)
+        let m = Mapping::open_checked(path, Access::ReadWrite, trust, Some(Mapping::holds::<L>))?;
+        Ok(Self::from_mapping(m))
     }
 
+    /// A handle on a file this process created at `path`, with every check of
+    /// [`Mapping::holds`].
     pub(super) fn from_checked_file(file: File, path: PathBuf) -> Result<Self, Error> {
-        Self::from_mapping(Mapping::from_file(&file, path, true)?)
+        let m = Mapping::from_file(&file, path, true)?;
+        m.holds::<L>()?;
+        Ok(Self::from_mapping(m))
     }
 
-    pub(super) fn from_mapping(m: Mapping) -> Result<Self, Error> {
-        check_fits::<L>(&m.path)?;
-        m.check::<L>()?;
-        check_layout_lock_free::<L>()?;
-        let seg: Segment<L> = Segment {
+    /// The handle over a mapping that passed [`Mapping::holds::<L>`](Mapping::holds).
+    fn from_mapping(m: Mapping) -> Self {
+        Segment {
             m,
             _layout: PhantomData,
+        }
+    }
+
+    pub(super) fn create_impl(
+        path: &Path,
+        mode: u32,
+        initial: Option<&L::Snapshot>,
+    ) -> Result<Self, Error> {
+        let payload = match initial {
+            Some(s) => s.as_bytes().to_vec(),
+            None => zeroed_payload::<L>(),
         };
-        // Alignment and size of the payload, as `view` checks them.
-        seg.region().view::<L>()?;
-        Ok(seg)
+        // Refusals that need no file come first: nothing is made for them.
+        let desc = check_new::<L>(path, &payload)?;
+        create_linked(path, mode, |file, tmp| {
+            write_image::<L>(&file, tmp, &desc, &payload)?;
+            Self::from_checked_file(file, path.to_path_buf())
+        })
+    }
+
+    pub(super) fn open_or_create_impl(
+        path: &Path,
+        mode: u32,
+        initial: Option<&L::Snapshot>,
+        trust: &Trust,
+    ) -> Result<Self, Error> {
+        // Open wins when the file exists; create wins the race for a missing one; the
+        // loser of a create race opens what the winner linked. Bounded: only another
+        // process removing the file in between could make a round fail.
+        let mut last = None;
+        for _ in 0..16 {
+            match Self::open_impl(path, trust) {
+                Err(Error::Segment(SegmentError {
+                    kind: SegmentErrorKind::NotFound,
+                    ..
+                })) => {}
+                other => return other,
+            }
+            match Self::create_impl(path, mode, initial) {
+                Err(
+                    e @ Error::Segment(SegmentError {
+                        kind: SegmentErrorKind::AlreadyExists,
+                        ..
+                    }),
+                ) => last = Some(e),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or_else(|| SegmentError::make(path, SegmentErrorKind::NotFound)))
     }
 }
 

@@ -1,11 +1,12 @@
 //! The library's errors in the shell's words: where a `SegmentError` advises a Rust call
 //! (`Segment::remove`, `Segment::options().allow_owner(..)`), the CLI says which command
-//! or flag does it. Mapped by error kind, never by matching message text; every other
+//! or flags do it (a trust refusal names every flag that admits the file, from
+//! `SegmentErrorKind::trust_needed`). Mapped by error kind, never by matching message text; every other
 //! error keeps the library's message.
 
 use std::sync::OnceLock;
 
-use shm_atomics::{Error, SegmentError, SegmentErrorKind, Trust};
+use shm_atomics::{Error, SegmentErrorKind, Trust, TrustOption};
 
 /// The owners and modes the openers accept, from `--allow-owner`, `--allow-group-write`
 /// and `--allow-other-write` (set once in `main`).
@@ -23,15 +24,11 @@ pub fn trust() -> Trust {
 
 /// The one-line message for `e`, with shell advice instead of Rust advice.
 pub fn message(e: &Error) -> String {
-    let Error::Segment(SegmentError { path, kind }) = e else {
+    let Error::Segment(s) = e else {
         return e.to_string();
     };
-    let p = path.display();
-    let owner = |uid: u32, name: &Option<String>| match name {
-        Some(n) => format!("uid {uid} ({n})"),
-        None => format!("uid {uid}"),
-    };
-    match kind {
+    let p = s.path.display();
+    match &s.kind {
         SegmentErrorKind::NotFound => format!(
             "segment {p} does not exist: check the name (shma list shows the segments), or \
              start the program that creates it"
@@ -47,36 +44,23 @@ pub fn message(e: &Error) -> String {
             "segment {p} is not ready: its creator did not finish writing it; remove it \
              (shma rm {p}) and create it again"
         ),
-        SegmentErrorKind::UntrustedOwner {
-            owner: uid,
-            owner_name,
-            mode,
-            me,
-        } => format!(
-            "segment {p} is owned by {}, mode {mode:04o}, not by this user (uid {me}): \
-             another user could have planted it or may change it; if you trust that user, \
-             add --allow-owner {uid}",
-            owner(*uid, owner_name)
-        ),
-        SegmentErrorKind::SharedWrite {
-            owner: uid,
-            owner_name,
-            mode,
-        } => format!(
-            "segment {p} (owner {}) has mode {mode:04o}: {} may write it; restrict it \
-             (chmod go-w {p}), or add {}",
-            owner(*uid, owner_name),
-            if mode & 0o002 != 0 {
-                "every user"
-            } else {
-                "its group"
-            },
-            if mode & 0o002 != 0 {
-                "--allow-other-write"
-            } else {
-                "--allow-group-write"
-            }
-        ),
+        SegmentErrorKind::UntrustedOwner { .. } | SegmentErrorKind::SharedWrite { .. } => {
+            s.message_with(&flags)
+        }
         _ => e.to_string(),
     }
+}
+
+/// The opt-ins a trust refusal needs, as the flags that give them, all of them:
+/// `--allow-owner 998 --allow-group-write`.
+fn flags(options: &[TrustOption]) -> String {
+    options
+        .iter()
+        .map(|o| match o {
+            TrustOption::Owner(uid) => format!("--allow-owner {uid}"),
+            TrustOption::GroupWrite => "--allow-group-write".to_string(),
+            TrustOption::OtherWrite => "--allow-other-write".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use shm_atomics::{FieldTypeBuf, LayoutDescBuf, value_type_name};
+use shm_atomics::{FieldTypeBuf, LayoutDescBuf, process_alive, value_type_name};
 
 use crate::json::{self, Object};
 use crate::out::{self, open_readonly};
@@ -105,7 +105,7 @@ pub fn run(path: &Path, as_json: bool, cells: bool) -> Result<()> {
     let seg = open_readonly(path)?;
     let mut loader = records::Loader::new(&seg);
     let info = seg.info();
-    let alive = out::pid_alive(info.creator_pid);
+    let alive = process_alive(info.creator_pid) == Some(true);
     let created_ns = out::unix_ns(info.created);
     let fingerprint = format!("{:#018x}", info.fingerprint);
     let mut w = BufWriter::with_capacity(1 << 16, io::stdout().lock());

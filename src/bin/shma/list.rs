@@ -1,9 +1,8 @@
 //! `shma list [DIR] [--json]`: the segments in a directory.
 
-use std::fs;
 use std::path::PathBuf;
 
-use shm_atomics::{RawSegment, checked_default_dir, temporary_files};
+use shm_atomics::{checked_default_dir, list_segments, process_alive, temporary_files};
 
 use crate::json::{self, Object};
 use crate::out::{self, print};
@@ -20,38 +19,22 @@ pub fn dir_or_default(dir: Option<PathBuf>) -> Result<PathBuf> {
 /// `shma list [DIR] [--json]`.
 pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
     let dir = dir_or_default(dir)?;
-    let trust = advice::trust();
-    let entries =
-        fs::read_dir(&dir).map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?;
-    let mut segments: Vec<(PathBuf, u64, RawSegment)> = entries
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            // `DirEntry::metadata` does not follow symlinks: only real regular files.
-            let meta = entry.metadata().ok()?;
-            if !meta.file_type().is_file() {
-                return None;
-            }
-            let path = entry.path();
-            // Opening refuses anything that is not a complete segment; skip those.
-            let seg = RawSegment::open_readonly_with(&path, &trust).ok()?;
-            Some((path, meta.len(), seg))
-        })
-        .collect();
-    segments.sort_by(|a, b| a.0.cmp(&b.0));
+    let segments = list_segments(&dir, &advice::trust())
+        .map_err(|e| format!("cannot list directory {}: {e}", dir.display()))?;
     // Temporary files of creation: in progress, or left over by a killed creator.
     let temps = temporary_files(&dir).map_err(|e| advice::message(&e))?;
 
     if as_json {
-        let items = segments.iter().map(|(path, size, seg)| {
-            let info = seg.info();
+        let items = segments.iter().map(|s| {
+            let info = &s.info;
             Object::new()
-                .str("path", &path.to_string_lossy())
+                .str("path", &s.path.to_string_lossy())
                 .str("layout", info.layout_name())
                 .str("fingerprint", &format!("{:#018x}", info.fingerprint))
-                .raw("size", json::uint((*size).into()))
+                .raw("size", json::uint(s.len.into()))
                 .raw("payload_size", json::uint(info.payload_size.into()))
                 .int("creator_pid", info.creator_pid)
-                .bool("alive", out::pid_alive(info.creator_pid))
+                .bool("alive", process_alive(info.creator_pid) == Some(true))
                 .str("created_unix_ns", &out::unix_ns(info.created).to_string())
                 .raw(
                     "age_secs",
@@ -75,17 +58,17 @@ pub fn run(dir: Option<PathBuf>, as_json: bool) -> Result<()> {
 
     let rows: Vec<[String; 5]> = segments
         .iter()
-        .map(|(path, size, seg)| {
-            let info = seg.info();
-            let alive = if out::pid_alive(info.creator_pid) {
+        .map(|s| {
+            let info = &s.info;
+            let alive = if process_alive(info.creator_pid) == Some(true) {
                 "alive"
             } else {
                 "gone"
             };
             [
-                path.display().to_string(),
+                s.path.display().to_string(),
                 info.layout_name().to_string(),
-                size.to_string(),
+                s.len.to_string(),
                 format!("{} ({alive})", info.creator_pid),
                 out::human_age(out::age(info.created)),
             ]

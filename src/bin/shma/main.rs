@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use shm_atomics::Trust;
 
 mod advice;
+mod export;
 mod fields;
 mod gc;
 mod glob;
@@ -21,8 +22,10 @@ mod inspect;
 mod json;
 mod list;
 mod out;
+mod pyblocks;
 mod records;
 mod rm;
+mod serve;
 mod values;
 mod wait;
 mod watch;
@@ -105,7 +108,10 @@ enum Command {
     #[command(long_about = "Remove this user's leftover temporary files of segment \
         creation in DIR (default: this user's segment directory): files named \
         `.shm-atomics.<pid>.<nanos>.tmp` (or the older `.<name>.<pid>.<nanos>.tmp`) whose \
-        creating process is gone and whose lock is free. With --dead-creators, also remove \
+        creating process is gone and whose lock is free; without DIR (or with /dev/shm), \
+        also this user's Python shared-memory blocks `/dev/shm/shma_py_<pid>_*` \
+        (shm_atomics.atomos.multiprocessing) whose creating process is gone. With \
+        --dead-creators, also remove \
         every segment whose creating process is gone (a process id can be reused, and a \
         segment often outlives its creator on purpose: use it when the creators own their \
         segments). Prints one line per removed file.")]
@@ -218,6 +224,41 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         n: String,
     },
+    /// Write every numeric value as Prometheus or OpenMetrics text.
+    #[command(long_about = export::LONG_ABOUT)]
+    Export {
+        /// Segment files, or directories whose segments are all exported (default: this
+        /// user's segment directory).
+        paths: Vec<PathBuf>,
+        /// The text format.
+        #[arg(long, value_enum, default_value_t = export::Format::Prometheus)]
+        format: export::Format,
+        /// Write to FILE (through a temporary file renamed into place) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The first part of every metric name (empty for none).
+        #[arg(long, default_value = "shma")]
+        prefix: String,
+    },
+    /// Serve every segment of a directory over HTTP at /metrics.
+    #[command(long_about = serve::LONG_ABOUT)]
+    Serve {
+        /// The directory (default: this user's segment directory).
+        dir: Option<PathBuf>,
+        /// The address to listen on (`127.0.0.1:9469`; port 0 picks a free one).
+        #[arg(long, value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// Accept an address that is not loopback: every host that reaches it can read
+        /// every value.
+        #[arg(long)]
+        allow_remote: bool,
+        /// Scrapes answered at once (more wait in a queue; beyond it, 503).
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        threads: usize,
+        /// The first part of every metric name (empty for none).
+        #[arg(long, default_value = "shma")]
+        prefix: String,
+    },
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -237,6 +278,19 @@ fn run(cli: Cli) -> Result<()> {
         Command::Get { path, field, cells } => fields::get(&path, &field, cells),
         Command::Set { path, field, value } => fields::set(&path, &field, &value),
         Command::Add { path, field, n } => fields::add(&path, &field, &n),
+        Command::Export {
+            paths,
+            format,
+            output,
+            prefix,
+        } => export::run(&paths, format, output.as_deref(), &prefix),
+        Command::Serve {
+            dir,
+            listen,
+            allow_remote,
+            threads,
+            prefix,
+        } => serve::run(dir, listen, allow_remote, threads, &prefix),
         Command::Wait { .. } => unreachable!("handled in main: it has its own exit code"),
     }
 }
@@ -291,7 +345,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
     ) {
         message =
-            "a command is required (list, rm, gc, inspect, watch, header, get, set, add, wait)"
+            "a command is required (list, rm, gc, inspect, watch, header, get, set, add, wait, export, serve)"
                 .to_string();
     }
     let mut err = std::io::stderr().lock();

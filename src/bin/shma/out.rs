@@ -94,21 +94,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// Whether a process with this id exists now (`kill(pid, 0)` succeeds or is refused for
-/// permission). Ids are reused, so this says only that some process has the id.
-pub fn pid_alive(pid: u32) -> bool {
-    // pid 0 and ids beyond i32 would address process groups or be invalid.
-    let Ok(p) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    if p <= 0 {
-        return false;
-    }
-    // SAFETY: kill with signal 0 sends nothing; it only checks the process exists.
-    let r = unsafe { libc::kill(p, 0) };
-    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,12 +115,5 @@ mod tests {
             human_age(Duration::from_secs(3 * 86400 + 4 * 3600)),
             "3d04h"
         );
-    }
-
-    #[test]
-    fn alive() {
-        assert!(pid_alive(std::process::id()));
-        assert!(!pid_alive(0));
-        assert!(!pid_alive(u32::MAX));
     }
 }

@@ -1,5 +1,6 @@
 //! `shma watch PATH`: a live view with rates, which stops with an error (exit code 2)
-//! when the file is truncated under it.
+//! when the file is truncated under it, or replaced or removed (`check()` after every
+//! refresh).
 
 use std::io::IsTerminal as _;
 use std::path::Path;
@@ -114,7 +115,8 @@ pub fn run(
         let loaded: Vec<std::result::Result<DynValue, String>> =
             leaves.iter().map(|l| loader.load(l).0).collect();
         // Every refresh: if the file shrank, these values are zeros, not the segment's;
-        // stop with one `shma:` line rather than show them.
+        // if another file took its name, they are no longer the path's: stop with one
+        // `shma:` line rather than show them.
         seg.check().map_err(|e| e.to_string())?;
         let texts: Vec<String> = loaded
             .iter()

@@ -1,10 +1,13 @@
 //! Errors as values: every way an operation can be refused, with a message that says
 //! what was wrong and what is allowed.
 
+#[cfg(feature = "std")]
+pub(crate) mod path;
+
 use core::fmt;
 
 use crate::cell::ops::OpType;
-use crate::cell::order::MemoryOrder;
+use crate::cell::order::MemoryOrderError;
 use crate::cell::value::{Kind, TypeName};
 
 /// Every error of this crate. Each variant wraps a struct with the details, so code can
@@ -47,7 +50,7 @@ pub enum Error {
     /// [`PathError`](crate::PathError).
     /// Boxed: its details (the layout's field names) would make every `Error` large.
     #[cfg(feature = "std")]
-    Path(std::boxed::Box<crate::layout::path::PathError>),
+    Path(std::boxed::Box<crate::error::path::PathError>),
     /// A segment could not be created or opened. See [`SegmentError`](crate::SegmentError).
     #[cfg(all(feature = "shm", unix))]
     Segment(crate::segment::SegmentError),
@@ -97,8 +100,8 @@ impl core::error::Error for Error {
 }
 
 #[cfg(feature = "std")]
-impl From<crate::layout::path::PathError> for Error {
-    fn from(e: crate::layout::path::PathError) -> Self {
+impl From<crate::error::path::PathError> for Error {
+    fn from(e: crate::error::path::PathError) -> Self {
         Error::Path(std::boxed::Box::new(e))
     }
 }
@@ -298,62 +301,6 @@ impl fmt::Display for ReadOnlyRegionError {
 }
 
 impl core::error::Error for ReadOnlyRegionError {}
-
-/// A memory order that the operation cannot take.
-///
-/// ```
-/// # use shm_atomics_runtime as shm_atomics;
-/// use shm_atomics::{Atomic, Error, MemoryOrder, OpType};
-///
-/// let a = Atomic::<u8>::new(0);
-/// let err = a
-///     .cmpxchg_strong_explicit(0, 1, MemoryOrder::SeqCst, MemoryOrder::Release)
-///     .unwrap_err();
-/// assert!(matches!(err, Error::MemoryOrder(e) if e.is_fail && e.op == OpType::CmpxchgStrong));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryOrderError {
-    /// The operation.
-    pub op: OpType,
-    /// The order that was refused.
-    pub order: MemoryOrder,
-    /// Whether the refused order is a compare-exchange failure order.
-    pub is_fail: bool,
-}
-
-impl MemoryOrderError {
-    pub(crate) const fn new(op: OpType, order: MemoryOrder, is_fail: bool) -> Self {
-        Self { op, order, is_fail }
-    }
-}
-
-impl fmt::Display for MemoryOrderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_fail {
-            write!(
-                f,
-                "memory order {} is not a valid failure order for {}: use relaxed, acquire or \
-                 seq_cst (a failed compare-exchange only loads; any success order goes with \
-                 any of them)",
-                self.order, self.op
-            )
-        } else if self.op == OpType::Store {
-            write!(
-                f,
-                "memory order {} is not valid for store: use relaxed, release or seq_cst",
-                self.order
-            )
-        } else {
-            write!(
-                f,
-                "memory order {} is not valid for {}: use relaxed, acquire or seq_cst",
-                self.order, self.op
-            )
-        }
-    }
-}
-
-impl core::error::Error for MemoryOrderError {}
 
 /// Why a width is not supported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
