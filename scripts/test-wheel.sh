@@ -12,9 +12,9 @@
 # The interpreters: $PY311 / $PY313 if set, else pyenv's (~/.pyenv/versions/3.1x.*),
 # else /usr/bin/python3.1x, else python-build-standalone's through `uv python install`
 # (PyPI's `uv`). A fresh machine guarantees only Debian's /usr/bin/python3.11. Needs the
-# network for PyPI (maturin, ziglang, auditwheel, pytest, atomics 1.0.3) and cargo; the
-# aarch64 wheel needs rustup's aarch64-unknown-linux-gnu target (.ci/run adds it) and is
-# skipped, loudly, without it.
+# network for PyPI (maturin, ziglang, auditwheel, pytest, atomics 1.0.3, prometheus_client)
+# and cargo; the aarch64 wheel needs rustup's aarch64-unknown-linux-gnu target (.ci/run
+# adds it) and is skipped, loudly, without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,7 +23,7 @@ OUT=target/wheels
 TOOLS=target/wheel-tools
 # Pinned: the versions this script was checked with.
 TOOL_PKGS=("maturin==1.16.0" "ziglang==0.17.1" "auditwheel==6.8.2")
-TEST_PKGS=(pytest "atomics==1.0.3")
+TEST_PKGS=(pytest "atomics==1.0.3" prometheus_client)   # as scripts/test-all.sh
 ARM64_TARGET=aarch64-unknown-linux-gnu
 
 # The build tools, in their own venv (any python3 >= 3.9 runs them).
@@ -77,7 +77,8 @@ for v in 3.11 3.13; do
     "$venv/bin/python" -m pip install -q "$WHEEL" "${TEST_PKGS[@]}"
     echo "== CPython $("$venv/bin/python" -c 'import platform; print(platform.python_version())')" \
         "($py): pytest python/tests"
-    (cd "$RUN_DIR" && "$ROOT/$venv/bin/python" - "$TESTS" <<'PY'
+    # `-c`, not a script on stdin: spawned children re-run a `__main__` read from a path.
+    (cd "$RUN_DIR" && "$ROOT/$venv/bin/python" -c "$(cat <<'PY'
 import pathlib, sys
 
 import pytest
@@ -89,7 +90,7 @@ assert venv in where.parents, f"shm_atomics came from {where}, not the wheel in 
 print(f"   shm_atomics from {where}")
 sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", sys.argv[1]]))
 PY
-    )
+)" "$TESTS")
 done
 
 echo "== maturin sdist, installed with pip into a fresh venv"
