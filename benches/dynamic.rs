@@ -14,7 +14,9 @@
 //! reading the result is measured, and consumed in registers (see `Sink`). It prints ns
 //! per operation (medians of the rounds) and each dynamic side's ratio to the typed side
 //! (the median of the rounds' ratios), then one `ratio <name> <value>` line per row for
-//! scripts.
+//! scripts. The `*_bb` and `*_expect` rows consume results as most user code does
+//! instead: `expect`, then the whole result through `black_box` (for a compare-exchange
+//! the whole `CmpxchgResult<DynValue>`, written to the stack).
 //!
 //! The table calls each operation through a reference to the atomic, re-read on every
 //! call; the summing loops after it (`*_load_summing`) show a loop over a view held by
@@ -399,6 +401,50 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "cmpxchg_strong",
             |a| a.cmpxchg_strong(bb(0), bb(1)).success,
             |a| ok(a.cmpxchg_strong(bb(0u64), bb(1u64))).success,
+            t,
+            d,
+            v
+        ),
+        row!(
+            "cmpxchg_weak",
+            |a| a.cmpxchg_weak(bb(0), bb(1)).success,
+            |a| ok(a.cmpxchg_weak(bb(0u64), bb(1u64))).success,
+            t,
+            d,
+            v
+        ),
+        // As a user's code consumes results: `expect`, then the whole result (a
+        // `CmpxchgResult<DynValue>`, not only `success`) through `black_box` (a store's
+        // `()` needs none).
+        row!(
+            "store_expect",
+            |a| a.store(bb(1)),
+            |a| a.store(bb(1u64)).expect("store"),
+            t,
+            d,
+            v
+        ),
+        row!(
+            "cmpxchg_strong_bb",
+            |a| {
+                bb(a.cmpxchg_strong(bb(0), bb(1)));
+            },
+            |a| {
+                bb(a.cmpxchg_strong(bb(0u64), bb(1u64))
+                    .expect("cmpxchg_strong"));
+            },
+            t,
+            d,
+            v
+        ),
+        row!(
+            "cmpxchg_weak_bb",
+            |a| {
+                bb(a.cmpxchg_weak(bb(0), bb(1)));
+            },
+            |a| {
+                bb(a.cmpxchg_weak(bb(0u64), bb(1u64)).expect("cmpxchg_weak"));
+            },
             t,
             d,
             v

@@ -15,15 +15,17 @@
 //! Messages are the runtime's `Display` text, which says what went wrong and what to do.
 
 use pyo3::create_exception;
-use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyOSError, PyPermissionError, PyValueError,
-};
+#[cfg(unix)]
+use pyo3::exceptions::{PyFileExistsError, PyFileNotFoundError};
+use pyo3::exceptions::{PyOSError, PyPermissionError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use shm_atomics_runtime::{
-    Error, LayoutBuildError, MemoryOrder, PathError, PathErrorKind, RecordError, SegmentErrorKind,
-    SeqError, TrustOption,
+    Error, LayoutBuildError, MemoryOrder, PathError, PathErrorKind, SeqError,
 };
+// Segments are unix-only (the runtime's `shm` feature).
+#[cfg(unix)]
+use shm_atomics_runtime::{RecordError, SegmentErrorKind, TrustOption};
 
 use crate::codes::OpCode;
 use crate::registry::{Registered, registered};
@@ -39,6 +41,7 @@ create_exception!(
 /// The Python exception for a runtime error about a segment: `FileNotFoundError`,
 /// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `PathError`
 /// (a `KeyError`: a field path the layout refuses), else `SegmentError`.
+#[cfg(unix)]
 pub fn segment_error(e: Error) -> PyErr {
     let msg = match &e {
         // Trust refusals name every keyword argument that admits the file.
@@ -133,6 +136,7 @@ pub fn layout_error(e: LayoutBuildError) -> PyErr {
 /// The exception for a `Seq` record (at field path `record`) that could not be read or
 /// written: the protocol's refusal (a dead writer, a torn record, a writer busy too
 /// long) as `SegmentError`; a region or path error as [`segment_error`] maps it.
+#[cfg(unix)]
 pub fn record_error(e: RecordError, record: &str) -> PyErr {
     match e {
         RecordError::Seq(s) => seq_error(s, record),

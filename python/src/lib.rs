@@ -29,23 +29,39 @@ mod cells;
 mod cmpxchg;
 mod codes;
 mod context;
+// Without segments (not unix) its segment and record errors are never raised.
+#[cfg_attr(not(unix), allow(dead_code))]
 mod errors;
+#[cfg(unix)]
 mod fields;
 mod kinds;
 mod layout;
+// Without segments (not unix) the mapping lease (`Keep::Map`, `MapLease`) is never made.
+#[cfg_attr(not(unix), allow(dead_code))]
 mod memory;
 mod methods;
 mod ops;
+// Without segments (not unix) the record snapshot class is never used.
+#[cfg_attr(not(unix), allow(dead_code))]
 mod registry;
+// Segments are unix-only (the runtime's `shm` feature): elsewhere `segment` is the
+// stand-in whose entry points raise `SegmentError`, and the field classes are absent.
+#[cfg(unix)]
 mod segment;
+#[cfg(not(unix))]
+#[path = "nosegment.rs"]
+mod segment;
+#[cfg(unix)]
 mod snapshot;
+// Without segments (not unix) the `Striped` field's value conversion is never used.
+#[cfg_attr(not(unix), allow(dead_code))]
 mod values;
 mod wait;
 
 use pyo3::prelude::*;
 
 /// The native part of `shm_atomics`; import `shm_atomics` instead.
-#[pymodule]
+#[pymodule(gil_used = true)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cmpxchg::CmpxchgResult>()?;
     m.add_class::<context::AtomicViewContext>()?;
@@ -70,12 +86,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AtomosFloat", py.get_type::<atomos::AtomicFloat>())?;
     m.add("AtomosBoolean", py.get_type::<atomos::AtomicBoolean>())?;
     m.add_class::<layout::PyLayout>()?;
-    m.add_class::<segment::PySegment>()?;
-    m.add_class::<fields::PyEvent>()?;
-    m.add_class::<fields::PyStriped>()?;
-    m.add_class::<fields::PySeq>()?;
-    m.add("SegmentError", py.get_type::<errors::SegmentError>())?;
-    m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
+    #[cfg(unix)]
+    {
+        m.add_class::<segment::PySegment>()?;
+        m.add_class::<fields::PyEvent>()?;
+        m.add_class::<fields::PyStriped>()?;
+        m.add_class::<fields::PySeq>()?;
+        m.add("SegmentError", py.get_type::<errors::SegmentError>())?;
+        m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
+    }
+    #[cfg(not(unix))]
+    segment::register(m)?;
     m.add_function(wrap_pyfunction!(alignment::alignment_of, m)?)?;
     m.add_function(wrap_pyfunction!(alignment::buffer_info, m)?)?;
     m.add_function(wrap_pyfunction!(alignment::is_lock_free, m)?)?;

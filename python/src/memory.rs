@@ -13,7 +13,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
+#[cfg(unix)]
 use shm_atomics_runtime::RawSegment;
+
+#[cfg(not(unix))]
+use crate::segment::RawSegment;
 
 /// Zero-initialised storage of an owned atomic: 16 bytes aligned to 16, enough for every
 /// width.

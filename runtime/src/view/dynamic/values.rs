@@ -120,17 +120,53 @@ pub struct DynValue {
     /// The storage bits, zero-extended: kept as the integer the operation returned, so
     /// making and reading a value is a register move, not a byte copy (whose variable
     /// length needs a `memcpy` call, and whose narrow stores stall the wide load that
-    /// reads them back). The memory bytes are a slice of its native-endian bytes.
-    bits: u128,
+    /// reads them back). The memory bytes are a slice of its native-endian bytes. Held
+    /// as two words ([`Words`]), so a value is 24 bytes aligned to 8, not 32 aligned to 16.
+    bits: Words,
     width: Width,
     kind: Kind,
+}
+
+/// A `u128` as two `u64`s in the `u128`'s own memory order (the same 16 bytes), so that
+/// `DynValue` needs only 8-byte alignment: 24 bytes instead of 32, and a
+/// `CmpxchgResult<DynValue>` 32 instead of 48. A result that user code hands to
+/// `black_box` (or otherwise keeps in memory) is copied whole, padding included, and
+/// before the next locked instruction every such store must drain: the 16-byte
+/// alignment's padding made the owned `cmpxchg_strong` 2x the typed one in that use.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Words([u64; 2]);
+
+impl Words {
+    #[inline(always)]
+    const fn new(v: u128) -> Words {
+        let (lo, hi) = (v as u64, (v >> 64) as u64);
+        if cfg!(target_endian = "little") {
+            Words([lo, hi])
+        } else {
+            Words([hi, lo])
+        }
+    }
+
+    #[inline(always)]
+    const fn get(self) -> u128 {
+        let (lo, hi) = if cfg!(target_endian = "little") {
+            (self.0[0], self.0[1])
+        } else {
+            (self.0[1], self.0[0])
+        };
+        (hi as u128) << 64 | lo as u128
+    }
 }
 
 impl DynValue {
     /// The value of storage bits `bits` of an atomic of `width` and `kind`.
     #[inline]
     pub(super) fn from_bits(bits: u128, width: Width, kind: Kind) -> DynValue {
-        DynValue { bits, width, kind }
+        DynValue {
+            bits: Words::new(bits),
+            width,
+            kind,
+        }
     }
 
     /// The width in bytes.
@@ -149,7 +185,7 @@ impl DynValue {
     /// (a `bool` is 0 or 1, a float its IEEE bits).
     #[inline]
     pub const fn bits(&self) -> u128 {
-        self.bits
+        self.bits.get()
     }
 
     /// The bits read as a two's complement integer of the width, sign-extended: the value
@@ -177,9 +213,10 @@ impl DynValue {
 
     /// The memory bytes, `width` of them.
     pub fn as_bytes(&self) -> &[u8] {
-        // SAFETY: `u128` has no padding and every byte of it is an initialised `u8`;
-        // `[u8; 16]` has alignment 1 and the size of `u128`, and the borrow of `self`
-        // keeps the field alive and unmodified for the returned lifetime.
+        // SAFETY: `Words` (`[u64; 2]`) has no padding and every byte of it is an
+        // initialised `u8`; `[u8; 16]` has alignment 1 and its size, and the borrow of
+        // `self` keeps the field alive and unmodified for the returned lifetime. Its bytes
+        // are the `u128`'s native-endian bytes (`Words::new`).
         let ne: &[u8; 16] = unsafe { &*(&raw const self.bits).cast::<[u8; 16]>() };
         let w = self.width.bytes();
         if cfg!(target_endian = "little") {
@@ -193,10 +230,10 @@ impl DynValue {
     /// needs an owned copy.
     pub const fn to_bytes(&self) -> [u8; 16] {
         if cfg!(target_endian = "little") {
-            self.bits.to_le_bytes()
+            self.bits().to_le_bytes()
         } else {
             // The value's bytes first: shift them to the top of the big-endian integer.
-            (self.bits << (128 - self.width.bits())).to_be_bytes()
+            (self.bits() << (128 - self.width.bits())).to_be_bytes()
         }
     }
 
