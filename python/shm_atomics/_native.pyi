@@ -168,7 +168,7 @@ def buffer_info(buffer: Any) -> tuple[int, int, bool]:
 def is_lock_free(width: int) -> bool:
     """Whether atomics of this width are lock-free here."""
 
-# --- segments (shm_atomics.Segment wraps _Segment; see shm_atomics/_impl/segment.py) ---
+# --- segments (shm_atomics.Segment wraps _Segment; see shm_atomics/segment.py) ---
 
 class SegmentError(OSError):
     """A segment could not be opened, created or used (the message names the file, what
@@ -212,7 +212,11 @@ class _Segment:
     def closed(self) -> bool: ...
     def info(self) -> tuple[int, int, str, int, int, int, int, float]: ...
     def check(self) -> None: ...
-    def field(self, path: str) -> Any: ...
+    def field(self, path: str) -> Any:
+        """The object at `path`; ("layout", Layout) or ("array", len, type) for a nested
+        layout or a whole array (shm_atomics.Segment wraps those)."""
+    def has(self, path: str) -> bool: ...
+    def snapshot(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
 class Event:
@@ -235,8 +239,19 @@ class Striped:
 class SeqRecord:
     """A segment's Seq record: read() copies it whole and consistent."""
     def read(self) -> dict[str, Any]: ...
+    def write(self, values: dict[str, Any]) -> None:
+        """Publishes a whole record (every value)."""
+    def update(self, values: dict[str, Any]) -> None:
+        """Changes some values and publishes the record whole."""
     @property
     def layout(self) -> Layout: ...
 
 def list_segments(dir: Optional[str] = None) -> list[str]:
     """Paths of the segments in `dir` (default: the per-user directory), sorted."""
+
+def _register(*, op_type: type, memory_order: type, alignment_error: type,
+              memory_order_error: type, unsupported_width: type,
+              unsupported_operation: type, field_info: type,
+              seq_snapshot: type, path_error: type) -> None:
+    """Hands the package's classes to the native module (shm_atomics/__init__.py calls
+    it once at import; the native module never imports the package)."""

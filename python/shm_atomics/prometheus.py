@@ -28,7 +28,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set,
 
 from prometheus_client.metrics_core import Metric
 
-from ._impl.segment import Segment, SegmentError
+from .segment import Segment, SegmentError
 
 __all__ = ["SegmentCollector", "metric_name"]
 

@@ -15,9 +15,9 @@ use crate::cells::{
     BoolCell, Cell, Core, FloatCell, IntCell, bool_cell, bool_dispatch, float_cell, float_dispatch,
     int_cell, int_dispatch, make,
 };
+use crate::codes::OpCode;
 use crate::kinds::owned;
 use crate::memory::{BufferHold, Keep};
-use crate::seed::SeedOp;
 use crate::segment::PySegment;
 use crate::values::PyValue;
 
@@ -114,7 +114,7 @@ macro_rules! java_class {
 
             /// Sets the value to `update` if it equals `expect`; returns whether it did.
             fn compare_and_set<'py>(&self, py: Python<'py>, expect: &Bound<'py, PyAny>, update: &Bound<'py, PyAny>) -> PyResult<bool> {
-                let c = self.core.rw(py, SeedOp::CmpxchgStrong)?;
+                let c = self.core.rw(py, OpCode::CmpxchgStrong)?;
                 $dispatch!(c, a => Ok(a.compare_and_set(PyValue::from_py(expect, "expect")?, PyValue::from_py(update, "update")?)))
             }
 
@@ -150,25 +150,25 @@ macro_rules! java_class {
         impl $cls {
             /// Adds `delta`; returns the new value.
             fn add_and_get<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchAdd)?;
+                let c = self.core.rw(py, OpCode::FetchAdd)?;
                 $dispatch!(c, a => a.add_and_get(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Adds `delta`; returns the previous value.
             fn get_and_add<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchAdd)?;
+                let c = self.core.rw(py, OpCode::FetchAdd)?;
                 $dispatch!(c, a => a.get_and_add(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Subtracts `delta`; returns the new value.
             fn subtract_and_get<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchSub)?;
+                let c = self.core.rw(py, OpCode::FetchSub)?;
                 $dispatch!(c, a => a.subtract_and_get(PyValue::from_py(delta, "delta")?).to_py(py))
             }
 
             /// Subtracts `delta`; returns the previous value.
             fn get_and_subtract<'py>(&self, py: Python<'py>, delta: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.core.rw(py, SeedOp::FetchSub)?;
+                let c = self.core.rw(py, OpCode::FetchSub)?;
                 $dispatch!(c, a => a.get_and_subtract(PyValue::from_py(delta, "delta")?).to_py(py))
             }
         }

@@ -10,8 +10,9 @@
 use pyo3::prelude::*;
 use shm_atomics_runtime::{Atomic, DynAtomicView, Error, Kind, Region, Width};
 
+use crate::codes::OpCode;
+use crate::errors::{object_error, unsupported_operation, unsupported_width, with_reason};
 use crate::memory::Keep;
-use crate::seed::{SeedOp, runtime_error, unsupported_operation, unsupported_width};
 
 /// Signed or unsigned integers of 1 to 16 bytes.
 #[derive(Clone, Copy)]
@@ -72,17 +73,31 @@ pub struct Core<C> {
     pub kind: Kind,
     /// The address of the first byte.
     pub addr: usize,
+    /// Why the memory is read-only when the object alone does not say it (a value inside
+    /// a `Seq` record: which record, and how to write it), added to the refusal of a
+    /// write.
+    pub why_readonly: Option<Box<str>>,
 }
 
 impl<C: Copy> Core<C> {
     /// The writable cell, or the seed's `UnsupportedOperationException` on read-only
     /// memory; a `ValueError` once a view's context was released.
     #[inline]
-    pub fn rw(&self, py: Python<'_>, op: SeedOp) -> PyResult<C> {
+    pub fn rw(&self, py: Python<'_>, op: OpCode) -> PyResult<C> {
         self.keep.check()?;
         match &self.cell {
             Cell::Rw(c) => Ok(*c),
-            Cell::Ro(_) => Err(unsupported_operation(py, op, self.width, true)),
+            Cell::Ro(_) => Err(self.refusal(py, op)),
+        }
+    }
+
+    /// The refusal of `op` on read-only memory.
+    #[cold]
+    pub fn refusal(&self, py: Python<'_>, op: OpCode) -> PyErr {
+        let e = unsupported_operation(py, op, self.width, true);
+        match &self.why_readonly {
+            Some(why) => with_reason(py, e, why),
+            None => e,
         }
     }
 
@@ -100,7 +115,7 @@ impl<C: Copy> Core<C> {
 
     /// Maps a runtime error to the seed's exception for this object.
     pub fn err(&self, py: Python<'_>, e: Error) -> PyErr {
-        runtime_error(py, e, self.width, self.readonly())
+        object_error(py, e, self.width, self.readonly())
     }
 }
 
@@ -133,13 +148,13 @@ pub unsafe fn make<C>(
         // operation does first.
         let region = unsafe { Region::from_raw_parts_readonly(ptr, len) };
         Cell::Ro(
-            DynAtomicView::with_kind(region, kind).map_err(|e| runtime_error(py, e, len, true))?,
+            DynAtomicView::with_kind(region, kind).map_err(|e| object_error(py, e, len, true))?,
         )
     } else {
         // SAFETY: as above, plus writable (contract 1) and accessed only atomically
         // (contract 2).
         let region = unsafe { Region::from_raw_parts(ptr, len) };
-        Cell::Rw(typed(region).map_err(|e| runtime_error(py, e, len, false))?)
+        Cell::Rw(typed(region).map_err(|e| object_error(py, e, len, false))?)
     };
     Ok(Core {
         cell,
@@ -147,6 +162,7 @@ pub unsafe fn make<C>(
         keep,
         kind,
         addr: ptr as usize,
+        why_readonly: None,
     })
 }
 

@@ -11,9 +11,9 @@ use crate::cells::{
     BoolCell, BytesCell, Core, FloatCell, IntCell, bool_cell, bytes_cell, float_cell, int_cell,
     make,
 };
+use crate::errors::unsupported_width;
 use crate::memory::{Keep, Storage};
 use crate::methods::{arith_methods, bit_methods, common_methods, step_methods, value_methods};
-use crate::seed::unsupported_width;
 use crate::wait::wait_methods;
 
 /// The `width=` argument: an int (`TypeError` otherwise, in the seed's words).

@@ -8,6 +8,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use shm_atomics_runtime::{FieldDescBuf, FieldSpec, FieldTypeBuf, Kind, LayoutDescBuf};
 
+use crate::errors::layout_error;
+use crate::registry::registered;
+
 /// A layout: what a segment holds. `Layout(name, fields, align=None)` with fields as
 /// `(name, type)`, `(name, type, array_len)` or `(name, type, array_len, align)` tuples
 /// (or `shm_atomics.Field`s); types are `"u8"`..`"u128"`, `"i8"`..`"i128"`, `"f32"`,
@@ -120,7 +123,7 @@ pub fn kind_name(ty: &FieldTypeBuf) -> &'static str {
     }
 }
 
-/// A `shm_atomics.FieldInfo` for one field.
+/// A `shm_atomics.FieldInfo` (the class the package registered) for one field.
 fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyAny>> {
     let nested = match &f.ty {
         FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => Some(Py::new(
@@ -131,9 +134,7 @@ fn field_info<'py>(py: Python<'py>, f: &FieldDescBuf) -> PyResult<Bound<'py, PyA
         )?),
         _ => None,
     };
-    let cls = py
-        .import("shm_atomics._impl.segment")?
-        .getattr("FieldInfo")?;
+    let cls = registered(py)?.field_info.bind(py);
     cls.call1((
         f.name.as_str(),
         f.type_name(),
@@ -155,8 +156,7 @@ impl PyLayout {
             .try_iter()?
             .map(|f| field_spec(&f?))
             .collect::<PyResult<Vec<_>>>()?;
-        let desc = LayoutDescBuf::build(name, specs, align)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let desc = LayoutDescBuf::build(name, specs, align).map_err(layout_error)?;
         Ok(PyLayout { desc })
     }
 

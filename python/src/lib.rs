@@ -1,29 +1,45 @@
-//! The native module `shm_atomics._native`: the Python `atomics` and `atomos` APIs on
-//! the shm-atomics runtime. The Python package (`python/shm_atomics/`) wraps it with the
-//! seed's module layout, enums and exceptions.
+//! The native module `shm_atomics._native`: the Python `atomics` and `atomos` APIs and
+//! segment files on the shm-atomics runtime. The Python package (`python/shm_atomics/`)
+//! wraps it with the `atomics` package's module layout, enums and exceptions, and
+//! registers those classes here when it is imported (`registry`): this module never
+//! imports the package.
 //!
-//! By concern: `seed` (the seed's op codes, orders, exceptions), `memory` (what keeps
-//! memory alive: owned storage, a context's lease on a buffer), `cells` (typed cells per
-//! width), `values` (Python <-> value conversions), `ops` (operations on a cell),
-//! `methods` (the Python methods, as macros), `kinds` (the seed's classes), `context`
-//! (view contexts), `cmpxchg` (`CmpxchgResult`), `atomos` (Java-style classes),
-//! `helpers` (alignment and buffer queries), `layout` (layouts declared in Python),
-//! `segment` (segment files, their fields as the view classes).
+//! Module map, by concept (a module imports only modules above it in this list):
+//! - `codes`: the `atomics` package's numbers: `OpType` codes, `MemoryOrder` values.
+//! - `registry`: the classes the package registers (enums, exceptions, `FieldInfo`).
+//! - `errors`: every runtime error as a Python exception (the only place that maps them).
+//! - `memory`: what keeps memory alive (owned storage, a lease on a buffer, a mapping).
+//! - `values`: Python <-> value conversions; `cmpxchg`: `CmpxchgResult`.
+//! - `snapshot`: a layout's values as nested dicts and lists, over a loader.
+//! - `cells`: typed cells per width and the dispatch macros over them.
+//! - `ops`, `methods`, `wait`: the operations, as Python methods written once per
+//!   capability; blocking waits on 32-bit values.
+//! - `kinds`: the `atomics` classes (`AtomicInt`, `AtomicIntView`, ...).
+//! - `context`: view contexts (`atomicview`).
+//! - `alignment`: alignment of a width, a buffer's address, lock-freedom.
+//! - `layout`: layouts declared in Python.
+//! - `fields`: a segment's `Event`, `Striped` and `Seq` fields as objects.
+//! - `segment`: segment files; their value fields as the view classes, the others as
+//!   `fields`' objects.
+//! - `atomos`: atomos' Java-style classes (also over a segment's fields).
 
+mod alignment;
 mod atomos;
 mod cells;
 mod cmpxchg;
+mod codes;
 mod context;
-mod helpers;
+mod errors;
+mod fields;
 mod kinds;
 mod layout;
 mod layout_v2;
 mod memory;
 mod methods;
 mod ops;
-mod seed;
+mod registry;
 mod segment;
-mod v2;
+mod snapshot;
 mod values;
 mod wait;
 
@@ -56,13 +72,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AtomosBoolean", py.get_type::<atomos::AtomicBoolean>())?;
     m.add_class::<layout::PyLayout>()?;
     m.add_class::<segment::PySegment>()?;
-    m.add_class::<v2::PyEvent>()?;
-    m.add_class::<v2::PyStriped>()?;
-    m.add_class::<v2::PySeq>()?;
-    m.add("SegmentError", py.get_type::<segment::SegmentError>())?;
+    m.add_class::<fields::PyEvent>()?;
+    m.add_class::<fields::PyStriped>()?;
+    m.add_class::<fields::PySeq>()?;
+    m.add("SegmentError", py.get_type::<errors::SegmentError>())?;
     m.add_function(wrap_pyfunction!(segment::list_segments, m)?)?;
-    m.add_function(wrap_pyfunction!(helpers::alignment_of, m)?)?;
-    m.add_function(wrap_pyfunction!(helpers::buffer_info, m)?)?;
-    m.add_function(wrap_pyfunction!(helpers::is_lock_free, m)?)?;
+    m.add_function(wrap_pyfunction!(alignment::alignment_of, m)?)?;
+    m.add_function(wrap_pyfunction!(alignment::buffer_info, m)?)?;
+    m.add_function(wrap_pyfunction!(alignment::is_lock_free, m)?)?;
+    m.add_function(wrap_pyfunction!(registry::register, m)?)?;
     Ok(())
 }

@@ -27,7 +27,7 @@ macro_rules! common_methods {
             #[getter]
             fn ops_supported<'py>(&self, py: pyo3::Python<'py>) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
                 self.core.keep.check()?;
-                $crate::seed::op_type_list(py, &$crate::seed::SeedOp::supported(self.ops_kind(), self.core.readonly()))
+                $crate::registry::op_type_list(py, &$crate::codes::OpCode::supported(self.ops_kind(), self.core.readonly()))
             }
 
             /// The address of the first byte.
@@ -125,7 +125,7 @@ macro_rules! bit_modify_method {
                 order: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
             ) -> pyo3::PyResult<bool> {
                 self.core
-                    .bit_modify(py, $crate::seed::SeedOp::$op, index, order)
+                    .bit_modify(py, $crate::codes::OpCode::$op, index, order)
             }
         }
     };
@@ -146,7 +146,7 @@ macro_rules! operand_method {
                 value: &pyo3::Bound<'py, pyo3::PyAny>,
                 order: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
             ) -> pyo3::PyResult<Option<pyo3::Bound<'py, pyo3::PyAny>>> {
-                self.core.$via(py, $crate::seed::SeedOp::$op, value, order)
+                self.core.$via(py, $crate::codes::OpCode::$op, value, order)
             }
         }
     };

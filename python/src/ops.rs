@@ -15,7 +15,8 @@ use crate::cells::{
     float_dispatch, int_dispatch,
 };
 use crate::cmpxchg::CmpxchgResult;
-use crate::seed::{SeedOp, memory_order_error, parse_order};
+use crate::codes::{OpCode, parse_order};
+use crate::errors::memory_order_error;
 use crate::values::{PyValue, dyn_to_py};
 
 /// An optional argument.
@@ -50,10 +51,10 @@ macro_rules! value_ops {
             /// (the seed's order for bytes).
             #[inline]
             pub fn store(&self, py: Python<'_>, desired: &Bound<'_, PyAny>, order: Arg<'_, '_>) -> PyResult<()> {
-                let c = self.rw(py, SeedOp::Store)?;
+                let c = self.rw(py, OpCode::Store)?;
                 let o = parse_order(order)?;
                 if !o.is_valid_store_order() {
-                    return Err(memory_order_error(py, SeedOp::Store, o, false));
+                    return Err(memory_order_error(py, OpCode::Store, o, false));
                 }
                 $dispatch!(c, a => a.store_explicit(PyValue::from_py(desired, "desired")?, o).map_err(|e| self.err(py, e)))
             }
@@ -61,7 +62,7 @@ macro_rules! value_ops {
             /// `exchange(desired, order)`.
             #[inline]
             pub fn exchange<'py>(&self, py: Python<'py>, desired: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
-                let c = self.rw(py, SeedOp::Exchange)?;
+                let c = self.rw(py, OpCode::Exchange)?;
                 let o = parse_order(order)?;
                 $dispatch!(c, a => a.exchange_explicit(PyValue::from_py(desired, "desired")?, o).to_py(py))
             }
@@ -79,7 +80,7 @@ macro_rules! value_ops {
                 success: Arg<'_, 'py>,
                 failure: Arg<'_, 'py>,
             ) -> PyResult<CmpxchgResult> {
-                let op = if weak { SeedOp::CmpxchgWeak } else { SeedOp::CmpxchgStrong };
+                let op = if weak { OpCode::CmpxchgWeak } else { OpCode::CmpxchgStrong };
                 let c = self.rw(py, op)?;
                 let s = parse_order(success)?;
                 let f = parse_order(failure)?;
@@ -116,13 +117,13 @@ macro_rules! bit_ops {
 
             /// `bit_test_compl`/`_set`/`_reset(index, order)`: the previous bit.
             #[inline]
-            pub fn bit_modify(&self, py: Python<'_>, op: SeedOp, index: &Bound<'_, PyAny>, order: Arg<'_, '_>) -> PyResult<bool> {
+            pub fn bit_modify(&self, py: Python<'_>, op: OpCode, index: &Bound<'_, PyAny>, order: Arg<'_, '_>) -> PyResult<bool> {
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
                 let bit = bit_index(index, self.width)?;
                 $dispatch!(c, a => match op {
-                    SeedOp::BitTestSet => a.bit_set_explicit(bit, o),
-                    SeedOp::BitTestReset => a.bit_reset_explicit(bit, o),
+                    OpCode::BitTestSet => a.bit_set_explicit(bit, o),
+                    OpCode::BitTestReset => a.bit_reset_explicit(bit, o),
                     _ => a.bit_compl_explicit(bit, o),
                 })
                 .map_err(|e| self.err(py, e))
@@ -131,17 +132,17 @@ macro_rules! bit_ops {
             /// `bin_or`/`bin_xor`/`bin_and(value, order)` and their `bin_fetch_*` forms
             /// (which return the previous value; the others return `None`).
             #[inline]
-            pub fn bin<'py>(&self, py: Python<'py>, op: SeedOp, value: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+            pub fn bin<'py>(&self, py: Python<'py>, op: OpCode, value: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
                 $dispatch!(c, a => {
                     let v = PyValue::from_py(value, "value")?;
                     match op {
-                        SeedOp::Or => { a.bin_or_explicit(v, o); Ok(None) }
-                        SeedOp::Xor => { a.bin_xor_explicit(v, o); Ok(None) }
-                        SeedOp::And => { a.bin_and_explicit(v, o); Ok(None) }
-                        SeedOp::FetchOr => a.bin_fetch_or_explicit(v, o).to_py(py).map(Some),
-                        SeedOp::FetchXor => a.bin_fetch_xor_explicit(v, o).to_py(py).map(Some),
+                        OpCode::Or => { a.bin_or_explicit(v, o); Ok(None) }
+                        OpCode::Xor => { a.bin_xor_explicit(v, o); Ok(None) }
+                        OpCode::And => { a.bin_and_explicit(v, o); Ok(None) }
+                        OpCode::FetchOr => a.bin_fetch_or_explicit(v, o).to_py(py).map(Some),
+                        OpCode::FetchXor => a.bin_fetch_xor_explicit(v, o).to_py(py).map(Some),
                         _ => a.bin_fetch_and_explicit(v, o).to_py(py).map(Some),
                     }
                 })
@@ -150,7 +151,7 @@ macro_rules! bit_ops {
             /// `bin_not(order)` (`None`) and `bin_fetch_not(order)` (the previous value).
             #[inline]
             pub fn bin_not<'py>(&self, py: Python<'py>, fetch: bool, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-                let op = if fetch { SeedOp::FetchNot } else { SeedOp::Not };
+                let op = if fetch { OpCode::FetchNot } else { OpCode::Not };
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
                 $dispatch!(c, a => if fetch {
@@ -169,15 +170,15 @@ macro_rules! arith_ops {
         impl Core<$cell> {
             /// `add`/`sub(value, order)` (`None`) and `fetch_add`/`fetch_sub` (previous).
             #[inline]
-            pub fn arith<'py>(&self, py: Python<'py>, op: SeedOp, value: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+            pub fn arith<'py>(&self, py: Python<'py>, op: OpCode, value: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
                 $dispatch!(c, a => {
                     let v = PyValue::from_py(value, "value")?;
                     match op {
-                        SeedOp::Add => { a.add_explicit(v, o); Ok(None) }
-                        SeedOp::Sub => { a.sub_explicit(v, o); Ok(None) }
-                        SeedOp::FetchAdd => a.fetch_add_explicit(v, o).to_py(py).map(Some),
+                        OpCode::Add => { a.add_explicit(v, o); Ok(None) }
+                        OpCode::Sub => { a.sub_explicit(v, o); Ok(None) }
+                        OpCode::FetchAdd => a.fetch_add_explicit(v, o).to_py(py).map(Some),
                         _ => a.fetch_sub_explicit(v, o).to_py(py).map(Some),
                     }
                 })
@@ -186,7 +187,7 @@ macro_rules! arith_ops {
             /// `neg(order)` (`None`) and `fetch_neg(order)` (previous).
             #[inline]
             pub fn neg<'py>(&self, py: Python<'py>, fetch: bool, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-                let op = if fetch { SeedOp::FetchNeg } else { SeedOp::Neg };
+                let op = if fetch { OpCode::FetchNeg } else { OpCode::Neg };
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
                 $dispatch!(c, a => if fetch {
@@ -214,7 +215,7 @@ impl Core<IntCell> {
     /// `inc(order)`: add one (wrapping).
     #[inline]
     pub fn inc(&self, py: Python<'_>, order: Arg<'_, '_>) -> PyResult<()> {
-        let c = self.rw(py, SeedOp::Inc)?;
+        let c = self.rw(py, OpCode::Inc)?;
         let o = parse_order(order)?;
         int_dispatch!(c, a => a.inc_explicit(o));
         Ok(())
@@ -223,7 +224,7 @@ impl Core<IntCell> {
     /// `dec(order)`: subtract one (wrapping).
     #[inline]
     pub fn dec(&self, py: Python<'_>, order: Arg<'_, '_>) -> PyResult<()> {
-        let c = self.rw(py, SeedOp::Dec)?;
+        let c = self.rw(py, OpCode::Dec)?;
         let o = parse_order(order)?;
         int_dispatch!(c, a => a.dec_explicit(o));
         Ok(())
@@ -238,9 +239,9 @@ impl Core<IntCell> {
         order: Arg<'_, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let op = if up {
-            SeedOp::FetchInc
+            OpCode::FetchInc
         } else {
-            SeedOp::FetchDec
+            OpCode::FetchDec
         };
         let c = self.rw(py, op)?;
         let o = parse_order(order)?;

@@ -9,66 +9,24 @@ use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use pyo3::IntoPyObjectExt;
-use pyo3::create_exception;
-use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyTypeError,
-};
+use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use shm_atomics_runtime::{
-    Error, FieldType, FieldTypeBuf, Kind, LayoutDescBuf, Leaf, RawSegment, Region,
-    SegmentErrorKind, Trust, TrustOption, checked_default_dir, list_segments as listed,
-    value_type_name,
+    Error, Kind, LayoutDescBuf, Location, RawSegment, Region, Target, Trust, checked_default_dir,
+    list_segments as listed, value_type_name,
 };
 
 use crate::cells::{Core, bool_cell, bytes_cell, float_cell, int_cell, make};
+use crate::errors::{OPENED_READONLY, SegmentError, path_error, segment_error};
+use crate::fields::record::snapshot_record;
+use crate::fields::{PyEvent, PySeq, PyStriped};
 use crate::kinds::{
     AtomicBoolView, AtomicBytesView, AtomicFloatView, AtomicIntView, AtomicUintView,
 };
 use crate::layout::PyLayout;
-use crate::memory::{Keep, MapLease};
-use crate::v2::{PyEvent, PySeq, PyStriped};
-
-create_exception!(
-    shm_atomics,
-    SegmentError,
-    PyOSError,
-    "A segment could not be opened, created or used: the message names the file, what is \
-     wrong and what to do."
-);
-
-/// The Python exception for a runtime error about a segment: `FileNotFoundError`,
-/// `FileExistsError`, `PermissionError` (owner, mode, directory or access), `KeyError`
-/// (unknown field), else `SegmentError`.
-pub fn segment_error(e: Error) -> PyErr {
-    let msg = match &e {
-        // Trust refusals name every keyword argument that admits the file.
-        Error::Segment(s) => s.message_with(&|options: &[TrustOption]| {
-            options
-                .iter()
-                .map(|o| match o {
-                    TrustOption::Owner(uid) => format!("allow_owner={uid}"),
-                    TrustOption::GroupWrite => "allow_group_write=True".to_string(),
-                    TrustOption::OtherWrite => "allow_other_write=True".to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        }),
-        _ => e.to_string(),
-    };
-    match &e {
-        Error::Segment(s) => match &s.kind {
-            SegmentErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
-            SegmentErrorKind::AlreadyExists => PyFileExistsError::new_err(msg),
-            SegmentErrorKind::PermissionDenied
-            | SegmentErrorKind::UntrustedOwner { .. }
-            | SegmentErrorKind::SharedWrite { .. }
-            | SegmentErrorKind::UnsafeDirectory { .. } => PyPermissionError::new_err(msg),
-            _ => SegmentError::new_err(msg),
-        },
-        Error::Path(_) => PyKeyError::new_err(msg),
-        _ => SegmentError::new_err(msg),
-    }
-}
+use crate::memory::{Keep, MapLease, closed_error};
+use crate::snapshot::layout_dict;
 
 /// Which owners and modes to accept, from the keyword arguments.
 fn trust(
@@ -91,78 +49,6 @@ fn trust(
         t = t.allow_other_write();
     }
     t
-}
-
-/// What a field path names: a whole `Event`, `Striped` or `Seq` field, or a value
-/// (`inside_seq`: a field of a `Seq` record, which is only read one by one: a single
-/// store would bypass the record's sequence word).
-enum Target<'a> {
-    Event(usize),
-    Striped {
-        offset: usize,
-        kind: Kind,
-        width: usize,
-        cells: usize,
-        stride: usize,
-    },
-    Seq(usize, &'a LayoutDescBuf),
-    Value {
-        inside_seq: bool,
-    },
-}
-
-/// Resolves `path` (names joined by `.`, `[i]` after an array) to its [`Target`]; `None`
-/// for anything `LayoutDescBuf::leaf` would not find either.
-fn target<'a>(desc: &'a LayoutDescBuf, path: &str) -> Option<Target<'a>> {
-    let mut d = desc;
-    let mut base = 0usize;
-    let mut inside_seq = false;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        let (name, mut idx) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        let f = d.fields.iter().find(|f| f.name == name)?;
-        let mut off = base.checked_add(f.offset)?;
-        if let Some(len) = f.array_len {
-            let inner = idx.strip_prefix('[')?;
-            let close = inner.find(']')?;
-            let i: usize = inner[..close].parse().ok().filter(|&i| i < len)?;
-            off = off.checked_add(i.checked_mul(f.width())?)?;
-            idx = &inner[close + 1..];
-        }
-        let whole = parts.peek().is_none() && idx.is_empty();
-        match &f.ty {
-            FieldTypeBuf::Layout(n) => {
-                d = n;
-                base = off;
-            }
-            FieldTypeBuf::Seq(n) if whole => return Some(Target::Seq(off, n)),
-            FieldTypeBuf::Seq(n) => {
-                inside_seq = true;
-                d = n;
-                base = off.checked_add(FieldType::seq_record_offset(n.align))?;
-            }
-            FieldTypeBuf::Event if whole && !inside_seq => return Some(Target::Event(off)),
-            FieldTypeBuf::Striped {
-                kind,
-                width,
-                cells,
-                stride,
-            } if whole && !inside_seq => {
-                return Some(Target::Striped {
-                    offset: off,
-                    kind: *kind,
-                    width: *width,
-                    cells: *cells,
-                    stride: *stride,
-                });
-            }
-            _ => return Some(Target::Value { inside_seq }),
-        }
-    }
-    None
 }
 
 /// The header as `info()` returns it (see there).
@@ -188,29 +74,81 @@ impl PySegment {
     }
 }
 
+/// A value a path names (a value, a striped cell, an Event's word) in the mapping.
+struct ValueAt {
+    /// Its first byte.
+    ptr: *mut u8,
+    /// Its kind.
+    kind: Kind,
+    /// Its width in bytes.
+    width: usize,
+    /// Whether it is read-only (a read-only segment, or a value inside a `Seq` record).
+    readonly: bool,
+    /// Why it is read-only when the segment is writable (inside which record, and how to
+    /// write that record), for the refusal of a store.
+    why: Option<Box<str>>,
+}
+
+/// Why a value of the record at `record` (a path) is read-only, and how to write it.
+fn inside_record(path: &str, record: &str) -> String {
+    format!(
+        "(`{path}` is a value of the Seq record `{record}`: a store of it alone would tear \
+         the record; write the whole record with seg[\"{record}\"].write({{...}}) or \
+         seg[\"{record}\"].update({{...}}))"
+    )
+}
+
 impl PySegment {
-    /// The leaf at `path`, its address, and whether it is read-only (a read-only
-    /// segment, or a value inside a `Seq` record); `KeyError` if no value is there.
-    fn value_at(&self, path: &str) -> PyResult<(Leaf, *mut u8, bool)> {
-        let inside_seq = matches!(
-            target(&self.desc, path),
-            Some(Target::Value { inside_seq: true })
-        );
-        let leaf = self.desc.leaf(path).ok_or_else(|| {
-            PyKeyError::new_err(format!(
-                "no value field `{path}` in layout `{}` (a path is names joined by `.`, with \
-                 `[i]` after an array; it must end at a value)",
-                self.desc.name
-            ))
-        })?;
-        let (ptr, readonly) = self.lease.with(|s| {
+    /// Where `path` leads (the runtime's one resolver, `LayoutDescBuf::locate`): the
+    /// package's `PathError` (a `KeyError`) if the layout refuses it.
+    fn locate<'a>(&'a self, py: Python<'_>, path: &str) -> PyResult<Location<'a>> {
+        self.desc.locate(path).map_err(|e| path_error(py, &e))
+    }
+
+    /// Whether objects at `loc` are read-only: a read-only segment, or inside a record.
+    fn readonly_at(&self, loc: &Location<'_>) -> bool {
+        !self.writable || loc.record.is_some()
+    }
+
+    /// Why an `Event` or `Striped` object at `loc` (`path`) is read-only, if it is.
+    fn why_readonly(&self, path: &str, loc: &Location<'_>) -> Option<Box<str>> {
+        if !self.writable {
+            return Some(OPENED_READONLY.into());
+        }
+        let rec = &loc.record.as_ref()?.path;
+        Some(
+            format!(
+                "`{path}` is inside the Seq record `{rec}`: a change of it alone would tear \
+                 the record; write the whole record with seg[\"{rec}\"].write({{...}}) or \
+                 seg[\"{rec}\"].update({{...}})"
+            )
+            .into_boxed_str(),
+        )
+    }
+
+    /// The value at `loc` (`path` names it), if it is one.
+    fn value_at(&self, path: &str, loc: &Location<'_>) -> PyResult<Option<ValueAt>> {
+        let Some((kind, width)) = loc.target.value() else {
+            return Ok(None);
+        };
+        let (ptr, ro) = self.lease.with(|s| {
             let r = s
                 .region()
-                .subregion(leaf.offset, leaf.width)
+                .subregion(loc.offset, width)
                 .map_err(segment_error)?;
             Ok((r.as_ptr(), r.is_readonly()))
         })?;
-        Ok((leaf, ptr, readonly || inside_seq))
+        let why = match &loc.record {
+            Some(rec) if self.writable => Some(inside_record(path, &rec.path).into_boxed_str()),
+            _ => None,
+        };
+        Ok(Some(ValueAt {
+            ptr,
+            kind,
+            width,
+            readonly: ro || self.readonly_at(loc),
+            why,
+        }))
     }
 
     /// A core over the value at `path` for an atomos class: `TypeError` unless the
@@ -225,36 +163,41 @@ impl PySegment {
         what: &str,
         typed: impl FnOnce(Region<'static>, Kind) -> Result<C, Error>,
     ) -> PyResult<Core<C>> {
-        if let Some(Target::Event(_) | Target::Striped { .. } | Target::Seq(..)) =
-            target(&self.desc, path)
-        {
+        let loc = self.locate(py, path)?;
+        let v = match loc.target {
+            Target::Value { .. } => self.value_at(path, &loc)?,
+            _ => None,
+        };
+        let Some(v) = v else {
             return Err(PyTypeError::new_err(format!(
-                "field `{path}` is not a value (an Event, Striped or Seq field): {what}"
+                "field `{path}` is not a value ({}): {what}",
+                loc.target.describe()
             )));
-        }
-        let (leaf, ptr, readonly) = self.value_at(path)?;
-        if !kinds.contains(&leaf.kind) || leaf.width != width {
+        };
+        if !kinds.contains(&v.kind) || v.width != width {
             return Err(PyTypeError::new_err(format!(
                 "field `{path}` is {} ({} bytes): {what}",
-                value_type_name(leaf.kind, leaf.width),
-                leaf.width
+                value_type_name(v.kind, v.width),
+                v.width
             )));
         }
-        let kind = leaf.kind;
-        // SAFETY: as in `field`: `ptr` is `leaf.width` bytes inside the payload of the
-        // mapping that `Keep::Map` holds (checked bounds), writable unless `readonly`,
-        // only accessed atomically; every operation checks the lease first.
-        unsafe {
+        let kind = v.kind;
+        // SAFETY: as in `field`: `ptr` is `width` bytes inside the payload of the mapping
+        // that `Keep::Map` holds (checked bounds), writable unless `readonly`, only
+        // accessed atomically; every operation checks the lease first.
+        let mut core = unsafe {
             make(
                 py,
-                ptr,
-                leaf.width,
-                readonly,
+                v.ptr,
+                v.width,
+                v.readonly,
                 Keep::Map(self.lease.clone()),
                 kind,
                 |r| typed(r, kind),
-            )
-        }
+            )?
+        };
+        core.why_readonly = v.why;
+        Ok(core)
     }
 }
 
@@ -369,64 +312,94 @@ impl PySegment {
         self.lease.with(|s| s.check().map_err(segment_error))
     }
 
-    /// The atomic object of the value at `path` (`net.rx`, `hist[3]`), over the mapping;
-    /// an `Event`, `Striped` or `SeqRecord` object for a whole field of those types.
+    /// The object at `path` (`net.rx`, `hist[3]`, `hits[1]`), resolved once by the
+    /// runtime's `LayoutDescBuf::locate`: a value (or a striped cell) as the view class
+    /// of its kind over the mapping; an `Event`, `Striped` or `SeqRecord` object for a
+    /// whole field of those types; `("layout", Layout)` for a nested layout and
+    /// `("array", len, type)` for a whole array, which `shm_atomics.Segment` wraps.
     /// Values inside a `Seq` record are read-only (a store would bypass the sequence
-    /// word, so readers could see a mixed record).
+    /// word, so readers could see a mixed record); the refusal names the record.
     fn field(&self, py: Python<'_>, path: &str) -> PyResult<Py<PyAny>> {
-        let readonly = !self.writable;
-        match target(&self.desc, path) {
-            Some(Target::Event(offset)) => {
+        if self.lease.is_closed() {
+            return Err(closed_error());
+        }
+        let loc = self.locate(py, path)?;
+        let readonly = self.why_readonly(path, &loc);
+        let lease = || self.lease.clone();
+        match &loc.target {
+            Target::Value { .. } => {}
+            Target::Event => {
                 return PyEvent {
-                    lease: self.lease.clone(),
-                    offset,
+                    lease: lease(),
+                    offset: loc.offset,
                     readonly,
                 }
                 .into_py_any(py);
             }
-            Some(Target::Striped {
-                offset,
+            Target::Striped {
                 kind,
                 width,
                 cells,
                 stride,
-            }) => {
+            } => {
                 return PyStriped {
-                    lease: self.lease.clone(),
-                    offset,
-                    readonly,
-                    kind,
-                    width,
-                    cells,
-                    stride,
+                    lease: lease(),
+                    offset: loc.offset,
+                    readonly: readonly.clone(),
+                    kind: *kind,
+                    width: *width,
+                    cells: *cells,
+                    stride: *stride,
                 }
                 .into_py_any(py);
             }
-            Some(Target::Seq(offset, record)) => {
+            Target::Seq(record) => {
                 return PySeq {
-                    lease: self.lease.clone(),
-                    offset,
-                    record: record.clone(),
+                    lease: lease(),
+                    offset: loc.offset,
+                    record: (*record).clone(),
+                    path: path.to_string(),
+                    inside: loc.record.as_ref().map(|r| r.path.clone()),
+                    writable: self.writable,
                 }
                 .into_py_any(py);
             }
-            _ => {}
+            Target::Layout(d) => {
+                let layout = PyLayout { desc: (*d).clone() };
+                return ("layout", layout).into_py_any(py);
+            }
+            Target::Array { field, len } => {
+                return ("array", *len, field.type_name()).into_py_any(py);
+            }
+            other => {
+                return Err(SegmentError::new_err(format!(
+                    "field `{path}` is {}, which this version cannot use",
+                    other.describe()
+                )));
+            }
         }
-        let (leaf, ptr, readonly) = self.value_at(path)?;
+        let Some(v) = self.value_at(path, &loc)? else {
+            return Err(SegmentError::new_err(format!(
+                "field `{path}` is not a value"
+            )));
+        };
         let keep = || Keep::Map(self.lease.clone());
         macro_rules! mk {
-            ($kind:expr, $typed:expr) => {
-                // SAFETY: `ptr` is `leaf.width` bytes inside the payload of the mapping
-                // the lease holds (subregion checked the bounds), writable unless
-                // `readonly`; the mapping lives until the lease is closed, which every
+            ($kind:expr, $typed:expr) => {{
+                // SAFETY: `v.ptr` is `v.width` bytes inside the payload of the mapping the
+                // lease holds (subregion checked the bounds), writable unless
+                // `v.readonly`; the mapping lives until the lease is closed, which every
                 // operation checks first (`Keep::Map`). Segment memory is only accessed
                 // atomically, by every process (the segment contract); a truncation by a
                 // peer is repaired by the runtime's SIGBUS guard, which stays registered
                 // while the mapping lives.
-                unsafe { make(py, ptr, leaf.width, readonly, keep(), $kind, $typed)? }
-            };
+                let made = unsafe { make(py, v.ptr, v.width, v.readonly, keep(), $kind, $typed) };
+                let mut core = made?;
+                core.why_readonly = v.why.clone();
+                core
+            }};
         }
-        match leaf.kind {
+        match v.kind {
             Kind::Int => AtomicIntView {
                 core: mk!(Kind::Int, |r| int_cell(r, true)),
             }
@@ -448,6 +421,24 @@ impl PySegment {
             }
             .into_py_any(py),
         }
+    }
+
+    /// Whether `path` names anything in the layout (the runtime's resolver).
+    fn has(&self, path: &str) -> bool {
+        self.desc.locate(path).is_ok()
+    }
+
+    /// Every field's value as a dict (nested layouts as dicts, arrays as lists, a
+    /// `Striped` counter as its sum, an `Event` as its generation), from one copy by the
+    /// runtime's `RawSegment::snapshot`, which reads each `Seq` record through its
+    /// protocol (here a `SeqSnapshot`: values, sequence word, whether whole).
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let seg = self.lease.pin()?;
+        let copy = py.detach(|| seg.snapshot()).map_err(segment_error)?;
+        let load = |o: usize, k: Kind, w: usize| copy.load(o, k, w).map_err(segment_error);
+        let record =
+            |path: &str, off: usize, d: &LayoutDescBuf| snapshot_record(py, &copy, path, off, d);
+        layout_dict(py, &load, &record, &self.desc, 0, "")
     }
 
     /// Unmaps the segment (a wait in progress keeps it mapped until it returns); objects

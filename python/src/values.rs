@@ -104,3 +104,24 @@ pub fn dyn_to_py<'py>(py: Python<'py>, v: &DynValue, kind: Kind) -> PyResult<Bou
         _ => Ok(PyBytes::new(py, v.as_bytes()).into_any()),
     }
 }
+
+/// The Python int of a striped counter's sum (or one cell) `bits`, wrapped to `width`
+/// bytes and signed for `Kind::Int`.
+pub fn striped_value(
+    py: Python<'_>,
+    kind: Kind,
+    width: usize,
+    bits: u128,
+) -> PyResult<Bound<'_, PyAny>> {
+    let bitsn = 8 * width as u32;
+    let masked = if bitsn >= 128 {
+        bits
+    } else {
+        bits & ((1u128 << bitsn) - 1)
+    };
+    if kind == Kind::Int && bitsn < 128 && masked >> (bitsn - 1) & 1 == 1 {
+        ((masked as i128) - (1i128 << bitsn)).to_py(py)
+    } else {
+        masked.to_py(py)
+    }
+}

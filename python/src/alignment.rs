@@ -1,11 +1,13 @@
-//! Module functions the Python layer needs: alignment of a width, a buffer's address,
-//! and whether a width is lock-free here.
+//! Where an atomic may live: the alignment a width needs (`alignment_of`, behind
+//! `shm_atomics.Alignment`), a buffer's address and size (`buffer_info`, for the
+//! alignment checks), and whether a width is lock-free here (`is_lock_free`, which
+//! views need).
 
 use pyo3::prelude::*;
 use shm_atomics_runtime::{Alignment, Atomic};
 
+use crate::errors::unsupported_width;
 use crate::memory::BufferHold;
-use crate::seed::unsupported_width;
 
 /// `(recommended, minimum)` alignment of `width` bytes; `UnsupportedWidthException`
 /// for a width no atomic has here.
