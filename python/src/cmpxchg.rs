@@ -47,7 +47,12 @@ impl CmpxchgResult {
         success: bool,
         expected: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, CmpxchgResult>> {
-        let spare = SPARE.swap(null_mut(), Ordering::Acquire);
+        // A load and a store, not a swap (a locked instruction costing as much as the
+        // compare-exchange itself): the GIL serializes every call here (the module does
+        // not declare `gil_used = false`, so even a free-threaded CPython enables the GIL
+        // for it), and so does the reference-count test below, which relies on it.
+        let spare = SPARE.load(Ordering::Acquire);
+        SPARE.store(null_mut(), Ordering::Relaxed);
         if !spare.is_null() {
             // SAFETY: the slot owned this reference to a live object; the swap moved it
             // to us.
