@@ -82,17 +82,20 @@ macro_rules! value_ops {
             ) -> PyResult<Bound<'py, CmpxchgResult>> {
                 let op = if weak { OpCode::CmpxchgWeak } else { OpCode::CmpxchgStrong };
                 let c = self.rw(py, op)?;
+                // No orders given (the usual call): the SeqCst operation, without the
+                // runtime's order checks.
+                let default = success.is_none_or(|o| o.is_none()) && failure.is_none_or(|o| o.is_none());
                 let s = parse_order(success)?;
                 let f = parse_order(failure)?;
                 $dispatch!(c, a => {
                     let e = PyValue::from_py(expected, "expected")?;
                     let d = PyValue::from_py(desired, "desired")?;
-                    let r = if weak {
-                        a.cmpxchg_weak_explicit(e, d, s, f)
-                    } else {
-                        a.cmpxchg_strong_explicit(e, d, s, f)
-                    }
-                    .map_err(|e| self.err(py, e))?;
+                    let r = match (default, weak) {
+                        (true, true) => a.cmpxchg_weak(e, d),
+                        (true, false) => a.cmpxchg_strong(e, d),
+                        (false, true) => a.cmpxchg_weak_explicit(e, d, s, f).map_err(|e| self.err(py, e))?,
+                        (false, false) => a.cmpxchg_strong_explicit(e, d, s, f).map_err(|e| self.err(py, e))?,
+                    };
                     CmpxchgResult::give(py, r.success, r.expected.to_py(py)?)
                 })
             }
