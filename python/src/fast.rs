@@ -3,9 +3,10 @@
 //! methods of the same name when the module loads ([`install`]).
 //!
 //! Why: PyO3's generic method path (trampoline, thread-local GIL count, its argument
-//! description, result plumbing) cost about 200 machine instructions a call, five
-//! times the atomic operation and its int; `python/bench/peers.py` measures the
-//! difference against `atomicshm`. A fast entry point takes the arguments of any valid
+//! description, result plumbing) cost about 260 machine instructions for `load()`
+//! (callgrind), against 33 for `atomicshm`'s whole operation; with this entry `load()`
+//! costs 68 (`python/bench/peers.py` measures the time). A fast entry point takes the
+//! arguments of any valid
 //! call (positional or keyword) into slots itself and runs the same `ops.rs` operation;
 //! every other call (a missing, duplicate or unknown argument, too many) goes to the
 //! PyO3 method it replaced, kept aside, which raises PyO3's `TypeError`. So signatures,
