@@ -6,9 +6,8 @@
 //! description, result plumbing) cost about 260 machine instructions for `load()`
 //! (callgrind), against 33 for `atomicshm`'s whole operation; with this entry `load()`
 //! costs 68 (`python/bench/peers.py` measures the time). A fast entry point takes the
-//! arguments of any valid
-//! call (positional or keyword) into slots itself and runs the same `ops.rs` operation;
-//! every other call (a missing, duplicate or unknown argument, too many) goes to the
+//! arguments of any valid call (positional or keyword) into slots itself and runs the
+//! same `ops.rs` operation; every other call (a missing, duplicate or unknown argument, too many) goes to the
 //! PyO3 method it replaced, kept aside, which raises PyO3's `TypeError`. So signatures,
 //! results and errors are those of `methods.rs`, only the way in is shorter.
 //!
