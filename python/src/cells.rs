@@ -82,7 +82,7 @@ pub struct Core<C> {
 impl<C: Copy> Core<C> {
     /// The writable cell, or the seed's `UnsupportedOperationException` on read-only
     /// memory; a `ValueError` once a view's context was released.
-    #[inline]
+    #[inline(always)]
     pub fn rw(&self, py: Python<'_>, op: OpCode) -> PyResult<C> {
         self.keep.check()?;
         match &self.cell {
@@ -102,7 +102,7 @@ impl<C: Copy> Core<C> {
     }
 
     /// The cell, checked alive.
-    #[inline]
+    #[inline(always)]
     pub fn live(&self) -> PyResult<&Cell<C>> {
         self.keep.check()?;
         Ok(&self.cell)

@@ -1,5 +1,9 @@
 //! `CmpxchgResult`: what a compare-exchange returns (the seed's class, native).
 
+use std::ptr::null_mut;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
@@ -10,20 +14,83 @@ use pyo3::types::{PyTuple, PyType};
 /// >>> r = CmpxchgResult(success=False, expected=3)
 /// >>> bool(r), r.expected
 /// (False, 3)
+///
+/// Immutable for Python code. The operations reuse one result object that nobody else
+/// references any more (see [`CmpxchgResult::give`]) instead of allocating one per call.
 #[pyclass(frozen, module = "shm_atomics", name = "CmpxchgResult")]
 pub struct CmpxchgResult {
     /// Whether the exchange took place.
-    #[pyo3(get)]
-    success: bool,
-    /// The value found in memory.
-    #[pyo3(get)]
-    expected: Py<PyAny>,
+    success: AtomicBool,
+    /// The value found in memory: an owned, never null reference.
+    expected: AtomicPtr<ffi::PyObject>,
 }
+
+/// The result object the operations last returned, with one reference owned here (null
+/// when none). Reused when that reference is its only one.
+static SPARE: AtomicPtr<ffi::PyObject> = AtomicPtr::new(null_mut());
 
 impl CmpxchgResult {
     /// A result.
-    pub fn new(success: bool, expected: Py<PyAny>) -> Self {
-        CmpxchgResult { success, expected }
+    pub fn new(success: bool, expected: Bound<'_, PyAny>) -> Self {
+        CmpxchgResult {
+            success: AtomicBool::new(success),
+            expected: AtomicPtr::new(expected.into_ptr()),
+        }
+    }
+
+    /// The result `(success, expected)` for an operation to return: the spare result
+    /// object rewritten when nothing but the spare slot references it (the caller
+    /// dropped it: nobody can see the change), else a new one that becomes the spare.
+    #[inline]
+    pub fn give<'py>(
+        py: Python<'py>,
+        success: bool,
+        expected: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, CmpxchgResult>> {
+        // A load and a store, not a swap (a locked instruction costing as much as the
+        // compare-exchange itself): the GIL serializes every call here (the module does
+        // not declare `gil_used = false`, so even a free-threaded CPython enables the GIL
+        // for it), and so does the reference-count test below, which relies on it.
+        let spare = SPARE.load(Ordering::Acquire);
+        SPARE.store(null_mut(), Ordering::Relaxed);
+        if !spare.is_null() {
+            // SAFETY: the slot owned this reference to a live object; the swap moved it
+            // to us.
+            let obj = unsafe { Bound::from_owned_ptr(py, spare) };
+            // SAFETY: only `CmpxchgResult`s are stored in the slot.
+            let obj = unsafe { obj.cast_into_unchecked::<Self>() };
+            // SAFETY: a live object; attached to the interpreter.
+            if unsafe { ffi::Py_REFCNT(obj.as_ptr()) } == 1 {
+                // Ours is the only reference: no one can observe the rewrite.
+                let r = obj.get();
+                r.success.store(success, Ordering::Relaxed);
+                let old = r.expected.swap(expected.into_ptr(), Ordering::Relaxed);
+                // SAFETY: `old` was the field's owned reference, now released once.
+                unsafe { ffi::Py_DecRef(old) };
+                SPARE.store(obj.clone().into_ptr(), Ordering::Release);
+                return Ok(obj);
+            }
+            // The caller kept it: the slot's reference drops here.
+        }
+        let obj = Bound::new(py, CmpxchgResult::new(success, expected))?;
+        SPARE.store(obj.clone().into_ptr(), Ordering::Release);
+        Ok(obj)
+    }
+
+    /// The value found.
+    fn expected_ref<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        // SAFETY: the field always holds an owned, live reference (rewritten only while
+        // no one else references this object); we add one for the caller.
+        unsafe { Bound::from_borrowed_ptr(py, self.expected.load(Ordering::Relaxed)) }
+    }
+}
+
+impl Drop for CmpxchgResult {
+    fn drop(&mut self) {
+        let p = *self.expected.get_mut();
+        // SAFETY: the field's owned reference, released once; PyO3 drops a pyclass's
+        // contents in its deallocator, attached to the interpreter.
+        unsafe { ffi::Py_DecRef(p) };
     }
 }
 
@@ -31,20 +98,32 @@ impl CmpxchgResult {
 impl CmpxchgResult {
     #[new]
     #[pyo3(signature = (success, expected))]
-    fn py_new(success: bool, expected: Py<PyAny>) -> Self {
-        CmpxchgResult { success, expected }
+    fn py_new(success: bool, expected: Bound<'_, PyAny>) -> Self {
+        CmpxchgResult::new(success, expected)
+    }
+
+    /// Whether the exchange took place.
+    #[getter]
+    fn success(&self) -> bool {
+        self.success.load(Ordering::Relaxed)
+    }
+
+    /// The value found in memory.
+    #[getter]
+    fn expected<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.expected_ref(py)
     }
 
     fn __bool__(&self) -> bool {
-        self.success
+        self.success()
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         PyTuple::new(
             py,
             [
-                self.success.into_pyobject(py)?.to_owned().into_any(),
-                self.expected.bind(py).clone(),
+                self.success().into_pyobject(py)?.to_owned().into_any(),
+                self.expected_ref(py),
             ],
         )?
         .into_any()
@@ -53,10 +132,10 @@ impl CmpxchgResult {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let success = if self.success { "True" } else { "False" };
+        let success = if self.success() { "True" } else { "False" };
         Ok(format!(
             "CmpxchgResult(success={success}, expected={})",
-            self.expected.bind(py).str()?
+            self.expected_ref(py).str()?
         ))
     }
 

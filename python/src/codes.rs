@@ -107,14 +107,18 @@ pub fn order_value(o: MemoryOrder) -> u8 {
 }
 
 /// The `order=` argument: omitted or `None` is `SEQ_CST`; a `MemoryOrder` (or its int).
-#[inline]
+#[inline(always)]
 pub fn parse_order(order: Option<&Bound<'_, PyAny>>) -> PyResult<MemoryOrder> {
-    let Some(order) = order else {
-        return Ok(MemoryOrder::SeqCst);
-    };
-    if order.is_none() {
-        return Ok(MemoryOrder::SeqCst);
+    // The default (no order, or None) inline: every call pays this check.
+    match order {
+        Some(order) if !order.is_none() => parse_given_order(order),
+        _ => Ok(MemoryOrder::SeqCst),
     }
+}
+
+/// [`parse_order`] of an order given (not `None`).
+#[inline(never)]
+fn parse_given_order(order: &Bound<'_, PyAny>) -> PyResult<MemoryOrder> {
     let v: i64 = order
         .extract()
         .map_err(|_| PyTypeError::new_err("memory order must be a MemoryOrder"))?;

@@ -77,6 +77,15 @@ macro_rules! int_class {
         arith_methods!($cls);
         step_methods!($cls);
         wait_methods!($cls);
+        impl $crate::fast::HasFast for $cls {
+            fn fast_methods() -> Vec<$crate::fast::FastMethod> {
+                let mut v = $crate::fast_table::fast_value!($cls);
+                v.extend($crate::fast_table::fast_bit!($cls));
+                v.extend($crate::fast_table::fast_arith!($cls));
+                v.extend($crate::fast_table::fast_step!($cls));
+                v
+            }
+        }
     };
 }
 
@@ -87,6 +96,13 @@ macro_rules! bytes_class {
         value_methods!($cls);
         bit_methods!($cls);
         wait_methods!($cls);
+        impl $crate::fast::HasFast for $cls {
+            fn fast_methods() -> Vec<$crate::fast::FastMethod> {
+                let mut v = $crate::fast_table::fast_value!($cls);
+                v.extend($crate::fast_table::fast_bit!($cls));
+                v
+            }
+        }
         #[pymethods]
         impl $cls {
             /// `bytes(a)` is `a.load()`.
@@ -104,6 +120,13 @@ macro_rules! float_class {
         value_methods!($cls);
         arith_methods!($cls);
         wait_methods!($cls);
+        impl $crate::fast::HasFast for $cls {
+            fn fast_methods() -> Vec<$crate::fast::FastMethod> {
+                let mut v = $crate::fast_table::fast_value!($cls);
+                v.extend($crate::fast_table::fast_arith!($cls));
+                v
+            }
+        }
         #[pymethods]
         impl $cls {
             /// `float(a)` is `a.load()`.
@@ -120,6 +143,13 @@ macro_rules! bool_class {
         common_methods!($cls, signed: false);
         value_methods!($cls);
         bit_methods!($cls);
+        impl $crate::fast::HasFast for $cls {
+            fn fast_methods() -> Vec<$crate::fast::FastMethod> {
+                let mut v = $crate::fast_table::fast_value!($cls);
+                v.extend($crate::fast_table::fast_bit!($cls));
+                v
+            }
+        }
         #[pymethods]
         impl $cls {
             /// `bool(a)` is `a.load()`.

@@ -14,6 +14,8 @@
 //! - `cells`: typed cells per width and the dispatch macros over them.
 //! - `ops`, `methods`, `wait`: the operations, as Python methods written once per
 //!   capability; blocking waits on 32-bit values.
+//! - `fast`, `fast_table`: the hot methods' fast entry points, installed over
+//!   `methods`' PyO3 methods of the same names when the module loads.
 //! - `kinds`: the `atomics` classes (`AtomicInt`, `AtomicIntView`, ...).
 //! - `context`: view contexts (`atomicview`).
 //! - `alignment`: alignment of a width, a buffer's address, lock-freedom.
@@ -32,6 +34,8 @@ mod context;
 // Without segments (not unix) its segment and record errors are never raised.
 #[cfg_attr(not(unix), allow(dead_code))]
 mod errors;
+mod fast;
+mod fast_table;
 #[cfg(unix)]
 mod fields;
 mod kinds;
@@ -79,6 +83,18 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kinds::AtomicBytesView>()?;
     m.add_class::<kinds::AtomicFloatView>()?;
     m.add_class::<kinds::AtomicBoolView>()?;
+    fast::install::<kinds::AtomicIntegral>(m.py())?;
+    fast::install::<kinds::AtomicInt>(m.py())?;
+    fast::install::<kinds::AtomicUint>(m.py())?;
+    fast::install::<kinds::AtomicBytes>(m.py())?;
+    fast::install::<kinds::AtomicFloat>(m.py())?;
+    fast::install::<kinds::AtomicBool>(m.py())?;
+    fast::install::<kinds::AtomicIntegralView>(m.py())?;
+    fast::install::<kinds::AtomicIntView>(m.py())?;
+    fast::install::<kinds::AtomicUintView>(m.py())?;
+    fast::install::<kinds::AtomicBytesView>(m.py())?;
+    fast::install::<kinds::AtomicFloatView>(m.py())?;
+    fast::install::<kinds::AtomicBoolView>(m.py())?;
     // atomos' classes under prefixed names: `AtomicFloat` is also the seed-style float.
     let py = m.py();
     m.add("AtomosInteger", py.get_type::<atomos::AtomicInteger>())?;

@@ -123,7 +123,7 @@ impl Lease {
     }
 
     /// Whether the buffer was released.
-    #[inline]
+    #[inline(always)]
     pub fn is_released(&self) -> bool {
         self.released.load(Ordering::Relaxed)
     }
@@ -169,7 +169,7 @@ impl MapLease {
     }
 
     /// Whether the segment was closed.
-    #[inline]
+    #[inline(always)]
     pub fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Relaxed)
     }
@@ -245,7 +245,7 @@ impl Keep {
 
     /// `Ok` while the memory may be used; the seed's `ValueError` after the view's
     /// context exited or was released.
-    #[inline]
+    #[inline(always)]
     pub fn check(&self) -> PyResult<()> {
         match self {
             Keep::Lease(l) if l.is_released() => Err(PyValueError::new_err(

@@ -96,14 +96,14 @@ macro_rules! value_methods {
             /// `succ`/`fail` are the seed's BYTES spellings of `success`/`failure`.
             #[pyo3(signature = (expected, desired, success=None, failure=None, *, succ=None, fail=None))]
             #[allow(clippy::too_many_arguments)]
-            fn cmpxchg_weak<'py>(&self, py: pyo3::Python<'py>, expected: &pyo3::Bound<'py, pyo3::PyAny>, desired: &pyo3::Bound<'py, pyo3::PyAny>, success: Option<&pyo3::Bound<'py, pyo3::PyAny>>, failure: Option<&pyo3::Bound<'py, pyo3::PyAny>>, succ: Option<&pyo3::Bound<'py, pyo3::PyAny>>, fail: Option<&pyo3::Bound<'py, pyo3::PyAny>>) -> pyo3::PyResult<$crate::cmpxchg::CmpxchgResult> {
+            fn cmpxchg_weak<'py>(&self, py: pyo3::Python<'py>, expected: &pyo3::Bound<'py, pyo3::PyAny>, desired: &pyo3::Bound<'py, pyo3::PyAny>, success: Option<&pyo3::Bound<'py, pyo3::PyAny>>, failure: Option<&pyo3::Bound<'py, pyo3::PyAny>>, succ: Option<&pyo3::Bound<'py, pyo3::PyAny>>, fail: Option<&pyo3::Bound<'py, pyo3::PyAny>>) -> pyo3::PyResult<pyo3::Bound<'py, $crate::cmpxchg::CmpxchgResult>> {
                 self.core.cmpxchg(py, true, expected, desired, success.or(succ), failure.or(fail))
             }
 
             /// Stores `desired` if the value equals `expected`. Returns a `CmpxchgResult`.
             #[pyo3(signature = (expected, desired, success=None, failure=None, *, succ=None, fail=None))]
             #[allow(clippy::too_many_arguments)]
-            fn cmpxchg_strong<'py>(&self, py: pyo3::Python<'py>, expected: &pyo3::Bound<'py, pyo3::PyAny>, desired: &pyo3::Bound<'py, pyo3::PyAny>, success: Option<&pyo3::Bound<'py, pyo3::PyAny>>, failure: Option<&pyo3::Bound<'py, pyo3::PyAny>>, succ: Option<&pyo3::Bound<'py, pyo3::PyAny>>, fail: Option<&pyo3::Bound<'py, pyo3::PyAny>>) -> pyo3::PyResult<$crate::cmpxchg::CmpxchgResult> {
+            fn cmpxchg_strong<'py>(&self, py: pyo3::Python<'py>, expected: &pyo3::Bound<'py, pyo3::PyAny>, desired: &pyo3::Bound<'py, pyo3::PyAny>, success: Option<&pyo3::Bound<'py, pyo3::PyAny>>, failure: Option<&pyo3::Bound<'py, pyo3::PyAny>>, succ: Option<&pyo3::Bound<'py, pyo3::PyAny>>, fail: Option<&pyo3::Bound<'py, pyo3::PyAny>>) -> pyo3::PyResult<pyo3::Bound<'py, $crate::cmpxchg::CmpxchgResult>> {
                 self.core.cmpxchg(py, false, expected, desired, success.or(succ), failure.or(fail))
             }
         }

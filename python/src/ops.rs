@@ -35,7 +35,7 @@ macro_rules! value_ops {
     ($cell:ty, $dispatch:ident) => {
         impl Core<$cell> {
             /// `load(order)`.
-            #[inline]
+            #[inline(always)]
             pub fn load<'py>(&self, py: Python<'py>, order: Arg<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
                 let o = parse_order(order)?;
                 match self.live()? {
@@ -49,7 +49,7 @@ macro_rules! value_ops {
 
             /// `store(desired, order)`: the order is checked before the operand's length
             /// (the seed's order for bytes).
-            #[inline]
+            #[inline(always)]
             pub fn store(&self, py: Python<'_>, desired: &Bound<'_, PyAny>, order: Arg<'_, '_>) -> PyResult<()> {
                 let c = self.rw(py, OpCode::Store)?;
                 let o = parse_order(order)?;
@@ -60,7 +60,7 @@ macro_rules! value_ops {
             }
 
             /// `exchange(desired, order)`.
-            #[inline]
+            #[inline(always)]
             pub fn exchange<'py>(&self, py: Python<'py>, desired: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
                 let c = self.rw(py, OpCode::Exchange)?;
                 let o = parse_order(order)?;
@@ -69,7 +69,7 @@ macro_rules! value_ops {
 
             /// `cmpxchg_weak`/`cmpxchg_strong(expected, desired, success, failure)`. Never
             /// writes into `expected` (a new object holds what was found).
-            #[inline]
+            #[inline(always)]
             #[allow(clippy::too_many_arguments)]
             pub fn cmpxchg<'py>(
                 &self,
@@ -79,21 +79,24 @@ macro_rules! value_ops {
                 desired: &Bound<'py, PyAny>,
                 success: Arg<'_, 'py>,
                 failure: Arg<'_, 'py>,
-            ) -> PyResult<CmpxchgResult> {
+            ) -> PyResult<Bound<'py, CmpxchgResult>> {
                 let op = if weak { OpCode::CmpxchgWeak } else { OpCode::CmpxchgStrong };
                 let c = self.rw(py, op)?;
+                // No orders given (the usual call): the SeqCst operation, without the
+                // runtime's order checks.
+                let default = success.is_none_or(|o| o.is_none()) && failure.is_none_or(|o| o.is_none());
                 let s = parse_order(success)?;
                 let f = parse_order(failure)?;
                 $dispatch!(c, a => {
                     let e = PyValue::from_py(expected, "expected")?;
                     let d = PyValue::from_py(desired, "desired")?;
-                    let r = if weak {
-                        a.cmpxchg_weak_explicit(e, d, s, f)
-                    } else {
-                        a.cmpxchg_strong_explicit(e, d, s, f)
-                    }
-                    .map_err(|e| self.err(py, e))?;
-                    Ok(CmpxchgResult::new(r.success, r.expected.to_py(py)?.unbind()))
+                    let r = match (default, weak) {
+                        (true, true) => a.cmpxchg_weak(e, d),
+                        (true, false) => a.cmpxchg_strong(e, d),
+                        (false, true) => a.cmpxchg_weak_explicit(e, d, s, f).map_err(|e| self.err(py, e))?,
+                        (false, false) => a.cmpxchg_strong_explicit(e, d, s, f).map_err(|e| self.err(py, e))?,
+                    };
+                    CmpxchgResult::give(py, r.success, r.expected.to_py(py)?)
                 })
             }
         }
@@ -104,7 +107,7 @@ macro_rules! bit_ops {
     ($cell:ty, $dispatch:ident) => {
         impl Core<$cell> {
             /// `bit_test(index, order)`: a load order (the seed checked a store order).
-            #[inline]
+            #[inline(always)]
             pub fn bit_test(&self, py: Python<'_>, index: &Bound<'_, PyAny>, order: Arg<'_, '_>) -> PyResult<bool> {
                 let o = parse_order(order)?;
                 let bit = bit_index(index, self.width)?;
@@ -116,7 +119,7 @@ macro_rules! bit_ops {
             }
 
             /// `bit_test_compl`/`_set`/`_reset(index, order)`: the previous bit.
-            #[inline]
+            #[inline(always)]
             pub fn bit_modify(&self, py: Python<'_>, op: OpCode, index: &Bound<'_, PyAny>, order: Arg<'_, '_>) -> PyResult<bool> {
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
@@ -131,7 +134,7 @@ macro_rules! bit_ops {
 
             /// `bin_or`/`bin_xor`/`bin_and(value, order)` and their `bin_fetch_*` forms
             /// (which return the previous value; the others return `None`).
-            #[inline]
+            #[inline(always)]
             pub fn bin<'py>(&self, py: Python<'py>, op: OpCode, value: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
@@ -149,7 +152,7 @@ macro_rules! bit_ops {
             }
 
             /// `bin_not(order)` (`None`) and `bin_fetch_not(order)` (the previous value).
-            #[inline]
+            #[inline(always)]
             pub fn bin_not<'py>(&self, py: Python<'py>, fetch: bool, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
                 let op = if fetch { OpCode::FetchNot } else { OpCode::Not };
                 let c = self.rw(py, op)?;
@@ -169,7 +172,7 @@ macro_rules! arith_ops {
     ($cell:ty, $dispatch:ident) => {
         impl Core<$cell> {
             /// `add`/`sub(value, order)` (`None`) and `fetch_add`/`fetch_sub` (previous).
-            #[inline]
+            #[inline(always)]
             pub fn arith<'py>(&self, py: Python<'py>, op: OpCode, value: &Bound<'py, PyAny>, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
                 let c = self.rw(py, op)?;
                 let o = parse_order(order)?;
@@ -185,7 +188,7 @@ macro_rules! arith_ops {
             }
 
             /// `neg(order)` (`None`) and `fetch_neg(order)` (previous).
-            #[inline]
+            #[inline(always)]
             pub fn neg<'py>(&self, py: Python<'py>, fetch: bool, order: Arg<'_, 'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
                 let op = if fetch { OpCode::FetchNeg } else { OpCode::Neg };
                 let c = self.rw(py, op)?;
@@ -213,7 +216,7 @@ arith_ops!(FloatCell, float_dispatch);
 
 impl Core<IntCell> {
     /// `inc(order)`: add one (wrapping).
-    #[inline]
+    #[inline(always)]
     pub fn inc(&self, py: Python<'_>, order: Arg<'_, '_>) -> PyResult<()> {
         let c = self.rw(py, OpCode::Inc)?;
         let o = parse_order(order)?;
@@ -222,7 +225,7 @@ impl Core<IntCell> {
     }
 
     /// `dec(order)`: subtract one (wrapping).
-    #[inline]
+    #[inline(always)]
     pub fn dec(&self, py: Python<'_>, order: Arg<'_, '_>) -> PyResult<()> {
         let c = self.rw(py, OpCode::Dec)?;
         let o = parse_order(order)?;
@@ -231,7 +234,7 @@ impl Core<IntCell> {
     }
 
     /// `fetch_inc(order)` / `fetch_dec(order)`: the previous value.
-    #[inline]
+    #[inline(always)]
     pub fn fetch_step<'py>(
         &self,
         py: Python<'py>,
