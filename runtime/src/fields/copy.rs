@@ -7,9 +7,9 @@ use core::sync::atomic::Ordering::Relaxed;
 
 use portable_atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64};
 
-use crate::cell::value::Storage;
 #[cfg(feature = "std")]
 use crate::cell::value::Kind;
+use crate::cell::value::Storage;
 #[cfg(feature = "std")]
 use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
 use crate::layout::{FieldType, LayoutDesc};
