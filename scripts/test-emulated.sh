@@ -60,6 +60,8 @@ export SHM_ATOMICS_TEST_CC="$GNU-gcc" SHM_ATOMICS_TEST_CXX="$GNU-g++"  # tests' 
 # Property tests under emulation: 16 cases each (every case costs tens of times more under
 # qemu; the native run keeps its full count). PROPTEST_CASES=N overrides.
 export PROPTEST_CASES="${PROPTEST_CASES:-16}"
+# The records target's million snapshots: 20,000 per reader process under emulation.
+export SHM_ATOMICS_TEST_SNAPSHOTS="${SHM_ATOMICS_TEST_SNAPSHOTS:-20000}"
 
 start=$(date +%s)
 if [ "${SKIP_RUNTIME:-0}" != 1 ]; then
