@@ -95,7 +95,7 @@ pub enum PathErrorKind {
     /// Text after a complete step that is neither `.` nor `[` (`a]`, `a[1]x`).
     Unexpected,
     /// The path is fine but names something that is not a single value where one is
-    /// needed (from [`Location::into_value`]).
+    /// needed (from [`Location::into_value`](crate::Location::into_value)).
     NotAValue {
         /// What it names.
         what: String,
