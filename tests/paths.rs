@@ -67,23 +67,6 @@ fn target_name(t: &Target<'_>) -> &'static str {
     }
 }
 
-fn class_name(k: &PathErrorKind) -> &'static str {
-    match k {
-        PathErrorKind::Empty => "empty",
-        PathErrorKind::TooLong { .. } => "too_long",
-        PathErrorKind::BadName => "bad_name",
-        PathErrorKind::UnknownField { .. } => "unknown_field",
-        PathErrorKind::NotIndexable { .. } => "not_indexable",
-        PathErrorKind::BadIndex { .. } => "bad_index",
-        PathErrorKind::OutOfRange { .. } => "out_of_range",
-        PathErrorKind::NoFields { .. } => "no_fields",
-        PathErrorKind::Unexpected => "unexpected",
-        PathErrorKind::NotAValue { .. } => "not_a_value",
-        PathErrorKind::NotARecord { .. } => "not_a_record",
-        _ => "unknown class",
-    }
-}
-
 /// The table's segment, made by the `v2_layout` example (built by `cargo test` beside
 /// the test binaries; alone: `cargo build --example v2_layout`).
 fn board(dir: &Path) -> PathBuf {
@@ -139,7 +122,7 @@ fn the_table_holds_for_the_rust_api_and_the_cli() {
                 assert!(!out.is_empty(), "shma get {p:?} printed nothing");
             }
             (Expect::Err { class }, Err(e)) => {
-                assert_eq!(class_name(&e.kind), class, "{p:?}: {e}");
+                assert_eq!(e.kind.class(), class, "{p:?}: {e}");
                 assert!(!ok, "shma get {p:?} accepted a bad path: {out}");
                 assert_eq!(err, format!("shma: {e}\n"), "{p:?}: shma's words differ");
             }

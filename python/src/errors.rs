@@ -20,9 +20,7 @@ use pyo3::exceptions::{PyFileExistsError, PyFileNotFoundError};
 use pyo3::exceptions::{PyOSError, PyPermissionError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use shm_atomics_runtime::{
-    Error, LayoutBuildError, MemoryOrder, PathError, PathErrorKind, SeqError,
-};
+use shm_atomics_runtime::{Error, LayoutBuildError, MemoryOrder, PathError, SeqError};
 // Segments are unix-only (the runtime's `shm` feature).
 #[cfg(unix)]
 use shm_atomics_runtime::{RecordError, SegmentErrorKind, TrustOption};
@@ -98,33 +96,10 @@ pub fn object_error(py: Python<'_>, e: Error, width: usize, readonly: bool) -> P
 pub fn path_error(py: Python<'_>, e: &PathError) -> PyErr {
     let made = (|| -> PyResult<PyErr> {
         let class = registered(py)?.path_error.bind(py);
-        let obj = class.call1((
-            e.to_string(),
-            e.path.as_str(),
-            e.at,
-            path_error_class(&e.kind),
-        ))?;
+        let obj = class.call1((e.to_string(), e.path.as_str(), e.at, e.kind.class()))?;
         Ok(PyErr::from_value(obj))
     })();
     made.unwrap_or_else(|e| e)
-}
-
-/// The class of a path error, in snake case (`PathError.kind` in Python).
-fn path_error_class(k: &PathErrorKind) -> &'static str {
-    match k {
-        PathErrorKind::Empty => "empty",
-        PathErrorKind::TooLong { .. } => "too_long",
-        PathErrorKind::BadName => "bad_name",
-        PathErrorKind::UnknownField { .. } => "unknown_field",
-        PathErrorKind::NotIndexable { .. } => "not_indexable",
-        PathErrorKind::BadIndex { .. } => "bad_index",
-        PathErrorKind::OutOfRange { .. } => "out_of_range",
-        PathErrorKind::NoFields { .. } => "no_fields",
-        PathErrorKind::Unexpected => "unexpected",
-        PathErrorKind::NotAValue { .. } => "not_a_value",
-        PathErrorKind::NotARecord { .. } => "not_a_record",
-        _ => "other",
-    }
 }
 
 /// `ValueError` for a layout the runtime refuses to build (where `#[atomic_layout]`

@@ -108,6 +108,33 @@ pub enum PathErrorKind {
     },
 }
 
+impl PathErrorKind {
+    /// The class of the error in snake case (`unknown_field`, `out_of_range`, ...): the
+    /// names of docs/FORMAT.md §16.4, of `PathError.kind` in Python and of the shared path
+    /// table (tests/paths.txt).
+    ///
+    /// ```
+    /// # use shm_atomics_runtime as shm_atomics;
+    /// use shm_atomics::PathErrorKind;
+    /// assert_eq!(PathErrorKind::BadName.class(), "bad_name");
+    /// ```
+    pub fn class(&self) -> &'static str {
+        match self {
+            PathErrorKind::Empty => "empty",
+            PathErrorKind::TooLong { .. } => "too_long",
+            PathErrorKind::BadName => "bad_name",
+            PathErrorKind::UnknownField { .. } => "unknown_field",
+            PathErrorKind::NotIndexable { .. } => "not_indexable",
+            PathErrorKind::BadIndex { .. } => "bad_index",
+            PathErrorKind::OutOfRange { .. } => "out_of_range",
+            PathErrorKind::NoFields { .. } => "no_fields",
+            PathErrorKind::Unexpected => "unexpected",
+            PathErrorKind::NotAValue { .. } => "not_a_value",
+            PathErrorKind::NotARecord { .. } => "not_a_record",
+        }
+    }
+}
+
 impl fmt::Display for PathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "field path `{}`", self.path)?;
