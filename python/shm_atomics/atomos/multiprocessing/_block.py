@@ -174,3 +174,21 @@ def orphans() -> list:
         return []
     return [n for n in names if n.startswith(PREFIX)
             and (p := _creator(n)) is not None and not alive(p)]
+
+
+class BlockOwner:
+    """What every object holding a `Block` in `self._block` shares: `close()` and a
+    `__del__` that never raises."""
+
+    def close(self) -> None:
+        """Releases the shared memory now (the creator also unlinks it); later calls
+        raise `ValueError`. Collection does the same."""
+        block = self.__dict__.get("_block")
+        if block is not None:
+            block.release()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001  - __del__ never raises
+            pass

@@ -19,7 +19,7 @@ import struct
 from multiprocessing import sharedctypes
 
 from ... import BOOL, BYTES, FLOAT, INT, UINT
-from ._block import Block
+from ._block import Block, BlockOwner
 
 _INTERNAL = ("_block", "_view", "_typecode", "_width", "_atype")
 
@@ -61,7 +61,7 @@ def _rebuild(cls, name, typecode, state):
     return obj
 
 
-class AtomicCtypesReference:
+class AtomicCtypesReference(BlockOwner):
     """A lock-free value of a ctypes type in shared memory with atomos' methods: `get`,
     `set`, `get_and_set`, `compare_and_set` (integers and bools compare by value,
     floats by bits)."""
@@ -85,19 +85,6 @@ class AtomicCtypesReference:
     def name(self) -> str:
         """The shared-memory block's name."""
         return self._block.name
-
-    def close(self) -> None:
-        """Releases the shared memory now (the creator also unlinks it); later calls
-        raise `ValueError`. Collection does the same."""
-        block = self.__dict__.get("_block")
-        if block is not None:
-            block.release()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001  - __del__ never raises
-            pass
 
     def __reduce__(self):
         state = {k: v for k, v in self.__dict__.items() if k not in _INTERNAL}

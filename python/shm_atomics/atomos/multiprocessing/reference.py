@@ -32,7 +32,7 @@ import struct
 import threading
 
 from ... import UINT
-from ._block import Block, alive
+from ._block import Block, BlockOwner, alive
 
 _HEADER = 64
 _LOCK, _VERSION, _ACTIVE, _LEN0, _DEAD, _LAST_DEAD = 0, 8, 16, 24, 40, 48
@@ -48,7 +48,7 @@ def _rebuild(cls, name, state):
     return obj
 
 
-class AtomicReference:
+class AtomicReference(BlockOwner):
     """A reference to any picklable object, shared by every process that has it (passed
     to a `Process` or `Pool`, or opened by name with `AtomicReference.open(name)`), with
     atomos' methods. `compare_and_set` compares by equality (`==`), as atomos.
@@ -108,19 +108,6 @@ class AtomicReference:
     def last_dead_holder(self) -> int:
         """The pid of the last dead holder taken over (0: none)."""
         return struct.unpack_from("<I", self._block.mm, _LAST_DEAD)[0]
-
-    def close(self) -> None:
-        """Releases the shared memory now (the creator also unlinks it); later calls
-        raise `ValueError`. Collection does the same."""
-        block = self.__dict__.get("_block")
-        if block is not None:
-            block.release()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001  - __del__ never raises
-            pass
 
     def __reduce__(self):
         state = {k: v for k, v in self.__dict__.items() if k not in self._INTERNAL}
