@@ -295,13 +295,19 @@ storage! {
 
 /// Whether an atomic load of `width` bytes is a plain load that never writes memory.
 ///
-/// Widths up to 8 are plain loads on every 64-bit target portable-atomic supports
-/// natively. A 16-byte load is write-free on x86_64 only with AVX (an aligned `vmovdqa`,
-/// which portable-atomic picks at run time); otherwise it is a `cmpxchg16b` (x86_64) or a
-/// load/store-exclusive pair (aarch64 without LSE2), which writes and faults on a
-/// read-only mapping.
+/// Widths up to the pointer's size are plain loads on every target portable-atomic
+/// supports natively. An 8-byte load on 32-bit Arm with 64-bit atomics (Armv7-A) is
+/// `ldrexd` then `clrex`: an exclusive load alone, which the architecture checks as a
+/// load (a read-only mapping does not fault) and which writes nothing. A 16-byte load is
+/// write-free on x86_64 only with AVX (an aligned `vmovdqa`, which portable-atomic picks
+/// at run time); otherwise it is a `cmpxchg16b` (x86_64) or a load/store-exclusive pair
+/// (aarch64 without LSE2), which writes and faults on a read-only mapping.
 pub(crate) fn write_free_load(width: usize) -> bool {
     if width <= core::mem::size_of::<usize>() {
+        return true;
+    }
+    #[cfg(all(target_arch = "arm", target_has_atomic = "64"))]
+    if width == 8 {
         return true;
     }
     #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]

@@ -106,6 +106,25 @@ impl Width {
     pub fn has_write_free_load(self) -> bool {
         crate::cell::value::write_free_load(self.bytes())
     }
+
+    /// Whether memory that is writable (`readonly == false`) or read-only may hold an
+    /// atomic of this width: the one rule every view, snapshot and record read asks.
+    /// A width without a lock-free atomic is refused as [`WidthReason::NotLockFree`]
+    /// first (whatever the memory); in read-only memory, a width whose load writes is
+    /// then refused as [`WidthReason::NoWriteFreeLoad`].
+    pub(crate) fn check_usable(self, readonly: bool) -> Result<(), UnsupportedWidth> {
+        let reason = if !self.is_lock_free() {
+            WidthReason::NotLockFree
+        } else if readonly && !self.has_write_free_load() {
+            WidthReason::NoWriteFreeLoad
+        } else {
+            return Ok(());
+        };
+        Err(UnsupportedWidth {
+            width: self.bytes(),
+            reason,
+        })
+    }
 }
 
 impl TryFrom<usize> for Width {

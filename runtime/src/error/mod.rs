@@ -311,11 +311,13 @@ pub enum WidthReason {
     /// The width is one (1, 2, 4, 8 or 16) but values of this kind never have it: `bool`
     /// is 1 byte, floats are 4 or 8 (see [`Kind::widths`](crate::Kind::widths)).
     NotOfKind(Kind),
-    /// The CPU has no lock-free atomic of this width (16 bytes without `cmpxchg16b`); a
-    /// view into shared memory would take a process-local lock and lose updates.
+    /// The CPU has no lock-free atomic of this width (16 bytes without `cmpxchg16b` on
+    /// x86_64, or on a 32-bit target; 8 bytes on a 32-bit target without 64-bit atomics);
+    /// a view into shared memory would take a process-local lock and lose updates.
     NotLockFree,
     /// Loading this width from read-only memory needs an instruction that writes
-    /// (`cmpxchg16b` without AVX), which would fault on a read-only mapping.
+    /// (`cmpxchg16b` without AVX on x86_64, a load/store-exclusive pair on aarch64
+    /// without LSE2), which would fault on a read-only mapping.
     NoWriteFreeLoad,
     /// Waiting and notifying (`wait`, `notify_one`, ...) take a 4-byte value: the
     /// futex and its peers on other systems wait on a 32-bit word.
@@ -370,10 +372,16 @@ impl fmt::Display for UnsupportedWidth {
             }
             WidthReason::NotLockFree => write!(
                 f,
-                "width {} is not lock-free on this CPU (no cmpxchg16b): a view into shared memory \
+                "width {} is not lock-free on this CPU ({}): a view into shared memory \
                  would take a process-local lock and lose updates across processes; use a width \
-                 of 8 bytes or less",
-                self.width
+                 of {} bytes or less",
+                self.width,
+                if cfg!(target_arch = "x86_64") && self.width == 16 {
+                    "no cmpxchg16b"
+                } else {
+                    "no atomic instruction of that width"
+                },
+                widest_below(self.width, crate::Width::is_lock_free),
             ),
             WidthReason::NotWaitable => write!(
                 f,
@@ -385,14 +393,33 @@ impl fmt::Display for UnsupportedWidth {
             WidthReason::NoWriteFreeLoad => write!(
                 f,
                 "width {} cannot be loaded from read-only memory on this CPU: its only atomic load \
-                 (cmpxchg16b) writes; map the memory writable or use a width of 8 bytes or less",
-                self.width
+                 ({}) writes; map the memory writable or use a width of {} bytes or less",
+                self.width,
+                if cfg!(target_arch = "x86_64") {
+                    "cmpxchg16b"
+                } else if cfg!(target_arch = "aarch64") {
+                    "a load/store-exclusive pair"
+                } else {
+                    "a compare-and-swap"
+                },
+                widest_below(self.width, crate::Width::has_write_free_load),
             ),
         }
     }
 }
 
 impl core::error::Error for UnsupportedWidth {}
+
+/// The widest width below `width` that has `property` on this CPU (1: every CPU has
+/// 1-byte atomics), for the advice of a refusal.
+fn widest_below(width: usize, property: fn(crate::Width) -> bool) -> usize {
+    crate::Width::ALL
+        .iter()
+        .rev()
+        .copied()
+        .find(|w| w.bytes() < width && property(*w))
+        .map_or(1, crate::Width::bytes)
+}
 
 /// An operation that a kind of value, or a read-only view, does not offer.
 ///

@@ -10,8 +10,9 @@ use portable_atomic::AtomicU64;
 use std::vec::Vec;
 
 use crate::cell::ops::OpType;
-use crate::cell::value::{Kind, write_free_load};
-use crate::error::{Error, SizeError, UnsupportedOperation, UnsupportedWidth, WidthReason};
+use crate::cell::value::Kind;
+use crate::cell::width::Width;
+use crate::error::{Error, SizeError, UnsupportedOperation};
 use crate::fields::copy::{for_each_value_buf, load_value, store_value};
 use crate::fields::layout_copy::LayoutCopy;
 use crate::fields::process;
@@ -265,21 +266,9 @@ impl Place {
             values.push((offset, width));
         });
         if wide {
-            let usable = if region.is_readonly() {
-                write_free_load(16)
-            } else {
-                crate::cell::atomic::Atomic::<u128>::is_lock_free()
-            };
-            if !usable {
-                let reason = if region.is_readonly() {
-                    WidthReason::NoWriteFreeLoad
-                } else {
-                    WidthReason::NotLockFree
-                };
-                return Err(RecordError::Region(
-                    UnsupportedWidth { width: 16, reason }.into(),
-                ));
-            }
+            Width::W16
+                .check_usable(region.is_readonly())
+                .map_err(|e| RecordError::Region(e.into()))?;
         }
         Ok(Place { word, data, values })
     }

@@ -3,9 +3,9 @@
 //! through the protocol, so a copy never holds a record mixed from two writes. `ReadOnlySegment::snapshot`, `RawSegment::snapshot`,
 //! the CLI and the Python package all take their snapshots here.
 
-use crate::cell::atomic::Atomic;
-use crate::cell::value::{Kind, write_free_load};
-use crate::error::{Error, SizeError, UnsupportedWidth, WidthReason};
+use crate::cell::value::Kind;
+use crate::cell::width::Width;
+use crate::error::{Error, SizeError};
 use crate::fields::copy::{for_each_value_buf, load_value, try_walk_values};
 use crate::fields::layout_copy::LayoutCopy;
 use crate::fields::seq_error::SeqError;
@@ -36,14 +36,7 @@ pub fn snapshot_layout<'d>(
         .into());
     }
     if desc.has_16_byte_values() {
-        let reason = if region.is_readonly() {
-            (!write_free_load(16)).then_some(WidthReason::NoWriteFreeLoad)
-        } else {
-            (!Atomic::<u128>::is_lock_free()).then_some(WidthReason::NotLockFree)
-        };
-        if let Some(reason) = reason {
-            return Err(UnsupportedWidth { width: 16, reason }.into());
-        }
+        Width::W16.check_usable(region.is_readonly())?;
     }
     let mut copy = LayoutCopy::zeroed(desc);
     let out = copy.bytes_mut();

@@ -214,7 +214,12 @@ fn render_struct(h: &mut String, plan: &[Entry<'_>], e: &Entry<'_>) {
             let _ = writeln!(h, "    uint8_t _atomics_pad{pad}[{}];", f.offset - pos);
             pad += 1;
         }
-        let natural = f.ty.align();
+        // A 16-byte value always says its alignment: some ABIs align `__int128` to 8
+        // (s390x), while the atomic (and the layout) needs 16.
+        let natural = match f.ty {
+            FieldTypeBuf::Value { width: 16, .. } => 1,
+            _ => f.ty.align(),
+        };
         let mut align = if f.align > natural { f.align } else { 0 };
         if i == 0 && d.align > max_field_align {
             align = align.max(d.align);

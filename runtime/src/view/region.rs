@@ -249,6 +249,7 @@ impl<'a> Region<'a> {
     /// read-only mapping.
     pub fn read_at<T: Value>(&self, offset: usize) -> Result<ReadOnly<'a, T>, Error> {
         let ptr = self.checked_ptr(offset, T::WIDTH, T::WIDTH)?;
+        require_lock_free::<T>()?;
         if !T::Storage::has_write_free_load() {
             return Err(UnsupportedWidth {
                 width: T::WIDTH,
@@ -256,7 +257,6 @@ impl<'a> Region<'a> {
             }
             .into());
         }
-        require_lock_free::<T>()?;
         Ok(ReadOnly {
             // SAFETY: `checked_ptr` returns a pointer inside the region, never null.
             ptr: unsafe { NonNull::new_unchecked(ptr.cast()) },
