@@ -48,6 +48,18 @@ enum Cell {
 fn run<T: Model>(init: T::S, cell: Cell, ops: &[Op<T>], step: fn(&Atomic<T>, &mut T::S, &Op<T>)) {
     let mut buf = Buf([0; 16]);
     let w = T::WIDTH;
+    if !matches!(cell, Cell::Owned) && !common::lock_free(w) {
+        // No lock-free atomic of this width here (16 bytes on a 32-bit target): a view
+        // into the buffer is refused, saying so; only the owned cell runs the model.
+        let mem = &mut buf.0[..w];
+        let refused = if matches!(cell, Cell::Region) {
+            Region::new(mem).atomic_at::<T>(0).map(|_| ())
+        } else {
+            Atomic::<T>::from_mut(mem).map(|_| ())
+        };
+        common::view_or_not_lock_free(refused, w);
+        return;
+    }
     let mut s = init;
     let owned;
     {

@@ -150,3 +150,38 @@ pub fn proptest_cases(n: u32) -> u32 {
         .and_then(|v| v.parse::<u32>().ok())
         .map_or(n, |m| m.clamp(1, n))
 }
+
+/// Whether a segment of layout `L` can be made on this CPU. It cannot where `L` holds
+/// 16-byte values and the CPU has no lock-free 16-byte atomic (a 32-bit target such as
+/// armv7): there this asserts that creating one is refused for exactly that reason
+/// (`UnsupportedWidth { width: 16, reason: NotLockFree }`), leaving no file behind, and
+/// returns `false`. A test that cannot apply on such a target returns on `false`, having
+/// checked what happens there instead.
+#[cfg(feature = "shm")]
+pub fn layout_fits_here<L: shm_atomics::Layout>() -> bool {
+    use shm_atomics::{Error, Segment, UnsupportedWidth, Width, WidthReason};
+    if !L::DESC.has_16_byte_fields() || Width::W16.is_lock_free() {
+        return true;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sixteen");
+    match Segment::<L>::create(&path) {
+        Err(
+            ref e @ Error::UnsupportedWidth(UnsupportedWidth {
+                width: 16,
+                reason: WidthReason::NotLockFree,
+            }),
+        ) => assert!(e.to_string().contains("not lock-free"), "{e}"),
+        Err(e) => panic!(
+            "{}: a layout with 16-byte values was refused for {e:?}",
+            L::NAME
+        ),
+        Ok(_) => panic!(
+            "{}: a segment with 16-byte values was made on a CPU without lock-free 16-byte \
+             atomics",
+            L::NAME
+        ),
+    }
+    assert!(!path.exists(), "a refused create left {}", path.display());
+    false
+}

@@ -100,6 +100,10 @@ fn patched(dir: &Path, name: &str, patch: impl FnOnce(&mut Vec<u8>)) -> PathBuf 
 
 #[test]
 fn the_valid_segment_opens() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     // The control for every patch below: unpatched, all openers accept it.
     let dir = tempfile::tempdir().expect("temp dir");
     let (path, _) = valid(dir.path(), "ok");
@@ -119,6 +123,10 @@ fn the_valid_segment_opens() {
 
 #[test]
 fn create_on_an_existing_file_is_already_exists() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let (path, bytes) = valid(dir.path(), "exists");
     let kind = seg_err(Segment::<Stats>::create(&path), &path);
@@ -143,6 +151,10 @@ fn open_missing_is_not_found() {
 
 #[test]
 fn a_symlink_to_a_valid_segment_is_refused() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let (target, _) = valid(dir.path(), "real");
     let link = dir.path().join("link");
@@ -177,6 +189,10 @@ fn a_fifo_is_not_a_regular_file() {
 
 #[test]
 fn shorter_than_the_header_is_too_short() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     for len in [0usize, 1, 8, 64, FIXED_HEADER - 1] {
         let path = patched(dir.path(), &format!("short-{len}"), |b| b.truncate(len));
@@ -189,6 +205,10 @@ fn shorter_than_the_header_is_too_short() {
 
 #[test]
 fn foreign_bytes_are_foreign() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("foreign");
     std::fs::write(&path, vec![0xa5u8; 4096]).expect("write");
@@ -202,6 +222,10 @@ fn foreign_bytes_are_foreign() {
 
 #[test]
 fn another_version_is_refused() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     // A version this build does not know yet, and the version that never existed.
     let dir = tempfile::tempdir().expect("temp dir");
     let next = FORMAT_VERSION + 1;
@@ -218,6 +242,10 @@ fn another_version_is_refused() {
 
 #[test]
 fn a_layout_of_values_declared_as_version_2_opens() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     // Version 2 only added field types: a version-2 header over a descriptor of values
     // is consistent, and this build reads it.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -228,6 +256,10 @@ fn a_layout_of_values_declared_as_version_2_opens() {
 
 #[test]
 fn another_byte_order_is_refused() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = patched(dir.path(), "bom", |b| {
         patch_header(b, |h| h.byte_order.set(h.byte_order.get().swap_bytes()))
@@ -242,6 +274,10 @@ fn another_byte_order_is_refused() {
 /// CI) this is a little-endian host's segment.
 #[test]
 fn a_segment_of_the_other_byte_order_is_refused_and_says_why() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = patched(dir.path(), "foreign-order", |b| {
         let payload = SegmentHeader::read(b)
@@ -278,6 +314,10 @@ fn a_segment_of_the_other_byte_order_is_refused_and_says_why() {
 
 #[test]
 fn ready_word_zero_is_not_ready() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = patched(dir.path(), "unready", |b| {
         patch_header(b, |h| h.ready.set(0))
@@ -287,6 +327,10 @@ fn ready_word_zero_is_not_ready() {
 
 #[test]
 fn a_truncated_payload_is_truncated() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let (_, bytes) = valid(dir.path(), "full");
     let full = bytes.len() as u64;
@@ -306,6 +350,10 @@ fn a_truncated_payload_is_truncated() {
 
 #[test]
 fn another_layout_lists_the_differing_fields() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("v2");
     Segment::<v2::Stats>::create(&path).expect("create v2");
@@ -355,6 +403,10 @@ fn another_layout_lists_the_differing_fields() {
 
 #[test]
 fn a_corrupted_descriptor_is_malformed() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let (_, bytes) = valid(dir.path(), "model");
     let desc_len = SegmentHeader::read(&bytes)
@@ -463,6 +515,10 @@ fn unprivileged_checks(path: &Path) {
 
 #[test]
 fn read_only_file_opens_readonly_and_refuses_read_write() {
+    // 16-byte values: refused where they are not lock-free (asserted there).
+    if !crate::common::layout_fits_here::<Stats>() {
+        return;
+    }
     if let Some(path) = std::env::var_os(AS_NOBODY_ENV) {
         assert!(!is_root(), "the checker must not run as root");
         unprivileged_checks(Path::new(&path));

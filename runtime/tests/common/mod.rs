@@ -7,6 +7,20 @@
 use shm_atomics_runtime::{AType, DynAtomicView, DynValue, Error, Kind, OpType, Operand, atomic};
 
 pub const WIDTHS: [usize; 5] = [1, 2, 4, 8, 16];
+
+/// The integer of `width` bytes whose memory holds exactly bit `k` (bit `k % 8` of byte
+/// `k / 8`, the runtime's bit numbering): `1 << k` on a little-endian target; on a
+/// big-endian one byte `k / 8` is the value's byte `width - 1 - k / 8` from the bottom.
+/// Cast the result to the integer type (`as u32`, `as i16`, ...).
+pub fn mem_bit(width: usize, k: u32) -> u128 {
+    let bytes = width as u32;
+    assert!(k < 8 * bytes, "bit {k} of {width} bytes");
+    if cfg!(target_endian = "little") {
+        1 << k
+    } else {
+        1 << ((bytes - 1 - k / 8) * 8 + k % 8)
+    }
+}
 pub const ATYPES: [AType; 3] = [AType::Int, AType::Uint, AType::Bytes];
 
 #[repr(C, align(16))]
@@ -105,15 +119,54 @@ pub fn write_free(width: usize) -> bool {
         .has_write_free_load()
 }
 
+/// Whether atomics of `width` bytes are lock-free here, so a view of that width exists
+/// (the runtime's [`Width::is_lock_free`](shm_atomics_runtime::Width::is_lock_free): 16
+/// bytes are not on 32-bit targets).
+pub fn lock_free(width: usize) -> bool {
+    shm_atomics_runtime::Width::from_bytes(width)
+        .expect("a test width")
+        .is_lock_free()
+}
+
+/// A view of `width` bytes where atomics of that width are lock-free; where they are not,
+/// asserts that the view is refused for exactly that reason (`UnsupportedWidth { width,
+/// reason: NotLockFree }`, with a message saying so) and returns `None`, so a test covers
+/// both the view and the refusal on every target.
+pub fn view_or_not_lock_free<V: core::fmt::Debug>(
+    view: Result<V, Error>,
+    width: usize,
+) -> Option<V> {
+    use shm_atomics_runtime::{UnsupportedWidth, WidthReason};
+    if lock_free(width) {
+        return Some(view.unwrap_or_else(|e| panic!("view of {width} bytes: {e}")));
+    }
+    match view {
+        Err(ref e @ Error::UnsupportedWidth(UnsupportedWidth { width: w, reason }))
+            if w == width && reason == WidthReason::NotLockFree =>
+        {
+            assert!(e.to_string().contains("not lock-free"), "{e}");
+            None
+        }
+        other => panic!(
+            "this CPU has no lock-free {width}-byte atomic, so a view must be refused with \
+             NotLockFree; got {other:?}"
+        ),
+    }
+}
+
 /// A read-only view of `width` bytes where the CPU has a write-free load; where it has
 /// none, asserts that the view is refused for exactly that reason
-/// (`UnsupportedWidth { width, reason: NoWriteFreeLoad }`, with a message saying so) and
-/// returns `None`, so a test covers both the view and the refusal on every target.
+/// (`UnsupportedWidth { width, reason: NoWriteFreeLoad }`, with a message saying so, or
+/// `NotLockFree` where the width has no lock-free atomic at all) and returns `None`, so a
+/// test covers both the view and the refusal on every target.
 pub fn readonly_view_or_refusal<'a>(
     view: Result<DynAtomicView<'a>, Error>,
     width: usize,
 ) -> Option<DynAtomicView<'a>> {
     use shm_atomics_runtime::{UnsupportedWidth, WidthReason};
+    if !lock_free(width) {
+        return view_or_not_lock_free(view, width);
+    }
     if write_free(width) {
         return Some(view.unwrap_or_else(|e| panic!("read-only view of {width} bytes: {e}")));
     }
