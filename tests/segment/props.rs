@@ -12,36 +12,113 @@ use std::path::Path;
 use proptest::prelude::*;
 use shm_atomics::{
     FIXED_HEADER, FORMAT_VERSION, Layout, LayoutDescBuf, MAGIC, READY, RawSegment, Segment,
-    SegmentHeader, atomic_layout,
+    SegmentHeader,
 };
 
-#[atomic_layout]
-pub struct Inner {
-    pub a: u16,
-    pub b: u8,
+/// The fuzzed layout where 16-byte atomics are lock-free (every 64-bit target here).
+mod wide {
+    use shm_atomics::atomic_layout;
+
+    #[atomic_layout]
+    pub struct Inner {
+        pub a: u16,
+        pub b: u8,
+    }
+
+    #[atomic_layout]
+    pub struct Fuzzed {
+        pub hits: u64,
+        pub wide: u128,
+        pub flag: bool,
+        pub ratio: f32,
+        pub inner: [Inner; 2],
+        pub id: [u8; 4],
+    }
 }
 
-#[atomic_layout]
-pub struct Fuzzed {
-    pub hits: u64,
-    pub wide: u128,
-    pub flag: bool,
-    pub ratio: f32,
-    pub inner: [Inner; 2],
-    pub id: [u8; 4],
+/// The same layout, named alike, where 16-byte atomics are not lock-free (a 32-bit
+/// target, which refuses a segment of `wide::Fuzzed`): `wide` is 8 bytes there.
+mod narrow {
+    use shm_atomics::atomic_layout;
+
+    #[atomic_layout]
+    pub struct Inner {
+        pub a: u16,
+        pub b: u8,
+    }
+
+    #[atomic_layout]
+    pub struct Fuzzed {
+        pub hits: u64,
+        pub wide: u64,
+        pub flag: bool,
+        pub ratio: f32,
+        pub inner: [Inner; 2],
+        pub id: [u8; 4],
+    }
 }
 
-/// The bytes of a real segment of `Fuzzed` with some values in it.
+/// A fuzzed layout: how its model segment is filled and how an accepted one is touched.
+trait Model: Layout {
+    fn fill(seg: &Segment<Self>);
+    fn touch(seg: &Segment<Self>);
+}
+
+impl Model for wide::Fuzzed {
+    fn fill(seg: &Segment<Self>) {
+        seg.hits().store(0x1122_3344);
+        seg.wide().store(u128::MAX / 3);
+        seg.flag().store(true);
+        seg.inner()[1].a().store(0xbeef);
+    }
+    fn touch(seg: &Segment<Self>) {
+        seg.hits().fetch_add(1);
+    }
+}
+
+impl Model for narrow::Fuzzed {
+    fn fill(seg: &Segment<Self>) {
+        seg.hits().store(0x1122_3344);
+        seg.wide().store(u64::MAX / 3);
+        seg.flag().store(true);
+        seg.inner()[1].a().store(0xbeef);
+    }
+    fn touch(seg: &Segment<Self>) {
+        seg.hits().fetch_add(1);
+    }
+}
+
+/// Whether this CPU has lock-free 16-byte atomics, so the model is `wide::Fuzzed`
+/// (else `narrow::Fuzzed`, whose `wide` refusal segment's `api::`/`errors::` assert).
+fn wide16() -> bool {
+    shm_atomics::Width::W16.is_lock_free()
+}
+
+/// The bytes of a real segment of the model with some values in it.
 fn model() -> Vec<u8> {
+    if wide16() {
+        model_of::<wide::Fuzzed>()
+    } else {
+        model_of::<narrow::Fuzzed>()
+    }
+}
+
+fn model_of<L: Model>() -> Vec<u8> {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("model");
-    let seg = Segment::<Fuzzed>::create(&path).expect("create");
-    seg.hits().store(0x1122_3344);
-    seg.wide().store(u128::MAX / 3);
-    seg.flag().store(true);
-    seg.inner()[1].a().store(0xbeef);
+    let seg = Segment::<L>::create(&path).expect("create");
+    L::fill(&seg);
     drop(seg);
     std::fs::read(&path).expect("read")
+}
+
+/// The model's descriptor.
+fn model_desc() -> LayoutDescBuf {
+    if wide16() {
+        LayoutDescBuf::from_desc(&wide::Fuzzed::DESC)
+    } else {
+        LayoutDescBuf::from_desc(&narrow::Fuzzed::DESC)
+    }
 }
 
 /// The fixed header of a file at least that long.
@@ -67,22 +144,30 @@ fn looks_valid(bytes: &[u8]) -> bool {
 /// Writes `bytes` to `path` and gives the file to every opener. Returns how many
 /// accepted it. Any panic or crash in the openers fails the test.
 fn check(path: &Path, bytes: &[u8]) -> usize {
+    if wide16() {
+        check_as::<wide::Fuzzed>(path, bytes)
+    } else {
+        check_as::<narrow::Fuzzed>(path, bytes)
+    }
+}
+
+fn check_as<L: Model>(path: &Path, bytes: &[u8]) -> usize {
     std::fs::write(path, bytes).expect("write case");
     let mut accepted = 0;
-    if let Ok(seg) = Segment::<Fuzzed>::open(path) {
+    if let Ok(seg) = Segment::<L>::open(path) {
         accepted += 1;
         assert!(looks_valid(bytes), "Segment::open accepted an invalid file");
-        assert_eq!(seg.info().fingerprint, Fuzzed::FINGERPRINT);
-        assert_eq!(seg.info().descriptor.fingerprint(), Fuzzed::FINGERPRINT);
-        assert_eq!(seg.info().payload_size, Fuzzed::SIZE as u64);
+        assert_eq!(seg.info().fingerprint, L::FINGERPRINT);
+        assert_eq!(seg.info().descriptor.fingerprint(), L::FINGERPRINT);
+        assert_eq!(seg.info().payload_size, L::SIZE as u64);
         // Touch every byte of the payload: an unchecked short mapping would SIGBUS here.
         let _ = seg.snapshot();
-        seg.hits().fetch_add(1);
+        L::touch(&seg);
     }
-    if let Ok(ro) = Segment::<Fuzzed>::open_readonly(path) {
+    if let Ok(ro) = Segment::<L>::open_readonly(path) {
         accepted += 1;
         assert!(looks_valid(bytes), "open_readonly accepted an invalid file");
-        assert_eq!(ro.info().fingerprint, Fuzzed::FINGERPRINT);
+        assert_eq!(ro.info().fingerprint, L::FINGERPRINT);
         let _ = ro.snapshot();
         let _ = ro.load::<u64>("hits");
     }
@@ -263,7 +348,7 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         truncate in any::<bool>(),
     ) {
-        let mut enc = LayoutDescBuf::from_desc(&Fuzzed::DESC).encode();
+        let mut enc = model_desc().encode();
         for (i, v) in muts {
             let at = i.index(enc.len());
             enc[at] = v;
