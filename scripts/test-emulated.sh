@@ -84,6 +84,24 @@ if [ ${#FACADE[@]} -gt 0 ]; then
     for t in "${FACADE[@]}"; do args+=(--test "$t"); done
     # FACADE_FILTERS: libtest name filters (a target where some tests cannot run yet).
     read -r -a filters <<<"${FACADE_FILTERS:-}"
+    # segment's truncate:: tests repair a fault in a SIGBUS handler, which needs the
+    # faulting address. Some qemu-user guests get it wrong (one page too high on arm,
+    # garbage on s390x, with qemu 7.2): scripts/sigbus-probe.c checks this qemu, and the
+    # tests that take the fault in the test process are left out, loudly, only if it fails.
+    probe_dir=$(mktemp -d)
+    "$GNU-gcc" -O1 -o "$probe_dir/sigbus-probe" scripts/sigbus-probe.c
+    if ! why=$(timeout 60 "$probe_dir/sigbus-probe" 2>&1); then
+        echo "== WARNING: qemu-$QEMU gives a SIGBUS handler a wrong address ($why):" \
+            "five of segment's truncate:: tests are NOT run here (they run natively)"
+        for t in a_fault_is_reported_even_after_the_file_grows_back \
+            every_handle_in_one_process_survives_and_reports \
+            threads_faulting_on_the_same_pages_at_once_survive \
+            writer_and_reader_survive_truncation_to_100_bytes \
+            writer_and_reader_survive_truncation_to_zero; do
+            filters+=(--skip "truncate::$t")
+        done
+    fi
+    rm -rf "$probe_dir"
     cargo test --target "$TARGET" --all-features "${args[@]}" -- "${filters[@]}"
 fi
 
