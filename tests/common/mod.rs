@@ -64,6 +64,26 @@ pub fn wait_or_kill(child: &mut Child, what: &str) -> ExitStatus {
     }
 }
 
+/// A C or C++ compiler run that must fail; returns its diagnostics.
+pub fn compile_fails(compiler: &str, args: &[&str], dir: &Path) -> String {
+    let compiler = &compiler_for(compiler);
+    let out = Command::new(compiler)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {compiler} ({e})"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "{compiler} {args:?} succeeded:\n{text}"
+    );
+    text
+}
+
 /// A C or C++ compiler run that must succeed; the panic message carries its output.
 pub fn compile(compiler: &str, args: &[&str], dir: &Path) -> PathBuf {
     let compiler = &compiler_for(compiler);

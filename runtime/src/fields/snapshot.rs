@@ -11,7 +11,7 @@ use crate::fields::layout_copy::LayoutCopy;
 use crate::fields::seq_error::SeqError;
 use crate::fields::seq_raw::{RecordError, read_record};
 use crate::layout::FieldType;
-use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
+use crate::layout::descriptor::LayoutDescBuf;
 use crate::view::region::Region;
 
 /// A copy of every value of the layout `desc` at the start of `region`: values with
@@ -115,15 +115,4 @@ fn normalize_bools(d: &LayoutDescBuf, base: usize, out: &mut [u8]) {
             *b = (*b != 0) as u8;
         }
     });
-}
-
-impl LayoutDescBuf {
-    /// Whether any value at any depth is 16 bytes wide.
-    pub(crate) fn has_16_byte_values(&self) -> bool {
-        self.fields.iter().any(|f| match &f.ty {
-            FieldTypeBuf::Value { width, .. } | FieldTypeBuf::Striped { width, .. } => *width == 16,
-            FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => d.has_16_byte_values(),
-            FieldTypeBuf::Event => false,
-        })
-    }
 }

@@ -432,6 +432,17 @@ __extension__ typedef __int128 shm_atomics_i128;\n\
 __extension__ typedef unsigned __int128 shm_atomics_u128;\n\
 #endif\n\n",
     );
+    if desc.has_16_byte_values() {
+        // A clear stop where the compiler has no 16-byte integer (32-bit targets, which
+        // have no 16-byte atomics either), instead of an unknown type further down.
+        let _ = writeln!(
+            h,
+            "#if !defined(__SIZEOF_INT128__)\n#error \"layout {} has 16-byte fields: they \
+             need __int128 and 16-byte atomics, which this target lacks (a 32-bit \
+             target); use fields of 8 bytes or less\"\n#endif\n",
+            desc.name
+        );
+    }
     for e in &plan {
         render_struct(&mut h, &plan, e);
         h.push('\n');

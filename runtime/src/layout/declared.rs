@@ -4,9 +4,7 @@
 
 use crate::cell::ops::OpSet;
 use crate::cell::value::Kind;
-use crate::error::{
-    Error, LayoutAlignmentError, ReadOnlyRegionError, UnsupportedWidth, WidthReason,
-};
+use crate::error::{Error, LayoutAlignmentError, ReadOnlyRegionError};
 use crate::layout::fingerprint::fp;
 use crate::layout::plain::Plain;
 use crate::view::region::Region;
@@ -352,12 +350,8 @@ impl LayoutDesc {
 /// Checks that a layout can be viewed in shared memory here: a 16-byte field needs a
 /// lock-free 16-byte atomic.
 pub(crate) fn check_layout_lock_free<L: Layout>() -> Result<(), Error> {
-    if L::DESC.has_16_byte_fields() && !portable_atomic::AtomicU128::is_lock_free() {
-        return Err(UnsupportedWidth {
-            width: 16,
-            reason: WidthReason::NotLockFree,
-        }
-        .into());
+    if L::DESC.has_16_byte_fields() {
+        crate::cell::width::Width::W16.check_usable(false)?;
     }
     Ok(())
 }

@@ -197,6 +197,16 @@ impl core::fmt::Display for DescriptorError {
 impl core::error::Error for DescriptorError {}
 
 impl LayoutDescBuf {
+    /// Whether any value (or striped cell) at any depth is 16 bytes wide: such a layout
+    /// needs lock-free 16-byte atomics (segments, snapshots, C's `__int128`).
+    pub(crate) fn has_16_byte_values(&self) -> bool {
+        self.fields.iter().any(|f| match &f.ty {
+            FieldTypeBuf::Value { width, .. } | FieldTypeBuf::Striped { width, .. } => *width == 16,
+            FieldTypeBuf::Layout(d) | FieldTypeBuf::Seq(d) => d.has_16_byte_values(),
+            FieldTypeBuf::Event => false,
+        })
+    }
+
     /// The owned copy of a static descriptor.
     pub fn from_desc(d: &LayoutDesc) -> LayoutDescBuf {
         LayoutDescBuf {

@@ -16,27 +16,15 @@ use super::format::{FIXED_HEADER, MAX_DESCRIPTOR};
 use super::mapping::Mapping;
 use super::paths::resolve_checked;
 use super::raw::RawSegment;
-use crate::error::{Error, UnsupportedWidth, WidthReason};
+use crate::cell::width::Width;
+use crate::error::Error;
 use crate::layout::MAX_ALIGN;
-use crate::layout::descriptor::{FieldTypeBuf, LayoutDescBuf};
-
-/// Whether any value (or striped cell) at any depth is 16 bytes wide.
-fn has_16_byte_fields(d: &LayoutDescBuf) -> bool {
-    d.fields.iter().any(|f| match &f.ty {
-        FieldTypeBuf::Value { width, .. } | FieldTypeBuf::Striped { width, .. } => *width == 16,
-        FieldTypeBuf::Layout(n) | FieldTypeBuf::Seq(n) => has_16_byte_fields(n),
-        _ => false,
-    })
-}
+use crate::layout::descriptor::LayoutDescBuf;
 
 /// Every check that can refuse a new segment of `desc` and needs no file.
 fn check_new_raw(path: &Path, desc: &LayoutDescBuf) -> Result<(), Error> {
-    if has_16_byte_fields(desc) && !portable_atomic::AtomicU128::is_lock_free() {
-        return Err(UnsupportedWidth {
-            width: 16,
-            reason: WidthReason::NotLockFree,
-        }
-        .into());
+    if desc.has_16_byte_values() {
+        Width::W16.check_usable(false)?;
     }
     let refuse = |reason: String| {
         SegmentError::make(
