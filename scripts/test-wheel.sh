@@ -199,8 +199,11 @@ if rustup target list --installed 2>/dev/null | grep -qx "$ARM64_TARGET"; then
     "$TOOLS/bin/python" -m pip install -q --only-binary=:all: --platform manylinux2014_aarch64 \
         --implementation cp --python-version "$ARM64_PY" \
         --target "$venv/lib/python$ARM64_PY/site-packages" "$ARM_WHEEL" "${TEST_PKGS[@]}"
-    echo "== CPython $(qemu_py "$venv/bin/python" -c 'import platform
-print(platform.python_version(), platform.machine())') under qemu-aarch64: pytest python/tests"
+    arm_py=$(qemu_py "$venv/bin/python" -c 'import platform
+print(platform.python_version(), platform.machine())')
+    [ "${arm_py#* }" = aarch64 ] \
+        || { echo "error: $venv/bin/python reports \"$arm_py\", not aarch64"; exit 1; }
+    echo "== CPython $arm_py under qemu-aarch64: pytest python/tests"
     arm_start=$(date +%s)
     # 10 spawn round trips in the leak test, not 100: a spawned interpreter takes seconds
     # to start under qemu, and one leaked block or descriptor shows after any of them.
