@@ -38,10 +38,24 @@ def hold_forever(atom, ready):
     atom.swap(stuck)
 
 
+def spawn_round_trips():
+    """How many spawn Process round trips leak_scenario makes: 100, or
+    SHM_ATOMICS_TEST_SPAWNS (scripts/test-wheel.sh sets 10 under qemu-user, where each
+    spawned interpreter takes seconds to start)."""
+    text = os.environ.get("SHM_ATOMICS_TEST_SPAWNS", "100")
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ValueError(f"SHM_ATOMICS_TEST_SPAWNS={text!r}: expected a positive integer")
+    return count
+
+
 def leak_scenario():
-    """1,000 temporaries (some outliving their bound methods' owners), 100 spawn
-    Process round trips and 100 Pool round trips; prints the blocks of this process and
-    the extra descriptors left (both must be 0)."""
+    """1,000 temporaries (some outliving their bound methods' owners), spawn Process
+    round trips (spawn_round_trips()) and 100 Pool round trips; prints the blocks of this
+    process and the extra descriptors left (both must be 0)."""
     import gc
     import multiprocessing as mp
 
@@ -67,7 +81,7 @@ def leak_scenario():
         del n, r
     print("methods-after-close-raise:", _raises(kept[0]))
     del kept
-    for _ in range(100):
+    for _ in range(spawn_round_trips()):
         n = a.AtomicInteger(0)
         p = ctx.Process(target=add_one, args=(n,))
         p.start()
