@@ -77,6 +77,72 @@ impl CmpxchgResult {
         Ok(obj)
     }
 
+    /// [`CmpxchgResult::give`] for the direct paths ([`crate::fast_int`]), on raw
+    /// references: takes the owned reference `expected`, returns a new reference to the
+    /// result (null with the error raised). The usual case, the spare result referenced
+    /// by the spare slot alone, is rewritten here without PyO3's wrappers.
+    ///
+    /// # Safety
+    ///
+    /// `expected` is an owned reference to a live object whose deallocation runs no
+    /// Python code (an `int`); the GIL is held.
+    #[inline(always)]
+    pub unsafe fn give_raw(success: bool, expected: *mut ffi::PyObject) -> *mut ffi::PyObject {
+        let spare = SPARE.load(Ordering::Acquire);
+        // SAFETY: the GIL is held (contract).
+        let py = unsafe { Python::assume_attached() };
+        // SAFETY: null, or a live object while the slot holds it (only `give` changes
+        // the slot, under the GIL, which the caller holds).
+        if let Some(obj) = unsafe { Borrowed::from_ptr_or_opt(py, spare) } {
+            // SAFETY: live, as above.
+            if unsafe { ffi::Py_REFCNT(spare) } == 1 {
+                // SAFETY: only `CmpxchgResult`s are stored in the slot.
+                let r = unsafe { obj.cast_unchecked::<Self>() }.get();
+                // SAFETY: live; the reference returned.
+                unsafe { ffi::Py_INCREF(spare) };
+                // Nobody but the slot and the caller-to-be references it: no one can
+                // observe the rewrite.
+                r.success.store(success, Ordering::Relaxed);
+                let old = r.expected.swap(expected, Ordering::Relaxed);
+                // SAFETY: `old` was the field's owned reference to a value the operations
+                // made (whose deallocation runs no Python code), released once, after
+                // the result is whole again.
+                unsafe { ffi::Py_DECREF(old) };
+                return spare;
+            }
+        }
+        // SAFETY: as above.
+        unsafe { Self::give_new(py, success, expected) }
+    }
+
+    /// [`CmpxchgResult::give_raw`] when the spare cannot be rewritten: `give`, with a
+    /// panic raised as `SystemError` (the direct paths run outside `catch_unwind`).
+    ///
+    /// # Safety
+    ///
+    /// As [`CmpxchgResult::give_raw`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn give_new(py: Python<'_>, success: bool, expected: *mut ffi::PyObject) -> *mut ffi::PyObject {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: an owned reference (contract).
+            let expected = unsafe { Bound::from_owned_ptr(py, expected) };
+            CmpxchgResult::give(py, success, expected).map(Bound::into_ptr)
+        }));
+        match r {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                e.restore(py);
+                null_mut()
+            }
+            Err(_) => {
+                pyo3::exceptions::PySystemError::new_err("shm_atomics: an operation panicked")
+                    .restore(py);
+                null_mut()
+            }
+        }
+    }
+
     /// The value found.
     fn expected_ref<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
         // SAFETY: the field always holds an owned, live reference (rewritten only while
