@@ -19,14 +19,15 @@
 
 use std::ptr::null_mut;
 
+use pyo3::PyClass;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::PyClass;
 use pyo3::pyclass::boolean_struct::True;
 use std::sync::atomic::Ordering;
 
 use shm_atomics_runtime::{Atomic, Integer};
 
+use crate::capi::{FastInt, boolean, none};
 use crate::cells::{Core, IntCell};
 use crate::cmpxchg::CmpxchgResult;
 use crate::fast::{Kw, interned};
@@ -74,129 +75,23 @@ unsafe fn pass(general: General, (slf, args, nargs, kwnames): Args) -> *mut ffi:
 /// Every method: called by a `METH_FASTCALL | METH_KEYWORDS` entry point of the class
 /// with its arguments (`self` an instance of the class, the vectorcall convention, the
 /// GIL held) and its general path.
-#[allow(missing_docs, clippy::missing_safety_doc)]
-pub trait Direct {
-    #[inline(always)]
-    unsafe fn none(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn load(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn store(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn exchange(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn cmpxchg_weak(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn cmpxchg_strong(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bit_test(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bit_test_set(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bit_test_reset(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bit_test_compl(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bin_or(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bin_xor(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bin_and(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bin_fetch_or(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bin_fetch_xor(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn bin_fetch_and(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn add(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn sub(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn fetch_add(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn fetch_sub(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn inc(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn dec(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn fetch_inc(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
-    #[inline(always)]
-    unsafe fn fetch_dec(call: Args, general: General) -> *mut ffi::PyObject {
-        // SAFETY: the contract, passed on.
-        unsafe { pass(general, call) }
-    }
+macro_rules! direct_trait {
+    ($($op:ident)*) => {
+        #[allow(missing_docs, clippy::missing_safety_doc)]
+        pub trait Direct {
+            $(
+                #[inline(always)]
+                unsafe fn $op(call: Args, general: General) -> *mut ffi::PyObject {
+                    // SAFETY: the contract, passed on.
+                    unsafe { pass(general, call) }
+                }
+            )*
+        }
+    };
 }
+direct_trait!(none load store exchange cmpxchg_weak cmpxchg_strong bit_test bit_test_set
+    bit_test_reset bit_test_compl bin_or bin_xor bin_and bin_fetch_or bin_fetch_xor
+    bin_fetch_and add sub fetch_add fetch_sub inc dec fetch_inc fetch_dec);
 
 /// A class whose objects hold an integer core.
 pub trait IntClass: PyClass<Frozen = True> + Sync {
@@ -208,9 +103,9 @@ pub trait IntClass: PyClass<Frozen = True> + Sync {
 ///
 /// # Safety
 ///
-/// `slf` is an instance of `T` that outlives `'a`.
+/// `slf` is an instance of `T` that outlives the borrow.
 #[inline(always)]
-unsafe fn core_of<'a, T: IntClass>(slf: &'a *mut ffi::PyObject) -> &'a Core<IntCell> {
+unsafe fn core_of<T: IntClass>(slf: &*mut ffi::PyObject) -> &Core<IntCell> {
     // SAFETY: the GIL is held by the direct paths' callers.
     let py = unsafe { Python::assume_attached() };
     // SAFETY: `slf` is a live object (contract), borrowed for `'a`; no null check.
@@ -223,176 +118,6 @@ unsafe fn core_of<'a, T: IntClass>(slf: &'a *mut ffi::PyObject) -> &'a Core<IntC
 #[inline(always)]
 fn gone(core: &Core<IntCell>) -> bool {
     core.gone.load(Ordering::Relaxed)
-}
-
-/// The Python `int` conversions of the integer widths up to 8 bytes.
-pub trait FastInt: Sized + Copy {
-    /// The value of `o` if it is an exact `int` that fits; `None` (nothing raised) else.
-    ///
-    /// # Safety
-    ///
-    /// `o` is a live object, the GIL is held.
-    unsafe fn from_obj(o: *mut ffi::PyObject) -> Option<Self>;
-    /// A new `int` (null with `MemoryError` raised).
-    ///
-    /// # Safety
-    ///
-    /// The GIL is held.
-    unsafe fn to_obj(self) -> *mut ffi::PyObject;
-}
-
-/// Whether `o` is exactly an `int` (not a subclass: `bool` and others take the general
-/// path, as do objects with `__index__`).
-///
-/// # Safety
-///
-/// `o` is a live object.
-#[inline(always)]
-unsafe fn exact_int(o: *mut ffi::PyObject) -> bool {
-    // SAFETY: `o` is live (contract); `PyLong_Type` is CPython's static type object.
-    unsafe { ffi::PyLong_CheckExact(o) != 0 }
-}
-
-/// `int` `o` as an `i64`, `None` (error cleared) if it does not fit.
-///
-/// # Safety
-///
-/// `o` is an exact `int`, the GIL is held.
-#[inline(always)]
-unsafe fn as_i64(o: *mut ffi::PyObject) -> Option<i64> {
-    // SAFETY: an int (contract); raises only OverflowError for an int.
-    let v = unsafe { ffi::PyLong_AsLongLong(o) };
-    // SAFETY: the GIL is held (contract); clearing the OverflowError just raised.
-    if v == -1 && unsafe { !ffi::PyErr_Occurred().is_null() } {
-        // SAFETY: as above.
-        unsafe { ffi::PyErr_Clear() };
-        return None;
-    }
-    Some(v)
-}
-
-/// `int` `o` as a `u64`, `None` (error cleared) if negative or too large.
-///
-/// # Safety
-///
-/// As [`as_i64`].
-#[inline(always)]
-unsafe fn as_u64(o: *mut ffi::PyObject) -> Option<u64> {
-    // SAFETY: an int (contract); raises only OverflowError for an int.
-    let v = unsafe { ffi::PyLong_AsUnsignedLongLong(o) };
-    // SAFETY: the GIL is held (contract); clearing the OverflowError just raised.
-    if v == u64::MAX && unsafe { !ffi::PyErr_Occurred().is_null() } {
-        // SAFETY: as above.
-        unsafe { ffi::PyErr_Clear() };
-        return None;
-    }
-    Some(v)
-}
-
-macro_rules! fast_int {
-    (signed: $($t:ty),*) => {$(
-        impl FastInt for $t {
-            #[inline(always)]
-            unsafe fn from_obj(o: *mut ffi::PyObject) -> Option<Self> {
-                // SAFETY: `o` is live, the GIL is held (contract); an int when converted.
-                if unsafe { !exact_int(o) } {
-                    return None;
-                }
-                // SAFETY: as above.
-                <$t>::try_from(unsafe { as_i64(o) }?).ok()
-            }
-            #[inline(always)]
-            unsafe fn to_obj(self) -> *mut ffi::PyObject {
-                let v = i64::from(self);
-                // SAFETY: the GIL is held (contract).
-                unsafe {
-                    // CPython's unsigned conversion is the shorter for values >= 0.
-                    if v >= 0 {
-                        ffi::PyLong_FromUnsignedLongLong(v as u64)
-                    } else {
-                        ffi::PyLong_FromLongLong(v)
-                    }
-                }
-            }
-        }
-    )*};
-    (unsigned: $($t:ty),*) => {$(
-        impl FastInt for $t {
-            #[inline(always)]
-            unsafe fn from_obj(o: *mut ffi::PyObject) -> Option<Self> {
-                // SAFETY: `o` is live, the GIL is held (contract); an int when converted.
-                if unsafe { !exact_int(o) } {
-                    return None;
-                }
-                // SAFETY: as above.
-                <$t>::try_from(unsafe { as_u64(o) }?).ok()
-            }
-            #[inline(always)]
-            unsafe fn to_obj(self) -> *mut ffi::PyObject {
-                // SAFETY: the GIL is held (contract).
-                unsafe { ffi::PyLong_FromUnsignedLongLong(u64::from(self)) }
-            }
-        }
-    )*};
-}
-fast_int!(signed: i8, i16, i32, i64);
-fast_int!(unsigned: u8, u16, u32, u64);
-
-/// `Py_INCREF` as CPython's own headers inline it for the stable ABI of 3.11 (this
-/// module's): on 64-bit CPUs the saturated add on the low 32 bits of the count that
-/// `Include/object.h` writes from 3.12 on (an immortal object stays immortal); else
-/// PyO3's call.
-///
-/// # Safety
-///
-/// `o` is a live object, the GIL is held.
-#[inline(always)]
-unsafe fn incref(o: *mut ffi::PyObject) {
-    #[cfg(target_pointer_width = "64")]
-    {
-        let half = usize::from(cfg!(target_endian = "big"));
-        // SAFETY: `o` is live (contract); its count (`ob_refcnt`, a `Py_ssize_t`) is
-        // two 32-bit halves (3.12's `ob_refcnt_split`), the low one first on
-        // little-endian CPUs, changed under the GIL only.
-        unsafe {
-            let low = (&raw mut (*o).ob_refcnt).cast::<u32>().add(half);
-            let n = low.read().wrapping_add(1);
-            if n != 0 {
-                low.write(n);
-            }
-        }
-    }
-    #[cfg(not(target_pointer_width = "64"))]
-    // SAFETY: as above.
-    unsafe {
-        ffi::Py_INCREF(o)
-    };
-}
-
-/// A new reference to `o`.
-///
-/// # Safety
-///
-/// As [`incref`].
-#[inline(always)]
-unsafe fn new_ref(o: *mut ffi::PyObject) -> *mut ffi::PyObject {
-    // SAFETY: the contract.
-    unsafe { incref(o) };
-    o
-}
-
-/// A new reference to `None`.
-#[inline(always)]
-fn none() -> *mut ffi::PyObject {
-    // SAFETY: `None` is a static object; the direct paths' callers hold the GIL.
-    unsafe { new_ref(ffi::Py_None()) }
-}
-
-/// A new reference to `True` or `False`.
-#[inline(always)]
-fn boolean(b: bool) -> *mut ffi::PyObject {
-    // SAFETY: static objects; the direct paths' callers hold the GIL.
-    unsafe { new_ref(if b { ffi::Py_True() } else { ffi::Py_False() }) }
 }
 
 /// An integer the direct paths handle.
@@ -547,11 +272,15 @@ pub unsafe fn one_operand<T: IntClass, Op: OneOperand>(
     let call = (slf, args, 1, null_mut());
     // SAFETY: `slf` is an instance of `T`, alive for the call (contract).
     let core = unsafe { core_of::<T>(&slf) };
-    if let (false, Some(IntCell::I64(a))) = (gone(core), core.rw) {
+    if let (false, Some(IntCell::I64(_))) = (gone(core), core.rw) {
         // SAFETY: a live argument; the GIL is held (contract).
         if let Some(v) = unsafe { i64::from_obj(o) } {
-            // SAFETY: the GIL is held (contract).
-            return unsafe { Op::apply(a, v) };
+            // The cell is read again after the conversion (a call into CPython), so
+            // it takes no register across the call (`self` does, for the general path).
+            if let Some(IntCell::I64(a)) = core.rw {
+                // SAFETY: the GIL is held (contract).
+                return unsafe { Op::apply(a, v) };
+            }
         }
         // SAFETY: the contract, passed on.
         return unsafe { pass(general, call) };
@@ -610,11 +339,14 @@ pub unsafe fn bit_operand<T: IntClass, Op: BitOperand>(
     let call = (slf, args, 1, null_mut());
     // SAFETY: `slf` is an instance of `T`, alive for the call (contract).
     let core = unsafe { core_of::<T>(&slf) };
-    if let (false, Some(IntCell::I64(a))) = (gone(core), core.rw) {
+    if let (false, Some(IntCell::I64(_))) = (gone(core), core.rw) {
         // SAFETY: a live argument; the GIL is held (contract).
         if let Some(bit) = unsafe { u32::from_obj(o) } {
-            // The runtime checks the index before any access: `Err` did nothing.
-            if let Ok(b) = Op::apply(a, bit) {
+            // Read again after the conversion, as in `one_operand`. The runtime checks
+            // the index before any access: `Err` did nothing.
+            if let Some(IntCell::I64(a)) = core.rw
+                && let Ok(b) = Op::apply(a, bit)
+            {
                 return boolean(b);
             }
         }
@@ -641,7 +373,11 @@ unsafe fn two_operands(
             return None;
         }
         // SAFETY: `args` holds two values (vectorcall convention).
-        return Some(unsafe { (*args, *args.add(1)) });
+        let second = unsafe { args.add(1) };
+        // SAFETY: as above.
+        let first = unsafe { *args };
+        // SAFETY: as above.
+        return Some((first, unsafe { *second }));
     }
     // SAFETY: `kwnames` is a tuple (vectorcall convention).
     let nkw = unsafe { ffi::PyTuple_Size(kwnames) };
@@ -669,7 +405,9 @@ unsafe fn two_operands(
         }
         // SAFETY: the value of keyword `j` follows the positional ones (vectorcall
         // convention); `nargs + j < 2`, so the sum does not wrap.
-        *slot = unsafe { *args.offset(nargs.wrapping_add(j)) };
+        let value = unsafe { args.offset(nargs.wrapping_add(j)) };
+        // SAFETY: as above.
+        *slot = unsafe { *value };
     }
     Some((e, d))
 }
@@ -683,38 +421,42 @@ unsafe fn two_operands(
 /// As [`Direct`]'s methods.
 #[inline(always)]
 pub unsafe fn cmpxchg<T: IntClass>(call: Args, general: General, weak: bool) -> *mut ffi::PyObject {
-    /// One width: `None` if an operand is not an exact int that fits.
+    /// One width (the atomic that `a` gives): `None` if an operand is not an exact int
+    /// that fits.
     ///
     /// # Safety
     ///
     /// `eo` and `dobj` are live objects, the GIL is held.
     #[inline(always)]
-    unsafe fn on<V: Int>(
-        a: &Atomic<V>,
+    unsafe fn on<'a, V: Int>(
+        a: impl Fn() -> Option<&'a Atomic<V>>,
         eo: *mut ffi::PyObject,
         dobj: *mut ffi::PyObject,
         weak: bool,
     ) -> Taken {
         // SAFETY: the contract.
-        let (e, d) = unsafe { (V::from_obj(eo)?, V::from_obj(dobj)?) };
+        let e = unsafe { V::from_obj(eo) }?;
+        // SAFETY: as above.
+        let d = unsafe { V::from_obj(dobj) }?;
+        // The cell after the conversions (calls into CPython), as in `one_operand`.
+        let a = a()?;
         let r = if weak {
             a.cmpxchg_weak(e, d)
         } else {
             a.cmpxchg_strong(e, d)
         };
-        let found = if r.success {
-            // SAFETY: a live argument; the GIL is held.
-            unsafe { new_ref(eo) }
-        } else {
-            // SAFETY: the GIL is held.
-            let v = unsafe { r.expected.to_obj() };
-            if v.is_null() {
-                return Some(v);
-            }
-            v
-        };
-        // SAFETY: `found` is an owned reference to an int; the GIL is held.
-        Some(unsafe { CmpxchgResult::give_raw(r.success, found) })
+        if r.success {
+            // SAFETY: `eo`, borrowed, is an int equal to the value found; the GIL is
+            // held.
+            return Some(unsafe { CmpxchgResult::give_raw(true, eo, false) });
+        }
+        // SAFETY: the GIL is held.
+        let found = unsafe { r.expected.to_obj() };
+        if found.is_null() {
+            return Some(found);
+        }
+        // SAFETY: an owned reference to an int; the GIL is held.
+        Some(unsafe { CmpxchgResult::give_raw(false, found, true) })
     }
     /// The other widths, or the general path.
     ///
@@ -738,7 +480,9 @@ pub unsafe fn cmpxchg<T: IntClass>(call: Args, general: General, weak: bool) -> 
         if !gone(core) {
             // SAFETY: live arguments; the GIL is held (contract).
             let (eo, dobj) = eo_dobj;
-            if let Some(r) = small_int!(core.rw, a => unsafe { on(a, eo, dobj, weak) }) {
+            // SAFETY: live arguments; the GIL is held (contract).
+            let r = small_int!(core.rw, a => unsafe { on(|| Some(a), eo, dobj, weak) });
+            if let Some(r) = r {
                 return r;
             }
         }
@@ -752,7 +496,11 @@ pub unsafe fn cmpxchg<T: IntClass>(call: Args, general: General, weak: bool) -> 
     };
     // SAFETY: `self` an instance of `T`, alive for the call (contract).
     let core = unsafe { core_of::<T>(&call.0) };
-    if let (false, Some(IntCell::I64(a))) = (gone(core), core.rw) {
+    if let (false, Some(IntCell::I64(_))) = (gone(core), core.rw) {
+        let a = || match core.rw {
+            Some(IntCell::I64(a)) => Some(a),
+            _ => None,
+        };
         // SAFETY: live arguments; the GIL is held (contract).
         if let Some(r) = unsafe { on(a, eo, dobj, weak) } {
             return r;
@@ -761,7 +509,18 @@ pub unsafe fn cmpxchg<T: IntClass>(call: Args, general: General, weak: bool) -> 
         return unsafe { pass(general, call) };
     }
     // SAFETY: the contract, passed on.
-    unsafe { other(core, (eo, dobj), weak, call.0, call.1, call.2, call.3, general) }
+    unsafe {
+        other(
+            core,
+            (eo, dobj),
+            weak,
+            call.0,
+            call.1,
+            call.2,
+            call.3,
+            general,
+        )
+    }
 }
 
 /// Declares operation types: `Name: Trait = |args| body;`.
