@@ -1,21 +1,23 @@
 //! Direct paths for integer cells: the usual call of a hot operation of an integer class
 //! (`a.fetch_add(1)`, `a.load()`, `a.cmpxchg_strong(5, 6)`: positional operands that are
-//! exact `int`s in range, no order) done with the C API alone, in a few dozen machine
-//! instructions ([`Direct`]). Any other call returns `None` before touching memory or
-//! raising, and the entry point then takes its general path ([`crate::fast`]), which
-//! gives the results and errors of `methods.rs`. So a direct path never decides an
-//! error: it only takes the calls whose outcome it knows.
+//! exact `int`s in range, no order; `cmpxchg`'s two operands also by keyword) done with
+//! the C API alone, in a few dozen machine instructions ([`Direct`]). Any other call is
+//! passed, before memory is touched or anything raised, to the entry point's general
+//! path ([`crate::fast`]), which gives the results and errors of `methods.rs`. So a
+//! direct path decides no error (but `MemoryError` for its result, as the general path).
 //!
 //! What a direct path does is what the general one does for such a call: check the
-//! memory is alive and writable ([`crate::cells::Core`]), convert the operands
-//! (`PyLong_AsLongLong`/`PyLong_AsUnsignedLongLong` as PyO3's extraction does, on an
-//! exact `int` only, so no `__index__` runs), run the runtime's `SeqCst` operation, and
-//! convert the result (`PyLong_FromLongLong`/`PyLong_FromUnsignedLongLong`).
+//! memory is alive and writable ([`crate::cells::Core`]'s `gone` and `rw`), convert the
+//! operands (`PyLong_AsSsize_t`/`PyLong_AsSize_t`, on an exact `int` only, so no
+//! `__index__` runs: [`crate::capi`]), run the runtime's `SeqCst` operation, and convert
+//! the result (`PyLong_FromUnsignedLongLong`, or `PyLong_FromLongLong` below zero).
 //!
 //! No panic: these functions run under no `catch_unwind`, so they use no operation that
 //! can panic (no indexing, `unwrap`, arithmetic that overflow-checks, nor PyO3 wrappers
-//! that check for null: `Borrowed::from_ptr_or_opt`). `python/tests/test_fast_calls.py`
-//! covers each path's refusals.
+//! that check for null: `Borrowed::from_ptr_or_opt`). The built module's disassembly
+//! shows no call to a panic function in them; the entry points are `extern "C"`, so a
+//! panic would abort rather than unwind into C. `python/tests/test_fast_direct.py` covers
+//! each path's refusals.
 
 use std::ptr::null_mut;
 
