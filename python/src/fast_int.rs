@@ -383,7 +383,9 @@ unsafe fn two_operands(
     }
     // SAFETY: `kwnames` is a tuple (vectorcall convention).
     let nkw = unsafe { ffi::PyTuple_Size(kwnames) };
-    if nargs.checked_add(nkw) != Some(2) || !(0..=2).contains(&nargs) {
+    // Two positional values and an empty tuple of names (the protocol allows it) go to
+    // the general path too: rare, and `e`, `d` below are then both set or refused.
+    if nargs.checked_add(nkw) != Some(2) || !(0..=1).contains(&nargs) {
         return None;
     }
     let (mut e, mut d) = (null_mut(), null_mut());
@@ -411,7 +413,8 @@ unsafe fn two_operands(
         // SAFETY: as above.
         *slot = unsafe { *value };
     }
-    Some((e, d))
+    // Both set: two slots filled from two values, none twice.
+    (!e.is_null() && !d.is_null()).then_some((e, d))
 }
 
 /// The direct path of `cmpxchg_weak`/`cmpxchg_strong(expected, desired)` (positional or

@@ -240,3 +240,24 @@ def test_subclass_instances_use_the_same_operations():
         c.store(1 << 64)
     f = c.fetch_add
     assert f(1) == 6 and type(c).load(c) == 7
+
+
+def test_vectorcall_with_an_empty_tuple_of_keyword_names():
+    """The vectorcall protocol allows `kwnames` to be an empty tuple (C callers): two
+    positional operands then still work, through the general path."""
+    import ctypes
+
+    api = ctypes.pythonapi
+    if not hasattr(api, "PyObject_Vectorcall"):
+        pytest.skip("PyObject_Vectorcall is not exported by this CPython")
+    call = api.PyObject_Vectorcall
+    call.restype = ctypes.py_object
+    call.argtypes = [ctypes.py_object, ctypes.POINTER(ctypes.py_object), ctypes.c_size_t,
+                     ctypes.py_object]
+    a = make(8, True)
+    a.store(5)
+    r = call(a.cmpxchg_strong, (ctypes.py_object * 2)(5, 6), 2, ())
+    assert (r.success, r.expected, a.load()) == (True, 5, 6)
+    r = call(a.cmpxchg_strong, (ctypes.py_object * 2)(6, 7), 1, ("desired",))
+    assert (r.success, r.expected, a.load()) == (True, 6, 7)
+    assert call(a.fetch_add, (ctypes.py_object * 1)(1), 1, ()) == 7 and a.load() == 8
