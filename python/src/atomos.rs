@@ -22,7 +22,7 @@ use crate::segment::PySegment;
 use crate::values::PyValue;
 
 /// A core of `width` bytes: owned, or over `buffer` (held for the object's life).
-fn core<C>(
+fn core<C: Copy>(
     py: Python<'_>,
     buffer: Option<&Bound<'_, PyAny>>,
     width: usize,

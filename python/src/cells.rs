@@ -7,6 +7,8 @@
 //! The `&'static` references are really borrowed from the memory a [`Keep`] keeps alive;
 //! every operation checks the `Keep` first (see [`Core::rw`], [`Core::live`]).
 
+use std::sync::atomic::AtomicBool;
+
 use pyo3::prelude::*;
 use shm_atomics_runtime::{Atomic, DynAtomicView, Error, Kind, Region, Width};
 
@@ -65,10 +67,17 @@ pub enum Cell<C> {
 pub struct Core<C> {
     /// The operations.
     pub cell: Cell<C>,
+    /// The writable cell again (`None` for read-only memory), for the direct paths
+    /// (`fast_int.rs`): one tag to test where `cell` has two.
+    pub rw: Option<C>,
     /// Width in bytes.
     pub width: usize,
     /// The memory's owner or lease.
     pub keep: Keep,
+    /// The flag `keep` sets once the memory must no longer be used (see
+    /// [`Keep::gone_flag`]), for the direct paths (`fast_int.rs`) to test in one load.
+    /// `'static` as the cells' references are: it lives as long as `keep`.
+    pub gone: &'static AtomicBool,
     /// Kind (signedness for integers).
     pub kind: Kind,
     /// The address of the first byte.
@@ -129,7 +138,7 @@ impl<C: Copy> Core<C> {
 ///    long as `keep` is alive and not released;
 /// 2. those bytes are accessed only atomically while so (the seed's contract for the
 ///    buffer of a view: do not write it by other means while the view is open).
-pub unsafe fn make<C>(
+pub unsafe fn make<C: Copy>(
     py: Python<'_>,
     ptr: *mut u8,
     len: usize,
@@ -156,9 +165,18 @@ pub unsafe fn make<C>(
         let region = unsafe { Region::from_raw_parts(ptr, len) };
         Cell::Rw(typed(region).map_err(|e| object_error(py, e, len, false))?)
     };
+    // SAFETY: the flag is static or lives in `keep`'s shared allocation, which the core
+    // holds (and never replaces) for as long as it lives.
+    let gone = unsafe { keep.gone_flag() };
+    let rw = match &cell {
+        Cell::Rw(c) => Some(*c),
+        Cell::Ro(_) => None,
+    };
     Ok(Core {
         cell,
+        rw,
         width: len,
+        gone,
         keep,
         kind,
         addr: ptr as usize,

@@ -7,6 +7,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
+use crate::capi::incref;
+
 /// The result of `cmpxchg_weak`/`cmpxchg_strong`: `success` (whether the value was
 /// written) and `expected` (the value found; equal to the expected value on success).
 /// True exactly when it succeeded; unpacks as `(success, expected)`.
@@ -64,7 +66,8 @@ impl CmpxchgResult {
                 // Ours is the only reference: no one can observe the rewrite.
                 let r = obj.get();
                 r.success.store(success, Ordering::Relaxed);
-                let old = r.expected.swap(expected.into_ptr(), Ordering::Relaxed);
+                let old = r.expected.load(Ordering::Relaxed);
+                r.expected.store(expected.into_ptr(), Ordering::Relaxed);
                 // SAFETY: `old` was the field's owned reference, now released once.
                 unsafe { ffi::Py_DecRef(old) };
                 SPARE.store(obj.clone().into_ptr(), Ordering::Release);
@@ -75,6 +78,100 @@ impl CmpxchgResult {
         let obj = Bound::new(py, CmpxchgResult::new(success, expected))?;
         SPARE.store(obj.clone().into_ptr(), Ordering::Release);
         Ok(obj)
+    }
+
+    /// [`CmpxchgResult::give`] for the direct paths ([`crate::fast_int`]), on raw
+    /// references: returns a new reference to the result (null with the error raised).
+    /// `expected` is an owned reference when `owned`, else a borrowed one (the call's
+    /// argument). The usual case, the spare result referenced by the spare slot alone, is
+    /// rewritten here without PyO3's wrappers, and without touching any count when it
+    /// already holds `expected` (the same small int, or the same argument object).
+    ///
+    /// # Safety
+    ///
+    /// `expected` is a live `int` (whose deallocation runs no Python code); the GIL is
+    /// held.
+    #[inline(always)]
+    pub unsafe fn give_raw(
+        success: bool,
+        expected: *mut ffi::PyObject,
+        owned: bool,
+    ) -> *mut ffi::PyObject {
+        let spare = SPARE.load(Ordering::Acquire);
+        // SAFETY: the GIL is held (contract).
+        let py = unsafe { Python::assume_attached() };
+        // SAFETY: null, or a live object while the slot holds it (only `give` and this
+        // function change the slot, under the GIL, which the caller holds).
+        if let Some(obj) = unsafe { Borrowed::from_ptr_or_opt(py, spare) } {
+            // SAFETY: live, as above.
+            if unsafe { ffi::Py_REFCNT(spare) } == 1 {
+                // SAFETY: only `CmpxchgResult`s are stored in the slot.
+                let r = unsafe { obj.cast_unchecked::<Self>() }.get();
+                // SAFETY: live; the reference returned.
+                unsafe { incref(spare) };
+                // Nobody but the slot and the caller-to-be references it: no one can
+                // observe the rewrite. A load and a store, not a swap (a locked
+                // instruction), as in `give`.
+                r.success.store(success, Ordering::Relaxed);
+                let old = r.expected.load(Ordering::Relaxed);
+                if old == expected {
+                    if owned {
+                        // SAFETY: our reference to `expected`, which the field also
+                        // holds: released once, never the last.
+                        unsafe { ffi::Py_DECREF(expected) };
+                    }
+                } else {
+                    if !owned {
+                        // SAFETY: a live object (contract); the field's reference.
+                        unsafe { incref(expected) };
+                    }
+                    r.expected.store(expected, Ordering::Relaxed);
+                    // SAFETY: `old` was the field's owned reference to a value the
+                    // operations made (whose deallocation runs no Python code),
+                    // released once, after the result is whole again.
+                    unsafe { ffi::Py_DECREF(old) };
+                }
+                return spare;
+            }
+        }
+        if !owned {
+            // SAFETY: a live object (contract); the reference `give_new` takes.
+            unsafe { incref(expected) };
+        }
+        // SAFETY: as above; `expected` is now owned.
+        unsafe { Self::give_new(py, success, expected) }
+    }
+
+    /// [`CmpxchgResult::give_raw`] when the spare cannot be rewritten: `give`, with a
+    /// panic raised as `SystemError` (the direct paths run outside `catch_unwind`).
+    ///
+    /// # Safety
+    ///
+    /// As [`CmpxchgResult::give_raw`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn give_new(
+        py: Python<'_>,
+        success: bool,
+        expected: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: an owned reference (contract).
+            let expected = unsafe { Bound::from_owned_ptr(py, expected) };
+            CmpxchgResult::give(py, success, expected).map(Bound::into_ptr)
+        }));
+        match r {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                e.restore(py);
+                null_mut()
+            }
+            Err(_) => {
+                pyo3::exceptions::PySystemError::new_err("shm_atomics: an operation panicked")
+                    .restore(py);
+                null_mut()
+            }
+        }
     }
 
     /// The value found.

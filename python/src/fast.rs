@@ -151,6 +151,12 @@ fn intern_names(py: Python<'_>) {
     }
 }
 
+/// The interned name of `k` (null before the module's types were set up).
+#[inline(always)]
+pub fn interned(k: Kw) -> *mut ffi::PyObject {
+    INTERNED[k as usize].load(Ordering::Relaxed)
+}
+
 /// Whether the keyword `name` (a str) is `k`.
 #[inline(always)]
 fn is_kw(name: *mut ffi::PyObject, k: Kw) -> bool {
@@ -361,17 +367,20 @@ unsafe fn slow(
 }
 
 /// A fast entry point for `$cls`'s method `$name` (a C string literal) with slots
-/// `$names`, `$npos` positional, `$nreq` required: `|py, this, [slot, ...]| body`.
+/// `$names`, `$npos` positional, `$nreq` required: `|py, this, [slot, ...]| body`. The
+/// class's direct path `$direct` ([`crate::fast_int::Direct`]) is tried first; the
+/// general path is a separate function, so the entry point itself stays small.
 macro_rules! fast_method {
-    ($cls:ty, $name:literal, $names:expr, $npos:expr, $nreq:expr, |$py:ident, $this:ident, $slots:pat_param| $body:expr) => {{
+    ($cls:ty, $name:literal, $direct:ident, $names:expr, $npos:expr, $nreq:expr, |$py:ident, $this:ident, $slots:pat_param| $body:expr) => {{
         static ORIG: std::sync::OnceLock<pyo3::Py<pyo3::PyAny>> = std::sync::OnceLock::new();
-        unsafe extern "C" fn meth(
+        #[inline(never)]
+        unsafe fn general(
             slf: *mut pyo3::ffi::PyObject,
             args: *const *mut pyo3::ffi::PyObject,
             nargs: pyo3::ffi::Py_ssize_t,
             kwnames: *mut pyo3::ffi::PyObject,
         ) -> *mut pyo3::ffi::PyObject {
-            // SAFETY: installed as a METH_FASTCALL | METH_KEYWORDS method of `$cls`.
+            // SAFETY: called by `meth` with its arguments (below).
             unsafe {
                 $crate::fast::run::<$cls, _, _>(
                     slf,
@@ -384,6 +393,18 @@ macro_rules! fast_method {
                     $nreq,
                     |$py, $this, $slots| $body,
                 )
+            }
+        }
+        unsafe extern "C" fn meth(
+            slf: *mut pyo3::ffi::PyObject,
+            args: *const *mut pyo3::ffi::PyObject,
+            nargs: pyo3::ffi::Py_ssize_t,
+            kwnames: *mut pyo3::ffi::PyObject,
+        ) -> *mut pyo3::ffi::PyObject {
+            // SAFETY: installed as a METH_FASTCALL | METH_KEYWORDS method of `$cls`: the
+            // contract of `Direct`'s methods and of `run`.
+            unsafe {
+                <$cls as $crate::fast_int::Direct>::$direct((slf, args, nargs, kwnames), general)
             }
         }
         $crate::fast::FastMethod {

@@ -28,7 +28,7 @@ pub fn parse_width(width: &Bound<'_, PyAny>) -> PyResult<usize> {
 }
 
 /// A core over new zeroed storage of `width` bytes.
-pub fn owned<C>(
+pub fn owned<C: Copy>(
     py: Python<'_>,
     width: usize,
     kind: Kind,
@@ -77,6 +77,7 @@ macro_rules! int_class {
         arith_methods!($cls);
         step_methods!($cls);
         wait_methods!($cls);
+        $crate::fast_int::int_direct!($cls);
         impl $crate::fast::HasFast for $cls {
             fn fast_methods() -> Vec<$crate::fast::FastMethod> {
                 let mut v = $crate::fast_table::fast_value!($cls);
@@ -96,6 +97,7 @@ macro_rules! bytes_class {
         value_methods!($cls);
         bit_methods!($cls);
         wait_methods!($cls);
+        impl $crate::fast_int::Direct for $cls {}
         impl $crate::fast::HasFast for $cls {
             fn fast_methods() -> Vec<$crate::fast::FastMethod> {
                 let mut v = $crate::fast_table::fast_value!($cls);
@@ -120,6 +122,7 @@ macro_rules! float_class {
         value_methods!($cls);
         arith_methods!($cls);
         wait_methods!($cls);
+        impl $crate::fast_int::Direct for $cls {}
         impl $crate::fast::HasFast for $cls {
             fn fast_methods() -> Vec<$crate::fast::FastMethod> {
                 let mut v = $crate::fast_table::fast_value!($cls);
@@ -143,6 +146,7 @@ macro_rules! bool_class {
         common_methods!($cls, signed: false);
         value_methods!($cls);
         bit_methods!($cls);
+        impl $crate::fast_int::Direct for $cls {}
         impl $crate::fast::HasFast for $cls {
             fn fast_methods() -> Vec<$crate::fast::FastMethod> {
                 let mut v = $crate::fast_table::fast_value!($cls);

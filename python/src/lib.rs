@@ -15,7 +15,9 @@
 //! - `ops`, `methods`, `wait`: the operations, as Python methods written once per
 //!   capability; blocking waits on 32-bit values.
 //! - `fast`, `fast_table`: the hot methods' fast entry points, installed over
-//!   `methods`' PyO3 methods of the same names when the module loads.
+//!   `methods`' PyO3 methods of the same names when the module loads; `fast_int`: their
+//!   direct paths for integer cells (the usual call, done with the C API alone);
+//!   `capi`: their conversions.
 //! - `kinds`: the `atomics` classes (`AtomicInt`, `AtomicIntView`, ...).
 //! - `context`: view contexts (`atomicview`).
 //! - `alignment`: alignment of a width, a buffer's address, lock-freedom.
@@ -27,6 +29,7 @@
 
 mod alignment;
 mod atomos;
+mod capi;
 mod cells;
 mod cmpxchg;
 mod codes;
@@ -35,6 +38,7 @@ mod context;
 #[cfg_attr(not(unix), allow(dead_code))]
 mod errors;
 mod fast;
+mod fast_int;
 mod fast_table;
 #[cfg(unix)]
 mod fields;

@@ -256,7 +256,28 @@ impl Keep {
         }
     }
 
+    /// The flag that says the memory must no longer be used: the lease's `released`, the
+    /// mapping's `closed`, or one that stays false (owned storage, a held buffer).
+    /// [`Keep::is_released`] is its value.
+    ///
+    /// # Safety
+    ///
+    /// The reference is used only while this `Keep` (or a clone of its `Arc`) lives.
+    pub unsafe fn gone_flag(&self) -> &'static AtomicBool {
+        /// The flag of memory the object keeps for its whole life.
+        static NEVER: AtomicBool = AtomicBool::new(false);
+        let flag: *const AtomicBool = match self {
+            Keep::Lease(l) => &l.released,
+            Keep::Map(m) => &m.closed,
+            _ => &NEVER,
+        };
+        // SAFETY: static, or inside the `Arc`'s allocation, which does not move and
+        // lives while the caller uses the reference (contract).
+        unsafe { &*flag }
+    }
+
     /// Whether the view's context was released.
+    #[inline(always)]
     pub fn is_released(&self) -> bool {
         match self {
             Keep::Lease(l) => l.is_released(),

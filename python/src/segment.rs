@@ -154,7 +154,7 @@ impl PySegment {
     /// A core over the value at `path` for an atomos class: `TypeError` unless the
     /// field's kind is one of `kinds` and its width `width` (`what` names the class and
     /// what it needs); it keeps the mapping alive like any field object.
-    pub fn core_at<C>(
+    pub fn core_at<C: Copy>(
         &self,
         py: Python<'_>,
         path: &str,
