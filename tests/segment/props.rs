@@ -15,77 +15,59 @@ use shm_atomics::{
     SegmentHeader,
 };
 
-/// The fuzzed layout where 16-byte atomics are lock-free (every 64-bit target here).
-mod wide {
-    use shm_atomics::atomic_layout;
-
-    #[atomic_layout]
-    pub struct Inner {
-        pub a: u16,
-        pub b: u8,
-    }
-
-    #[atomic_layout]
-    pub struct Fuzzed {
-        pub hits: u64,
-        pub wide: u128,
-        pub flag: bool,
-        pub ratio: f32,
-        pub inner: [Inner; 2],
-        pub id: [u8; 4],
-    }
-}
-
-/// The same layout, named alike, where 16-byte atomics are not lock-free (a 32-bit
-/// target, which refuses a segment of `wide::Fuzzed`): `wide` is 8 bytes there.
-mod narrow {
-    use shm_atomics::atomic_layout;
-
-    #[atomic_layout]
-    pub struct Inner {
-        pub a: u16,
-        pub b: u8,
-    }
-
-    #[atomic_layout]
-    pub struct Fuzzed {
-        pub hits: u64,
-        pub wide: u64,
-        pub flag: bool,
-        pub ratio: f32,
-        pub inner: [Inner; 2],
-        pub id: [u8; 4],
-    }
-}
-
 /// A fuzzed layout: how its model segment is filled and how an accepted one is touched.
 trait Model: Layout {
     fn fill(seg: &Segment<Self>);
     fn touch(seg: &Segment<Self>);
 }
 
-impl Model for wide::Fuzzed {
-    fn fill(seg: &Segment<Self>) {
-        seg.hits().store(0x1122_3344);
-        seg.wide().store(u128::MAX / 3);
-        seg.flag().store(true);
-        seg.inner()[1].a().store(0xbeef);
-    }
-    fn touch(seg: &Segment<Self>) {
-        seg.hits().fetch_add(1);
-    }
+/// The fuzzed layout in module `$m`, its `wide` field of type `$wide`, and its `Model`.
+macro_rules! fuzzed {
+    ($(#[$doc:meta])* $m:ident: $wide:ident) => {
+        $(#[$doc])*
+        #[allow(dead_code)] // accessors the tests do not call (spanned here, so linted)
+        mod $m {
+            use shm_atomics::atomic_layout;
+
+            #[atomic_layout]
+            pub struct Inner {
+                pub a: u16,
+                pub b: u8,
+            }
+
+            #[atomic_layout]
+            pub struct Fuzzed {
+                pub hits: u64,
+                pub wide: $wide,
+                pub flag: bool,
+                pub ratio: f32,
+                pub inner: [Inner; 2],
+                pub id: [u8; 4],
+            }
+        }
+
+        impl Model for $m::Fuzzed {
+            fn fill(seg: &Segment<Self>) {
+                seg.hits().store(0x1122_3344);
+                seg.wide().store($wide::MAX / 3);
+                seg.flag().store(true);
+                seg.inner()[1].a().store(0xbeef);
+            }
+            fn touch(seg: &Segment<Self>) {
+                seg.hits().fetch_add(1);
+            }
+        }
+    };
 }
 
-impl Model for narrow::Fuzzed {
-    fn fill(seg: &Segment<Self>) {
-        seg.hits().store(0x1122_3344);
-        seg.wide().store(u64::MAX / 3);
-        seg.flag().store(true);
-        seg.inner()[1].a().store(0xbeef);
-    }
-    fn touch(seg: &Segment<Self>) {
-        seg.hits().fetch_add(1);
-    }
+fuzzed! {
+    /// The fuzzed layout where 16-byte atomics are lock-free (every 64-bit target here).
+    wide: u128
+}
+fuzzed! {
+    /// The same layout, named alike, where 16-byte atomics are not lock-free (a 32-bit
+    /// target, which refuses a segment of `wide::Fuzzed`): `wide` is 8 bytes there.
+    narrow: u64
 }
 
 /// Whether this CPU has lock-free 16-byte atomics, so the model is `wide::Fuzzed`

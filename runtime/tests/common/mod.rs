@@ -128,6 +128,28 @@ pub fn lock_free(width: usize) -> bool {
         .is_lock_free()
 }
 
+/// Asserts that `view` is refused as `UnsupportedWidth { width, reason }`, with a message
+/// that contains `says`.
+fn assert_refused<V: core::fmt::Debug>(
+    view: Result<V, Error>,
+    width: usize,
+    reason: shm_atomics_runtime::WidthReason,
+    says: &str,
+) {
+    use shm_atomics_runtime::UnsupportedWidth;
+    match view {
+        Err(
+            ref e @ Error::UnsupportedWidth(UnsupportedWidth {
+                width: w,
+                reason: r,
+            }),
+        ) if w == width && r == reason => {
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        other => panic!("a {width}-byte view must be refused with {reason:?} here; got {other:?}"),
+    }
+}
+
 /// A view of `width` bytes where atomics of that width are lock-free; where they are not,
 /// asserts that the view is refused for exactly that reason (`UnsupportedWidth { width,
 /// reason: NotLockFree }`, with a message saying so) and returns `None`, so a test covers
@@ -136,22 +158,12 @@ pub fn view_or_not_lock_free<V: core::fmt::Debug>(
     view: Result<V, Error>,
     width: usize,
 ) -> Option<V> {
-    use shm_atomics_runtime::{UnsupportedWidth, WidthReason};
     if lock_free(width) {
         return Some(view.unwrap_or_else(|e| panic!("view of {width} bytes: {e}")));
     }
-    match view {
-        Err(ref e @ Error::UnsupportedWidth(UnsupportedWidth { width: w, reason }))
-            if w == width && reason == WidthReason::NotLockFree =>
-        {
-            assert!(e.to_string().contains("not lock-free"), "{e}");
-            None
-        }
-        other => panic!(
-            "this CPU has no lock-free {width}-byte atomic, so a view must be refused with \
-             NotLockFree; got {other:?}"
-        ),
-    }
+    use shm_atomics_runtime::WidthReason::NotLockFree;
+    assert_refused(view, width, NotLockFree, "not lock-free");
+    None
 }
 
 /// A read-only view of `width` bytes where the CPU has a write-free load; where it has
@@ -163,25 +175,15 @@ pub fn readonly_view_or_refusal<'a>(
     view: Result<DynAtomicView<'a>, Error>,
     width: usize,
 ) -> Option<DynAtomicView<'a>> {
-    use shm_atomics_runtime::{UnsupportedWidth, WidthReason};
     if !lock_free(width) {
         return view_or_not_lock_free(view, width);
     }
     if write_free(width) {
         return Some(view.unwrap_or_else(|e| panic!("read-only view of {width} bytes: {e}")));
     }
-    match view {
-        Err(ref e @ Error::UnsupportedWidth(UnsupportedWidth { width: w, reason }))
-            if w == width && reason == WidthReason::NoWriteFreeLoad =>
-        {
-            assert!(e.to_string().contains("read-only"), "{e}");
-            None
-        }
-        other => panic!(
-            "this CPU has no write-free {width}-byte load, so a read-only view must be \
-             refused with NoWriteFreeLoad; got {other:?}"
-        ),
-    }
+    use shm_atomics_runtime::WidthReason::NoWriteFreeLoad;
+    assert_refused(view, width, NoWriteFreeLoad, "read-only");
+    None
 }
 
 /// How many cases a property test runs: `n`, or fewer when the `PROPTEST_CASES`
